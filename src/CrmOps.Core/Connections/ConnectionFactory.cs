@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Sockets;
+using CrmOps.Errors;
+using Npgsql;
+
+namespace CrmOps.Connections;
+
+/// <summary>
+/// Turns what a user types (keyword form, libpq form, postgresql:// URI, environment) into a checked
+/// <see cref="CrmConnection"/>, and every connection failure into a one-line <see cref="CrmException"/>
+/// that names host and port and never the password.
+/// </summary>
+public static class ConnectionFactory
+{
+    /// <summary>Attempts made to open a connection before any work starts (transient failures only).</summary>
+    public static int OpenAttempts { get; set; } = 3;
+
+    /// <summary>
+    /// Resolves the connection settings: explicit string, else $env:CRMOPS_CONNECTION, else the libpq
+    /// variables. A credential (user, password) overrides what the string says.
+    /// </summary>
+    public static NpgsqlConnectionStringBuilder Resolve(string? connectionString, NetworkCredential? credential = null,
+        IDictionary<string, string?>? environment = null)
+    {
+        string? Env(string name) => environment != null
+            ? (environment.TryGetValue(name, out var v) ? v : null)
+            : Environment.GetEnvironmentVariable(name);
+
+        NpgsqlConnectionStringBuilder builder;
+        if (string.IsNullOrWhiteSpace(connectionString))
+            connectionString = Env("CRMOPS_CONNECTION");
+
+        if (!string.IsNullOrWhiteSpace(connectionString))
+            builder = ConnectionStringParser.Parse(connectionString);
+        else
+        {
+            builder = new NpgsqlConnectionStringBuilder
+            {
+                Host = NullIfEmpty(Env("PGHOST")) ?? "localhost",
+                Port = int.TryParse(Env("PGPORT"), out var port) ? port : 5432,
+                Username = NullIfEmpty(Env("PGUSER")) ?? Environment.UserName,
+            };
+            builder.Database = NullIfEmpty(Env("PGDATABASE")) ?? builder.Username;
+            if (NullIfEmpty(Env("PGPASSWORD")) is { } pw) builder.Password = pw;
+            if (NullIfEmpty(Env("PGSSLMODE")) is { } ssl) builder.SslMode = ConnectionStringParser.ParseSslMode(ssl);
+        }
+
+        if (string.IsNullOrEmpty(builder.Passfile) && NullIfEmpty(Env("PGPASSFILE")) is { } passfile)
+            builder.Passfile = passfile;
+
+        if (credential != null)
+        {
+            if (!string.IsNullOrEmpty(credential.UserName)) builder.Username = credential.UserName;
+            builder.Password = credential.Password;
+        }
+
+        if (string.IsNullOrEmpty(builder.Host))
+            throw new CrmException("ConnectionHostMissing", CrmErrorKind.InvalidArgument,
+                "The connection string names no host. Use 'Host=...;Username=...;Database=...' or 'postgresql://user@host:5432/db'.");
+        if (string.IsNullOrEmpty(builder.ApplicationName)) builder.ApplicationName = "CrmOps";
+        if (builder.Timeout == 15) builder.Timeout = 10;
+        // A transaction-mode pooler (Supabase's port 6543, PgBouncer) swaps sessions between
+        // transactions: no prepared statements may outlive a transaction, no session reset.
+        if (builder.Port == 6543) MarkPooled(builder);
+        return builder;
+    }
+
+    /// <summary>Settings for a transaction-mode pooler: nothing may outlive a transaction.</summary>
+    internal static void MarkPooled(NpgsqlConnectionStringBuilder builder)
+    {
+        builder.MaxAutoPrepare = 0;
+        builder.NoResetOnClose = true;
+    }
+
+    internal static bool IsPooled(NpgsqlConnectionStringBuilder builder) => builder.NoResetOnClose && builder.MaxAutoPrepare == 0;
+
+    /// <summary>Builds the pooled data source and checks it by opening one connection.</summary>
+    public static CrmConnection Connect(NpgsqlConnectionStringBuilder builder, bool isSandbox = false)
+    {
+        var pooled = IsPooled(builder);
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        var connection = new CrmConnection(dataSource, builder, pooled) { IsSandbox = isSandbox };
+        try
+        {
+            using var conn = OpenChecked(connection);
+            connection.ServerVersion = conn.PostgreSqlVersion.ToString();
+        }
+        catch
+        {
+            dataSource.Dispose();
+            throw;
+        }
+        return connection;
+    }
+
+    public static CrmConnection Connect(string? connectionString, NetworkCredential? credential = null, bool isSandbox = false)
+        => Connect(Resolve(connectionString, credential), isSandbox);
+
+    /// <summary>
+    /// Opens a pooled connection. Failures before any work starts that are likely transient (server
+    /// starting or restarting, too many connections, connection refused) are retried with backoff a
+    /// bounded number of times; everything else fails at once with a one-line error.
+    /// </summary>
+    internal static NpgsqlConnection OpenChecked(CrmConnection target)
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return target.DataSource.OpenConnection();
+            }
+            catch (Exception ex) when (attempt < OpenAttempts && IsTransient(ex))
+            {
+                Thread.Sleep(delay);
+                delay *= 2.5;
+            }
+            catch (Exception ex)
+            {
+                throw Translate(ex, target.Host, target.Port, target.Username, target.Database, target.Secret);
+            }
+        }
+    }
+
+    internal static bool IsTransient(Exception ex)
+    {
+        if (ex is PostgresException pg)
+            return pg.SqlState is "57P03" or "53300" or "57P01" or "08006" or "08001";
+        if (ex is NpgsqlException { InnerException: SocketException se })
+            return se.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset;
+        if (ex is NpgsqlException { InnerException: EndOfStreamException or IOException })
+            return true;
+        return false;
+    }
+
+    /// <summary>Turns a connection failure into a one-line error naming host and port, never the password.</summary>
+    public static CrmException Translate(Exception ex, string host, int port, string user, string database, string? secret)
+    {
+        if (ex is CrmException ce) return ce;
+        var where = $"{host}:{port}";
+        CrmException result = ex switch
+        {
+            PostgresException { SqlState: "28P01" } => new CrmException("ConnectionAuthenticationFailed", CrmErrorKind.AuthenticationError,
+                $"Cannot connect to {where}: password authentication failed for user \"{user}\"."),
+            PostgresException { SqlState: "28000" } pg => new CrmException("ConnectionRejected", CrmErrorKind.AuthenticationError,
+                $"Cannot connect to {where}: the server rejected user \"{user}\" on database \"{database}\" ({FirstLine(pg.MessageText)})."),
+            PostgresException { SqlState: "3D000" } => new CrmException("ConnectionDatabaseNotFound", CrmErrorKind.ObjectNotFound,
+                $"Cannot connect to {where}: database \"{database}\" does not exist."),
+            PostgresException pg => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: {FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState})."),
+            NpgsqlException { InnerException: SocketException se } => new CrmException("ConnectionUnreachable", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: {SocketReason(se)}."),
+            SocketException se => new CrmException("ConnectionUnreachable", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: {SocketReason(se)}."),
+            NpgsqlException { InnerException: TimeoutException } or TimeoutException => new CrmException("ConnectionTimeout", CrmErrorKind.OperationTimeout,
+                $"Cannot connect to {where}: the connection attempt timed out."),
+            NpgsqlException { InnerException: System.Security.Authentication.AuthenticationException ae } => new CrmException("ConnectionSslFailed", CrmErrorKind.SecurityError,
+                $"Cannot connect to {where}: TLS negotiation failed ({FirstLine(ae.Message)})."),
+            NpgsqlException ne when ne.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase) => new CrmException("ConnectionSslFailed", CrmErrorKind.SecurityError,
+                $"Cannot connect to {where}: {FirstLine(ne.Message)}"),
+            ArgumentException ae => new CrmException("ConnectionStringInvalid", CrmErrorKind.InvalidArgument,
+                $"The connection string for {where} is not valid: {FirstLine(ae.Message)}"),
+            _ => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: {FirstLine(ex.Message)}"),
+        };
+        return Redact(result, secret, ex);
+    }
+
+    private static CrmException Redact(CrmException e, string? secret, Exception inner)
+    {
+        var message = Secrets.Redact(e.Message, secret);
+        // The inner exception is not kept: its text or data could carry what we must not show.
+        return new CrmException(e.ErrorId, e.Kind, message, e.Target);
+    }
+
+    private static string SocketReason(SocketException se) => se.SocketErrorCode switch
+    {
+        SocketError.ConnectionRefused => "connection refused (is the server running and listening on that port?)",
+        SocketError.HostNotFound or SocketError.NoData or SocketError.TryAgain => "host not found",
+        SocketError.TimedOut => "the connection attempt timed out",
+        SocketError.NetworkUnreachable or SocketError.HostUnreachable => "network unreachable",
+        _ => FirstLine(se.Message),
+    };
+
+    public static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return (i < 0 ? s : s[..i]).Trim();
+    }
+
+    private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
+}
+

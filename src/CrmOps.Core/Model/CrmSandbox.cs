@@ -1,0 +1,22 @@
+namespace CrmOps;
+
+/// <summary>A private, throwaway PostgreSQL cluster. Output of Start-CrmSandbox.</summary>
+public sealed class CrmSandbox
+{
+    /// <summary>Keyword connection string (the sandbox owner authenticates by trust on 127.0.0.1: no password to leak).</summary>
+    public string ConnectionString { get; init; } = "";
+    public int Port { get; init; }
+    public string DataDirectory { get; init; } = "";
+    public long Customers { get; init; }
+    public long Orders { get; init; }
+    public string Database { get; init; } = "";
+    public string ServerVersion { get; init; } = "";
+    public int? ProcessId { get; init; }
+    public TimeSpan StartupTime { get; init; }
+    public TimeSpan LoadTime { get; init; }
+    public CrmConnection? Connection { get; internal set; }
+    public bool IsRunning => Cluster is { IsRunning: true };
+    internal Sandbox.SandboxCluster? Cluster { get; init; }
+
+    public override string ToString() => $"Sandbox on 127.0.0.1:{Port} ({Customers} customers)";
+}

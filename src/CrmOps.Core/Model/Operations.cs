@@ -1,0 +1,82 @@
+namespace CrmOps;
+
+public enum CrmSegment { Hot, Warm, Cool, Cold }
+
+/// <summary>One refresh of a materialized view. Output of Invoke-CrmTimelineRefresh and Get-CrmRefreshHistory.</summary>
+public sealed class CrmRefreshResult
+{
+    public string View { get; init; } = "";
+    /// <summary>Concurrent or Blocking.</summary>
+    public string Mode { get; init; } = "";
+    /// <summary>Succeeded, Skipped, Failed.</summary>
+    public string Status { get; init; } = "";
+    public long? RowsBefore { get; init; }
+    public long? RowsAfter { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public TimeSpan Duration { get; init; }
+    public string? Message { get; init; }
+    public string? RunBy { get; init; }
+    public override string ToString() => $"{View} {Mode} {Status}";
+}
+
+/// <summary>One scoring run. Output of Update-CrmLeadScore.</summary>
+public sealed class CrmScoringResult
+{
+    public DateTimeOffset AsOf { get; init; }
+    public long Customers { get; init; }
+    public long Changed { get; init; }
+    public TimeSpan Duration { get; init; }
+    public long Hot { get; init; }
+    public long Warm { get; init; }
+    public long Cool { get; init; }
+    public long Cold { get; init; }
+    public bool WhatIf { get; init; }
+    public override string ToString() => $"{Changed} of {Customers} changed as of {AsOf:u}";
+}
+
+/// <summary>One segment of the lead-score distribution. Output of Get-CrmLeadScoreDistribution.</summary>
+public sealed class CrmSegmentSummary
+{
+    public CrmSegment Segment { get; init; }
+    public int MinScore { get; init; }
+    public int MaxScore { get; init; }
+    public long Customers { get; init; }
+    public decimal Percent { get; init; }
+    public decimal? AverageScore { get; init; }
+    /// <summary>A text bar proportional to Percent, for the default view.</summary>
+    public string Bar => new('#', (int)Math.Round(Percent / 2m, MidpointRounding.AwayFromZero));
+    public override string ToString() => $"{Segment}: {Customers} ({Percent}%)";
+}
+
+/// <summary>A scored customer. Output of Get-CrmLeadSegment; pipes into Get-CrmCustomerTimeline by CustomerId.</summary>
+public sealed class CrmLead
+{
+    public Guid CustomerId { get; init; }
+    public string FullName { get; init; } = "";
+    public string? Email { get; init; }
+    public int LeadScore { get; init; }
+    public CrmSegment Segment { get; init; }
+    public int Recency { get; init; }
+    public int Frequency { get; init; }
+    public int Monetary { get; init; }
+    public int LifetimeOrders { get; init; }
+    public decimal LifetimeNet { get; init; }
+    public Timestamp? LastOrderAt { get; init; }
+    public Timestamp? LastScoredAt { get; init; }
+    public override string ToString() => $"{FullName} ({LeadScore}, {Segment})";
+}
+
+/// <summary>One activity on a customer's timeline. Output of Get-CrmCustomerTimeline.</summary>
+public sealed class CrmActivity
+{
+    public Guid CustomerId { get; init; }
+    public string ActivityType { get; init; } = "";
+    public Timestamp CreatedAt { get; init; }
+    public string? EventName { get; init; }
+    public decimal? Amount { get; init; }
+    public string? Source { get; init; }
+    public string? Status { get; init; }
+    public string? PurchaserName { get; init; }
+    public string? OrderId { get; init; }
+    public override string ToString() => $"{CreatedAt} {ActivityType} {EventName}";
+}

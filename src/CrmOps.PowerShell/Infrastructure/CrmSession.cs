@@ -1,0 +1,37 @@
+namespace CrmOps.PowerShell.Infrastructure;
+
+/// <summary>The session default connection and the sandboxes this process started.</summary>
+internal static class CrmSession
+{
+    private static readonly object Gate = new();
+    private static readonly Dictionary<string, CrmConnection> ByString = new(StringComparer.Ordinal);
+
+    public static CrmConnection? Default { get; set; }
+
+    /// <summary>One pooled data source per distinct connection string given to -Connection.</summary>
+    public static CrmConnection ForString(string connectionString)
+    {
+        lock (Gate)
+        {
+            if (ByString.TryGetValue(connectionString, out var existing)) return existing;
+        }
+        var created = Connections.ConnectionFactory.Connect(connectionString);
+        lock (Gate)
+        {
+            if (ByString.TryGetValue(connectionString, out var raced)) { created.Dispose(); return raced; }
+            ByString[connectionString] = created;
+            return created;
+        }
+    }
+
+    public static void DisposeAll()
+    {
+        lock (Gate)
+        {
+            foreach (var c in ByString.Values) c.Dispose();
+            ByString.Clear();
+        }
+        Sandbox.SandboxCluster.StopAll();
+        Default = null;
+    }
+}
