@@ -17,6 +17,7 @@ public sealed class CrmSandbox
     public CrmConnection? Connection { get; internal set; }
     public bool IsRunning => Cluster is { IsRunning: true };
     internal Sandbox.SandboxCluster? Cluster { get; init; }
+    public string? RootDirectory => Cluster?.RootDirectory;
 
     public override string ToString() => $"Sandbox on 127.0.0.1:{Port} ({Customers} customers)";
 }

@@ -4,45 +4,14 @@ using CrmOps.Errors;
 namespace CrmOps.PowerShell.Infrastructure;
 
 /// <summary>
-/// Base of every CrmOps cmdlet that talks to a database: the shared -Connection parameter, errors
-/// as ErrorRecords with a category and a stable id (never a stack trace, never a password),
-/// Ctrl+C wired to a CancellationToken, and progress and verbose sinks for the core.
+/// Base of every CrmOps cmdlet: errors as ErrorRecords with a category and a stable id (never a
+/// stack trace, never a password), Ctrl+C wired to a CancellationToken, progress and verbose sinks.
 /// </summary>
-public abstract class CrmCmdlet : PSCmdlet
+public abstract class CrmCmdletBase : PSCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
-    private CrmConnection? _resolved;
-
-    /// <summary>A CrmConnection, a CrmSandbox or a connection string. Default: the session's (Connect-CrmDatabase, Start-CrmSandbox).</summary>
-    [Parameter]
-    [ConnectionTransformation]
-    [ValidateNotNull]
-    public CrmConnection? Connection { get; set; }
 
     protected CancellationToken Stopping => _stopping.Token;
-
-    /// <summary>The connection this invocation uses.</summary>
-    protected CrmConnection Target
-    {
-        get
-        {
-            if (_resolved != null) return _resolved;
-            _resolved = Connection ?? CrmSession.Default ?? ConnectFromEnvironment();
-            return _resolved;
-        }
-    }
-
-    private static CrmConnection ConnectFromEnvironment()
-    {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CRMOPS_CONNECTION")) ||
-            !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PGHOST")))
-        {
-            CrmSession.Default = Connections.ConnectionFactory.Connect((string?)null);
-            return CrmSession.Default;
-        }
-        throw new CrmException("NoConnection", CrmErrorKind.ConnectionError,
-            "No database connection. Run Connect-CrmDatabase (or Start-CrmSandbox), pass -Connection, or set $env:CRMOPS_CONNECTION.");
-    }
 
     protected sealed override void BeginProcessing() => Guard(BeginCrmProcessing);
     protected sealed override void ProcessRecord() => Guard(ProcessCrmRecord);
@@ -76,7 +45,7 @@ public abstract class CrmCmdlet : PSCmdlet
     }
 
     /// <summary>Removes the connection's password (and any password-shaped text) from a message.</summary>
-    protected string Redact(string text) => _resolved?.Redact(text) ?? Connections.Secrets.Redact(text, null);
+    protected virtual string Redact(string text) => Connections.Secrets.Redact(text, null);
 
     /// <summary>Errors that stop all progress (no connection) terminate; errors about one item do not.</summary>
     protected void WriteCrmError(CrmException ex)
@@ -103,6 +72,47 @@ public abstract class CrmCmdlet : PSCmdlet
         };
         WriteProgress(record);
     };
+}
+
+/// <summary>
+/// Base of every CrmOps cmdlet that talks to a database: the shared -Connection parameter, errors
+/// as ErrorRecords with a category and a stable id (never a stack trace, never a password),
+/// Ctrl+C wired to a CancellationToken, and progress and verbose sinks for the core.
+/// </summary>
+public abstract class CrmCmdlet : CrmCmdletBase
+{
+    private CrmConnection? _resolved;
+
+    /// <summary>A CrmConnection, a CrmSandbox or a connection string. Default: the session's (Connect-CrmDatabase, Start-CrmSandbox).</summary>
+    [Parameter]
+    [ConnectionTransformation]
+    [ValidateNotNull]
+    public CrmConnection? Connection { get; set; }
+
+    /// <summary>The connection this invocation uses.</summary>
+    protected CrmConnection Target
+    {
+        get
+        {
+            if (_resolved != null) return _resolved;
+            _resolved = Connection ?? CrmSession.Default ?? ConnectFromEnvironment();
+            return _resolved;
+        }
+    }
+
+    private static CrmConnection ConnectFromEnvironment()
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CRMOPS_CONNECTION")) ||
+            !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("PGHOST")))
+        {
+            CrmSession.Default = Connections.ConnectionFactory.Connect((string?)null);
+            return CrmSession.Default;
+        }
+        throw new CrmException("NoConnection", CrmErrorKind.ConnectionError,
+            "No database connection. Run Connect-CrmDatabase (or Start-CrmSandbox), pass -Connection, or set $env:CRMOPS_CONNECTION.");
+    }
+
+    protected override string Redact(string text) => _resolved?.Redact(text) ?? Connections.Secrets.Redact(text, null);
 }
 
 /// <summary>The exception inside a CrmOps ErrorRecord: only a message, no inner exception that could carry secrets.</summary>

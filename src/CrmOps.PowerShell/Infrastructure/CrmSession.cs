@@ -8,6 +8,9 @@ internal static class CrmSession
 
     public static CrmConnection? Default { get; set; }
 
+    /// <summary>Sandboxes started in this process, newest last.</summary>
+    public static List<CrmSandbox> Sandboxes { get; } = new();
+
     /// <summary>One pooled data source per distinct connection string given to -Connection.</summary>
     public static CrmConnection ForString(string connectionString)
     {

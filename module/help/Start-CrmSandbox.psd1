@@ -1,0 +1,27 @@
+@{
+    Synopsis    = 'Starts a throwaway local PostgreSQL holding a realistic copy of the CRM database, and makes it the session default.'
+    Description = @'
+Start-CrmSandbox starts a private PostgreSQL cluster (initdb in a temp folder, listening on 127.0.0.1 only, on a free port), creates the CRM database that crm-database.md describes (the 3-row test table customers and the empty orders beside the real customer_profiles, customer_emails, customer_engagement_metrics, orders_htx, orders_eventbrite and their views) and fills it with realistic, deterministic sample data. The default size and seed reproduce the production figures of 2025-10-15: 9,369 customers and 11,864 orders. -Customers scales the same distributions up to 10,000,000. -Empty creates the schema without rows.
+
+It works when run as root (the server then runs as the unprivileged postgres user), finds the server binaries on PATH, under /usr/lib/postgresql/*/bin or in $env:CRMOPS_PG_BIN, and leaves nothing behind: Stop-CrmSandbox, the end of the PowerShell process or a failed start all remove the server process and its folder. The sandbox's owner role (crmops) authenticates by trust on loopback, so its connection string holds no password.
+'@
+    Parameters  = @{
+        Customers = 'How many customers to generate (100 to 10,000,000). Default 9,369, the seed''s figure; orders, emails and engagement rows scale with it.'
+        Seed      = 'The random seed. The same seed always gives the same data; the default reproduces the seed''s lead-score table.'
+        Empty     = 'Creates the CRM schema without any rows.'
+        NoDefault = 'Returns the sandbox without making it the session default connection.'
+    }
+    Examples    = @(
+        @{
+            Title   = 'Rehearse on a faithful copy of production'
+            Code    = "Start-CrmSandbox`nGet-CrmRowCount -Exact`nStop-CrmSandbox"
+            Remarks = 'Starts the default sandbox (9,369 customers), counts rows in every table, then removes the sandbox.'
+        }
+        @{
+            Title   = 'A large sandbox for benchmarks'
+            Code    = '$sb = Start-CrmSandbox -Customers 1000000; $sb.LoadTime'
+            Remarks = 'Loads one million customers and about 1.27 million orders with binary COPY.'
+        }
+    )
+    Links       = @('Stop-CrmSandbox', 'Connect-CrmDatabase')
+}

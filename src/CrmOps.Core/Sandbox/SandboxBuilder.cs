@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using CrmOps.Connections;
+using CrmOps.Errors;
+using Npgsql;
+
+namespace CrmOps.Sandbox;
+
+public sealed class SandboxOptions
+{
+    /// <summary>Customers to generate; the default reproduces the seed's 9,369.</summary>
+    public int Customers { get; init; } = SampleDataDefaults.DefaultCustomers;
+    public int Seed { get; init; } = SampleDataDefaults.DefaultSeed;
+    /// <summary>Schema only, no rows.</summary>
+    public bool Empty { get; init; }
+}
+
+/// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
+public static class SandboxBuilder
+{
+    public static CrmSandbox Start(SandboxOptions options, Action<string, int>? progress = null, Action<string>? verbose = null)
+    {
+        if (options.Customers is < 100 or > 10_000_000)
+            throw new CrmException("SandboxCustomersOutOfRange", CrmErrorKind.InvalidArgument,
+                $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
+        var clock = Stopwatch.StartNew();
+        progress?.Invoke("Starting a private PostgreSQL cluster", 0);
+        var cluster = SandboxCluster.Start(verbose);
+        CrmConnection? connection = null;
+        try
+        {
+            using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
+            {
+                admin.Open();
+                using var create = new NpgsqlCommand($"CREATE DATABASE {SandboxCluster.DatabaseName}", admin);
+                create.ExecuteNonQuery();
+            }
+            var startup = clock.Elapsed;
+            connection = ConnectionFactory.Connect(ConnectionFactory.Resolve(cluster.ConnectionString()), isSandbox: true);
+            long customers = 0, orders = 0;
+            var load = Stopwatch.StartNew();
+            using (var conn = connection.Open())
+            {
+                if (options.Empty)
+                {
+                    progress?.Invoke("Creating the CRM schema", 50);
+                    SampleDataLoader.CreateSchema(conn);
+                }
+                else
+                {
+                    var counts = SampleDataLoader.Load(conn, options.Customers, options.Seed,
+                        (activity, percent) => progress?.Invoke(activity, 5 + percent * 95 / 100));
+                    customers = counts.Customers;
+                    orders = counts.Orders;
+                }
+            }
+            progress?.Invoke("Sandbox ready", 100);
+            verbose?.Invoke($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
+            return new CrmSandbox
+            {
+                ConnectionString = cluster.ConnectionString(),
+                Port = cluster.Port,
+                DataDirectory = cluster.DataDirectory,
+                Database = SandboxCluster.DatabaseName,
+                Customers = customers,
+                Orders = orders,
+                ServerVersion = connection.ServerVersion,
+                ProcessId = cluster.ProcessId,
+                StartupTime = startup,
+                LoadTime = load.Elapsed,
+                Connection = connection,
+                Cluster = cluster,
+            };
+        }
+        catch (Exception ex)
+        {
+            connection?.Dispose();
+            cluster.Stop();
+            if (ex is CrmException) throw;
+            throw new CrmException("SandboxStartFailed", CrmErrorKind.ResourceUnavailable,
+                $"The sandbox on 127.0.0.1:{cluster.Port} could not be prepared: {ConnectionFactory.FirstLine(ex.Message)}");
+        }
+    }
+
+    public static void Stop(CrmSandbox sandbox)
+    {
+        sandbox.Connection?.Dispose();
+        sandbox.Cluster?.Stop();
+    }
+}

@@ -1,0 +1,35 @@
+using System.Management.Automation;
+using CrmOps.PowerShell.Infrastructure;
+using CrmOps.Sandbox;
+
+namespace CrmOps.PowerShell.Cmdlets.Sandbox;
+
+[Cmdlet(VerbsLifecycle.Start, "CrmSandbox", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
+[OutputType(typeof(CrmSandbox))]
+public sealed class StartCrmSandbox : CrmCmdletBase
+{
+    [Parameter]
+    [ValidateRange(100, 10_000_000)]
+    public int Customers { get; set; } = SampleDataDefaults.DefaultCustomers;
+
+    [Parameter]
+    public int Seed { get; set; } = SampleDataDefaults.DefaultSeed;
+
+    [Parameter]
+    public SwitchParameter Empty { get; set; }
+
+    /// <summary>Do not make the sandbox the session default connection.</summary>
+    [Parameter]
+    public SwitchParameter NoDefault { get; set; }
+
+    protected override void ProcessCrmRecord()
+    {
+        var what = Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})";
+        if (!ShouldProcess($"127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
+        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty },
+            Progress("Start-CrmSandbox"), message => WriteVerbose(message));
+        CrmSession.Sandboxes.Add(sandbox);
+        if (!NoDefault) CrmSession.Default = sandbox.Connection;
+        WriteObject(sandbox);
+    }
+}

@@ -1,0 +1,32 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    Runs CrmOps' Pester tests (Pester 5 restored from NuGet) and writes the counts as JSON.
+#>
+param(
+    [Parameter(Mandatory)] [string] $ResultPath,
+    [string] $Tag,
+    [string] $TestPath
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'Pester/TestHelpers.psm1') -Force
+$pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
+if (-not (Test-Path $pester)) { throw "Pester 5.7.1 is not restored ($pester). Run: dotnet restore tools/restore.proj" }
+Import-Module $pester -Force
+
+$config = New-PesterConfiguration
+$config.Run.Path = if ($TestPath) { $TestPath -split ',' } else { @(Join-Path $PSScriptRoot 'Pester') }
+$config.Run.PassThru = $true
+$config.Output.Verbosity = 'Detailed'
+if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
+$result = Invoke-Pester -Configuration $config
+
+$summary = [ordered]@{
+    Passed  = $result.PassedCount
+    # A failing BeforeAll/AfterAll or a file that does not load counts as a failure too.
+    Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
+    Skipped = $result.SkippedCount
+    NotRun  = $result.NotRunCount
+}
+New-Item -ItemType Directory -Force -Path (Split-Path $ResultPath) | Out-Null
+$summary | ConvertTo-Json | Set-Content $ResultPath

@@ -1,0 +1,245 @@
+#requires -Version 7.4
+# The foundation: module conventions, help, connections and their errors, the sandbox's life
+# cycle, and dependency isolation.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
+    $script:Secret = 'Zebra-Quartz-7731-Pw!'
+    $script:sb = Start-CrmSandbox -Empty -NoDefault
+    Invoke-TestSql $script:sb "CREATE ROLE crm_app LOGIN PASSWORD '$($script:Secret)'; GRANT CONNECT ON DATABASE crm TO crm_app;" | Out-Null
+}
+
+AfterAll {
+    Disconnect-CrmDatabase
+    if ($script:sb) { Stop-CrmSandbox $script:sb }
+}
+
+Describe 'Module conventions' {
+    BeforeDiscovery {
+        Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
+        $script:commands = Get-Command -Module CrmOps -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } }
+    }
+
+    It '<Name> uses an approved verb' -TestCases $commands {
+        (Get-Command $Name).Verb | Should -BeIn (Get-Verb).Verb
+    }
+
+    It '<Name> declares its output type, with a default view for it' -TestCases $commands {
+        $cmd = Get-Command $Name
+        $types = @($cmd.OutputType | ForEach-Object { $_.Type } | Where-Object { $_ -and $_ -ne [void] })
+        if ($cmd.OutputType.Count -eq 0) { throw "$Name has no [OutputType]" }
+        foreach ($t in $types | Where-Object { $_.Namespace -eq 'CrmOps' }) {
+            Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$($t.FullName) needs a default view"
+        }
+    }
+
+    It '<Name> has complete help: synopsis, description, every parameter, an example' -TestCases $commands {
+        $help = Get-Help $Name -Full
+        $help.Synopsis | Should -Not -BeLike "*$Name *[<]*" -Because 'a written synopsis, not the generated syntax'
+        $help.Synopsis.Length | Should -BeGreaterThan 20
+        ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 40
+        @($help.Examples.Example).Count | Should -BeGreaterThan 0
+        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
+        foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
+            $ph = $help.Parameters.Parameter | Where-Object Name -eq $p
+            ($ph.Description.Text -join ' ').Length | Should -BeGreaterThan 5 -Because "-$p of $Name needs a description"
+        }
+    }
+
+    It '<Name> supports -WhatIf when it changes something' -TestCases $commands {
+        $cmd = Get-Command $Name
+        if ($cmd.Verb -in 'Invoke', 'Update', 'Undo', 'Set', 'Remove', 'Start', 'Stop', 'Export') {
+            $cmd.Parameters.Keys | Should -Contain 'WhatIf'
+        }
+    }
+}
+
+Describe 'Connections' {
+    It 'connects with the keyword form and hides the password' {
+        $c = Connect-CrmDatabase "Host=127.0.0.1;Port=$($sb.Port);Username=crm_app;Password=$Secret;Database=crm" -NoDefault
+        $c.Host | Should -Be '127.0.0.1'
+        $c.Port | Should -Be $sb.Port
+        $c.Database | Should -Be 'crm'
+        $c.Username | Should -Be 'crm_app'
+        $c.ServerVersion | Should -Match '^1[0-9]\.'
+        $c.IsSandbox | Should -BeFalse
+        ($c | Format-List * | Out-String) | Should -Not -Match ([regex]::Escape($Secret))
+        ($c | ConvertTo-Json -Depth 3 -WarningAction Ignore) | Should -Not -Match ([regex]::Escape($Secret))
+        "$c" | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'connects with the postgresql:// URI form (percent-encoded password, query options)' {
+        $enc = [uri]::EscapeDataString($Secret)
+        $c = Connect-CrmDatabase "postgresql://crm_app:$enc@127.0.0.1:$($sb.Port)/crm?sslmode=disable&application_name=uri-test" -NoDefault
+        $c.Username | Should -Be 'crm_app'
+        $c.Database | Should -Be 'crm'
+        $c.SslMode | Should -Be 'Disable'
+    }
+
+    It 'connects with the libpq keyword form' {
+        $c = Connect-CrmDatabase "host=127.0.0.1 port=$($sb.Port) dbname=crm user=crm_app password='$Secret'" -NoDefault
+        $c.Username | Should -Be 'crm_app'
+    }
+
+    It 'takes -Credential over the string' {
+        $cred = [pscredential]::new('crm_app', (ConvertTo-SecureString $Secret -AsPlainText -Force))
+        $c = Connect-CrmDatabase "Host=127.0.0.1;Port=$($sb.Port);Database=crm;Username=nobody" -Credential $cred -NoDefault
+        $c.Username | Should -Be 'crm_app'
+    }
+
+    It 'uses $env:CRMOPS_CONNECTION and becomes the session default' {
+        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_CONNECTION = "Host=127.0.0.1;Port=$($sb.Port);Username=crm_app;Password=$Secret;Database=crm" } -Script @'
+Import-Module ./CrmOps.psd1
+$c = Connect-CrmDatabase
+"user=$($c.Username) db=$($c.Database)"
+'@
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $r.StdOut | Should -Match 'user=crm_app db=crm'
+        $r.StdOut + $r.StdErr | Should -Not -Match ([regex]::Escape($Secret))
+    }
+
+    It 'uses the libpq variables and PGPASSFILE' {
+        $pass = Join-Path ([IO.Path]::GetTempPath()) "crmops-pgpass-$PID"
+        Set-Content $pass "127.0.0.1:$($sb.Port):crm:crm_app:$Secret"
+        if (-not $IsWindows) { chmod 600 $pass }
+        try {
+            $r = Invoke-ChildPwsh -Environment @{ PGHOST = '127.0.0.1'; PGPORT = "$($sb.Port)"; PGDATABASE = 'crm'; PGUSER = 'crm_app'; PGPASSFILE = $pass; CRMOPS_CONNECTION = '' } -Script @'
+Import-Module ./CrmOps.psd1
+$c = Connect-CrmDatabase
+"user=$($c.Username) port=$($c.Port)"
+'@
+            $r.ExitCode | Should -Be 0 -Because $r.StdErr
+            $r.StdOut | Should -Match "user=crm_app port=$($sb.Port)"
+        }
+        finally { Remove-Item $pass -Force }
+    }
+
+    It 'makes the connection the session default for later commands' {
+        $c = Connect-CrmDatabase $sb.ConnectionString
+        $c.IsSandbox | Should -BeFalse
+        Disconnect-CrmDatabase
+    }
+
+    Context 'failures give one line naming host and port, never the password' {
+        BeforeAll {
+            $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0); $l.Start()
+            $script:closedPort = $l.LocalEndpoint.Port; $l.Stop()
+        }
+
+        It '<Case>' -TestCases @(
+            @{ Case = 'wrong password'; Cs = { "Host=127.0.0.1;Port=$($sb.Port);Username=crm_app;Password=$Secret-wrong;Database=crm" }; Id = 'CrmOps.ConnectionAuthenticationFailed'; Category = 'AuthenticationError'; Text = 'password authentication failed' }
+            @{ Case = 'wrong port'; Cs = { "Host=127.0.0.1;Port=$closedPort;Username=crm_app;Password=$Secret;Database=crm" }; Id = 'CrmOps.ConnectionUnreachable'; Category = 'ConnectionError'; Text = 'refused' }
+            @{ Case = 'wrong database'; Cs = { "Host=127.0.0.1;Port=$($sb.Port);Username=crm_app;Password=$Secret;Database=no_such_db" }; Id = 'CrmOps.ConnectionDatabaseNotFound'; Category = 'ObjectNotFound'; Text = 'no_such_db' }
+            @{ Case = 'wrong host'; Cs = { "Host=no-such-host.invalid;Port=5432;Username=crm_app;Password=$Secret;Database=crm;Timeout=3" }; Id = 'CrmOps.Connection*'; Category = '*'; Text = 'no-such-host.invalid:5432' }
+            @{ Case = 'SSL required by a server without TLS'; Cs = { "postgresql://crm_app:$Secret@127.0.0.1:$($sb.Port)/crm?sslmode=require" }; Id = 'CrmOps.Connection*'; Category = '*'; Text = 'SSL|TLS' }
+            @{ Case = 'malformed URI port'; Cs = { "postgresql://crm_app:$Secret@127.0.0.1:99999/crm" }; Id = 'CrmOps.ConnectionStringInvalid'; Category = 'InvalidArgument'; Text = 'port' }
+        ) {
+            $cs = & $Cs
+            $all = & { try { Connect-CrmDatabase $cs -NoDefault -Verbose -Debug -ErrorAction Stop } catch { $_ } } *>&1 | Out-String
+            $err = $null
+            try { Connect-CrmDatabase $cs -NoDefault -Verbose -ErrorAction Stop 4>$null } catch { $err = $_ }
+            $err | Should -Not -BeNullOrEmpty
+            $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+            "$($err.CategoryInfo.Category)" | Should -BeLike $Category
+            $err.Exception.Message | Should -Match $Text
+            if ($Case -ne 'wrong host' -and $Case -ne 'malformed URI port') { $err.Exception.Message | Should -Match "127\.0\.0\.1:\d+" }
+            $err.Exception.Message.Trim() | Should -Not -Match "`n"
+            $err.Exception.InnerException | Should -BeNullOrEmpty
+            ($err | Out-String) + $all + ($err.Exception | Format-List * -Force | Out-String) | Should -Not -Match ([regex]::Escape($Secret))
+        }
+    }
+}
+
+Describe 'Sandbox life cycle' {
+    It 'starts an empty CRM sandbox on 127.0.0.1 and stops it without leftovers' {
+        $s = Start-CrmSandbox -Empty -NoDefault
+        $s.Port | Should -BeGreaterThan 0
+        $s.IsRunning | Should -BeTrue
+        Test-Path $s.DataDirectory | Should -BeTrue
+        (Invoke-TestSql $s 'select current_setting(''listen_addresses'')') | Should -Be '127.0.0.1'
+        $pid0 = $s.ProcessId
+        Stop-CrmSandbox $s
+        Test-Path $s.RootDirectory | Should -BeFalse
+        Test-ProcessAlive $pid0 | Should -BeFalse
+    }
+
+    It 'leaves nothing behind when PowerShell exits without Stop-CrmSandbox' {
+        $r = Invoke-ChildPwsh -Script 'Import-Module ./CrmOps.psd1; $s = Start-CrmSandbox -Empty; "$($s.RootDirectory)|$($s.ProcessId)"; exit 0'
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $dir, $serverPid = ($r.StdOut.Trim() -split "`n")[-1].Trim() -split '\|'
+        $deadline = (Get-Date).AddSeconds(10)
+        while (((Test-Path $dir) -or (Test-ProcessAlive $serverPid)) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        Test-Path $dir | Should -BeFalse
+        Test-ProcessAlive $serverPid | Should -BeFalse
+    }
+
+    It 'leaves nothing behind when the PowerShell process is killed' {
+        $cmd = Get-PwshCommand
+        $out = Join-Path ([IO.Path]::GetTempPath()) "crmops-kill-$PID.txt"
+        $psi = [System.Diagnostics.ProcessStartInfo]::new($cmd[0])
+        foreach ($a in ($cmd | Select-Object -Skip 1)) { $psi.ArgumentList.Add($a) }
+        foreach ($a in '-NoProfile', '-Command', "Import-Module ./CrmOps.psd1; `$s = Start-CrmSandbox -Empty; ""`$(`$s.RootDirectory)|`$(`$s.ProcessId)"" | Set-Content '$out'; Start-Sleep 120") { $psi.ArgumentList.Add($a) }
+        $psi.WorkingDirectory = Get-RepoRoot
+        $p = [System.Diagnostics.Process]::Start($psi)
+        $deadline = (Get-Date).AddSeconds(60)
+        while (-not (Test-Path $out) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        $dir, $serverPid = (Get-Content $out -Raw).Trim() -split '\|'
+        Test-Path $dir | Should -BeTrue
+        $p.Kill()  # SIGKILL: no exit handler runs; the watchdog must clean up
+        $deadline = (Get-Date).AddSeconds(15)
+        while (((Test-Path $dir) -or (Test-ProcessAlive $serverPid)) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 250 }
+        Remove-Item $out -ErrorAction Ignore
+        Test-Path $dir | Should -BeFalse
+        Test-ProcessAlive $serverPid | Should -BeFalse
+    }
+
+    It 'cleans up when the server fails to start, and says why' -Skip:$IsWindows {
+        # Fake binaries: initdb works, but the server never starts.
+        $fake = Join-Path ([IO.Path]::GetTempPath()) "crmops-fakepg-$PID"
+        New-Item -ItemType Directory -Force $fake | Out-Null
+        Set-Content "$fake/initdb" "#!/bin/sh`nwhile [ `$# -gt 0 ]; do if [ `"`$1`" = -D ]; then mkdir -p `"`$2`"; echo 15 > `"`$2/PG_VERSION`"; fi; shift; done`nexit 0"
+        Set-Content "$fake/pg_ctl" "#!/bin/sh`ncase `"`$*`" in *--version*) echo 'pg_ctl (PostgreSQL) 15.99'; exit 0;; *start*) echo 'could not bind IPv4 address: fake failure' >&2; exit 1;; esac`nexit 0"
+        Set-Content "$fake/postgres" "#!/bin/sh`nexit 1"
+        chmod 755 $fake "$fake/initdb" "$fake/pg_ctl" "$fake/postgres"
+        $before = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
+        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_PG_BIN = $fake; CRMOPS_CACHE = "$fake/cache" } -Script 'Import-Module ./CrmOps.psd1; try { Start-CrmSandbox -Empty -ErrorAction Stop } catch { "ERR:" + $_.FullyQualifiedErrorId + ":" + $_.Exception.Message; exit 1 }'
+        Remove-Item $fake -Recurse -Force
+        $r.ExitCode | Should -Be 1
+        $r.StdOut | Should -Match 'ERR:CrmOps.SandboxStartFailed'
+        $r.StdOut | Should -Match 'fake failure'
+        $after = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
+        @($after | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+    }
+
+    It 'refuses an out-of-range size before starting anything' {
+        { Start-CrmSandbox -Customers 5 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError,*'
+    }
+}
+
+Describe 'Dependency isolation' {
+    It 'imports and works in a session that already loaded other versions of Npgsql and its logging abstractions' {
+        $pkgs = Get-NuGetPackageRoot
+        $mela = Join-Path $pkgs 'microsoft.extensions.logging.abstractions/6.0.0/lib/net6.0/Microsoft.Extensions.Logging.Abstractions.dll'
+        $npgsql = Join-Path $pkgs 'npgsql/8.0.5/lib/net8.0/Npgsql.dll'
+        Test-Path $mela | Should -BeTrue -Because 'tools/restore.proj restores the conflicting versions'
+        Test-Path $npgsql | Should -BeTrue
+        $r = Invoke-ChildPwsh -Script @"
+Add-Type -Path '$mela'
+Add-Type -Path '$npgsql'
+Import-Module ./CrmOps.psd1
+`$s = Start-CrmSandbox -Empty
+`$c = Connect-CrmDatabase `$s.ConnectionString -NoDefault
+'version=' + `$c.ServerVersion
+[AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -in 'Npgsql', 'Microsoft.Extensions.Logging.Abstractions' } |
+    ForEach-Object { 'loaded=' + `$_.GetName().Name + '/' + `$_.GetName().Version + '/' + [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }
+Stop-CrmSandbox `$s
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $r.StdOut | Should -Match 'version=1\d\.'
+        $r.StdOut | Should -Match 'loaded=Npgsql/8\.0\.5\.0/Default'
+        $r.StdOut | Should -Match 'loaded=Npgsql/9\.0\.4\.0/CrmOps'
+        $r.StdOut | Should -Match 'loaded=Microsoft.Extensions.Logging.Abstractions/6\.0\.0\.0/Default'
+        $r.StdOut | Should -Match 'loaded=Microsoft.Extensions.Logging.Abstractions/8\.\d\.\d\.\d/CrmOps'
+    }
+}

@@ -1,0 +1,106 @@
+# Helpers shared by CrmOps' Pester tests. Verification goes through psql, not through the module
+# under test, so that a test checks CrmOps against an independent view of the database.
+
+function Get-RepoRoot { Split-Path (Split-Path $PSScriptRoot) }
+
+function Get-NuGetPackageRoot {
+    if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
+    Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
+}
+
+# The command line that starts a child pwsh the same way this one was started (dotnet tool or installed).
+function Get-PwshCommand {
+    $proc = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($proc) -eq 'dotnet') { return @($proc, (Join-Path $PSHOME 'pwsh.dll')) }
+    @($proc)
+}
+
+# Runs a script in a new pwsh -NoProfile; returns stdout, stderr and the exit code.
+function Invoke-ChildPwsh {
+    param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
+    $cmd = Get-PwshCommand
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($cmd[0])
+    foreach ($a in ($cmd | Select-Object -Skip 1)) { $psi.ArgumentList.Add($a) }
+    foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Script) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+    $psi.WorkingDirectory = Get-RepoRoot
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
+    if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill($true); throw "Child pwsh timed out after $TimeoutSeconds s." }
+    [pscustomobject]@{ ExitCode = $p.ExitCode; StdOut = $out.Result; StdErr = $err.Result; ProcessId = $p.Id }
+}
+
+# True while a process runs. A zombie (exited, not yet reaped: containers whose PID 1 does not
+# reap orphans keep them) counts as gone.
+function Test-ProcessAlive {
+    param([Parameter(Mandatory)] [int] $Id)
+    if ($IsLinux) {
+        $stat = Get-Content "/proc/$Id/stat" -Raw -ErrorAction Ignore
+        if (-not $stat) { return $false }
+        $state = $stat.Substring($stat.LastIndexOf(')') + 2, 1)
+        return $state -notin 'Z', 'X'
+    }
+    [bool](Get-Process -Id $Id -ErrorAction Ignore)
+}
+
+function Get-Psql {
+    $psql = Get-Command psql -ErrorAction SilentlyContinue
+    if ($psql) { return $psql.Source }
+    $found = Get-ChildItem '/usr/lib/postgresql/*/bin/psql' -ErrorAction SilentlyContinue | Select-Object -Last 1
+    if ($found) { return $found.FullName }
+    throw 'psql not found'
+}
+
+# Runs SQL through psql against a sandbox (or any keyword connection string); returns the rows as
+# strings (tab-separated fields, unaligned, no headers).
+function Invoke-TestSql {
+    param(
+        [Parameter(Mandatory)] $Sandbox,
+        [Parameter(Mandatory)] [string] $Sql,
+        [string] $Database,
+        [string] $User = 'crmops',
+        [string] $Password
+    )
+    $port = if ($Sandbox -is [int]) { $Sandbox } else { $Sandbox.Port }
+    if (-not $Database) { $Database = if ($Sandbox -is [int]) { 'crm' } else { $Sandbox.Database } }
+    $env:PGPASSWORD = $Password
+    try {
+        $out = $Sql | & (Get-Psql) -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $port -U $User -d $Database -tA -F "`t" -f - 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+        $out | Where-Object { $_ -ne '' }
+    }
+    finally { Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue }
+}
+
+# A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
+function Get-TestDatabaseState {
+    param([Parameter(Mandatory)] $Sandbox)
+    $sql = @'
+select string_agg(x, E'\n' order by x) from (
+  select format('%s.%s %s', n.nspname, c.relname, c.relkind) as x
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace
+   where n.nspname not in ('pg_catalog','information_schema','pg_toast')
+  union all
+  select format('%s.%s.%s %s', n.nspname, c.relname, a.attname, format_type(a.atttypid, a.atttypmod))
+    from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+   where a.attnum > 0 and not a.attisdropped and n.nspname not in ('pg_catalog','information_schema','pg_toast')
+  union all
+  select format('fn %s.%s', n.nspname, p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+   where n.nspname not in ('pg_catalog','information_schema')
+  union all
+  select format('trg %s', tgname) from pg_trigger where not tgisinternal
+) s;
+'@
+    $schema = (Invoke-TestSql $Sandbox $sql) -join "`n"
+    $counts = Invoke-TestSql $Sandbox @'
+select string_agg(format('%s.%s=%s', table_schema, table_name,
+       (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', table_schema, table_name), false, true, '')))[1]::text), ','
+       order by table_schema, table_name)
+  from information_schema.tables
+ where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema');
+'@
+    [pscustomobject]@{ Schema = $schema; Counts = ($counts -join '') }
+}
+
+Export-ModuleMember -Function *
