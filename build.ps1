@@ -78,8 +78,15 @@ function Invoke-Build {
     Write-Host "Built CrmOps into $Bin"
 }
 
+function Invoke-TestTools {
+    # Pester 5 (and the conflicting assemblies the isolation test loads) come from NuGet.
+    & dotnet restore (Join-Path $Root 'tools/restore.proj') --nologo -v quiet
+    if ($LASTEXITCODE -ne 0) { throw 'Restoring the test tools (tools/restore.proj) failed.' }
+}
+
 function Invoke-Test {
     Test-PostgresBinaries
+    Invoke-TestTools
     Invoke-Build
     $results = Join-Path $Artifacts 'test'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
@@ -149,6 +156,7 @@ function Invoke-Bench {
 
 function Invoke-Reliability {
     Test-PostgresBinaries
+    Invoke-TestTools
     Invoke-Build
     $pwsh = Get-PwshCommand
     $json = Join-Path $Artifacts 'test/reliability.json'
