@@ -60,4 +60,20 @@ public static class Db
         return new CrmException("UnexpectedError", CrmErrorKind.NotSpecified,
             Secrets.Redact($"{what} failed: {ConnectionFactory.FirstLine(ex.Message)}", target.Secret));
     }
+
+    /// <summary>Runs one statement (values always as parameters; no command timeout: long work is cancelled, not timed out).</summary>
+    internal static void Exec(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, params (string, object)[] args)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        cmd.ExecuteNonQuery();
+    }
+
+    /// <summary>Runs one statement and returns its single value.</summary>
+    internal static T Scalar<T>(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, params (string, object)[] args)
+    {
+        using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        foreach (var (n, v) in args) cmd.Parameters.AddWithValue(n, v);
+        return (T)cmd.ExecuteScalar()!;
+    }
 }

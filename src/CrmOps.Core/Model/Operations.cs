@@ -43,6 +43,9 @@ public sealed class CrmSegmentSummary
     public long Customers { get; init; }
     public decimal Percent { get; init; }
     public decimal? AverageScore { get; init; }
+    /// <summary>The lowest and highest score actually seen in the segment.</summary>
+    public int? LowestScore { get; init; }
+    public int? HighestScore { get; init; }
     /// <summary>A text bar proportional to Percent, for the default view.</summary>
     public string Bar => new('#', (int)Math.Round(Percent / 2m, MidpointRounding.AwayFromZero));
     public override string ToString() => $"{Segment}: {Customers} ({Percent}%)";

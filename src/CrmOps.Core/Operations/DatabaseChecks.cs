@@ -1,0 +1,127 @@
+using CrmOps.Connections;
+using CrmOps.Sql;
+using Npgsql;
+
+namespace CrmOps.Operations;
+
+public sealed class DatabaseCheckOptions
+{
+    public TimeSpan MaxScoreAge { get; init; } = TimeSpan.FromDays(1);
+    public TimeSpan MaxRefreshAge { get; init; } = TimeSpan.FromDays(1);
+    /// <summary>Orders whose email links to no customer, as a share of all orders, above which the check fails.</summary>
+    public decimal MaxUnlinkedPercent { get; init; } = 1.0m;
+}
+
+/// <summary>
+/// Test-CrmDatabase's work: the seed's verification queries as checks a Pester test can assert on.
+/// All reads, in one read-only transaction.
+/// </summary>
+public static class DatabaseChecks
+{
+    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection target, DatabaseCheckOptions options) =>
+        Db.ReadOnly(target, (conn, tx) =>
+        {
+            var results = new List<CrmCheckResult>();
+            var now = DateTimeOffset.UtcNow;
+            using var flagsCmd = new NpgsqlCommand(SqlText.Get("Operations/checks-objects.sql"), conn, tx);
+            bool hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns;
+            string? scoringOnTestTable;
+            using (var r = flagsCmd.ExecuteReader())
+            {
+                r.Read();
+                (hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns) =
+                    (r.GetBoolean(0), r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6));
+                scoringOnTestTable = r.IsDBNull(7) ? null : r.GetString(7);
+            }
+
+            results.Add(Check("NoMigrationOnTestTable", "public.customers", "no scoring columns", scoringOnTestTable ?? "none",
+                scoringOnTestTable is null,
+                scoringOnTestTable is null ? "The 3-row test table carries no scoring columns: the seed's mistake is not present."
+                    : $"The test table 'customers' has scoring columns ({scoringOnTestTable}): a migration was applied to the wrong table."));
+
+            // Orders and scoring coverage.
+            long orders, unlinked, profiles, unscored;
+            using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/checks-orders.sql"), conn, tx) { CommandTimeout = 0 })
+            using (var r = cmd.ExecuteReader())
+            {
+                r.Read();
+                orders = r.GetInt64(0); unlinked = r.GetInt64(1); profiles = r.GetInt64(2);
+            }
+            unscored = hasScoring ? Db.Scalar<long>(conn, tx, "SELECT count(*) FROM public.customer_profiles WHERE lead_score IS NULL") : -1;
+            var unlinkedPercent = orders == 0 ? 0m : Math.Round(100m * unlinked / orders, 2);
+            results.Add(Check("UnlinkedOrders", "public.customer_orders_v", $"<= {options.MaxUnlinkedPercent}%", $"{unlinked} of {orders} ({unlinkedPercent}%)",
+                unlinkedPercent <= options.MaxUnlinkedPercent,
+                $"{unlinked:N0} of {orders:N0} orders have an email that links to no customer ({unlinkedPercent}%; allowed {options.MaxUnlinkedPercent}%)."));
+
+            if (!hasTimeline)
+                results.Add(Check("TimelineExists", "public.customer_activity_timeline", "exists", "missing", false,
+                    "The activity timeline does not exist: apply the built-in migrations (Invoke-CrmMigration -BuiltIn)."));
+            else if (!populated)
+                results.Add(Check("TimelineExists", "public.customer_activity_timeline", "populated", "not populated", false,
+                    "The activity timeline has never been populated: run Invoke-CrmTimelineRefresh."));
+            else
+            {
+                results.Add(Check("TimelineExists", "public.customer_activity_timeline", "populated", "populated", true, "The activity timeline exists and is populated."));
+                using var cmd = new NpgsqlCommand(SqlText.Get("Operations/checks-timeline.sql"), conn, tx) { CommandTimeout = 0 };
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                var (rows, customers, linked, linkedCustomers) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3));
+                r.Close();
+                results.Add(Check("TimelineCoverage", "public.customer_activity_timeline", $"{linked} activities, {linkedCustomers} customers",
+                    $"{rows} activities, {customers} customers", rows == linked && customers == linkedCustomers,
+                    rows == linked && customers == linkedCustomers
+                        ? $"The timeline holds all {linked:N0} linked orders of {linkedCustomers:N0} customers."
+                        : $"The timeline holds {rows:N0} activities of {customers:N0} customers, but {linked:N0} orders of {linkedCustomers:N0} customers link today: refresh it (Invoke-CrmTimelineRefresh)."));
+                DateTimeOffset? lastRefresh = null;
+                if (hasRefreshLog)
+                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-refresh.sql"), conn, tx))
+                        lastRefresh = c2.ExecuteScalar() is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
+                var fresh = lastRefresh is { } lr && now - lr <= options.MaxRefreshAge;
+                results.Add(Check("TimelineFresh", "public.customer_activity_timeline", $"refreshed within {options.MaxRefreshAge}",
+                    lastRefresh?.ToString("u") ?? "never (by CrmOps)", fresh,
+                    fresh ? $"Last refreshed {lastRefresh:u}." : lastRefresh is null
+                        ? "No refresh is recorded in crmops.refresh_log: schedule Invoke-CrmTimelineRefresh."
+                        : $"Last refreshed {lastRefresh:u}, more than {options.MaxRefreshAge} ago."));
+            }
+
+            if (!hasScoring || !hasRules)
+                results.Add(Check("EveryProfileScored", "public.customer_profiles", "scored", "scoring not installed", false,
+                    "Lead scoring is not installed: apply the built-in migrations (Invoke-CrmMigration -BuiltIn)."));
+            else
+            {
+                results.Add(Check("EveryProfileScored", "public.customer_profiles", "0 unscored", $"{unscored} unscored", unscored == 0,
+                    unscored == 0 ? $"All {profiles:N0} profiles have a lead score." : $"{unscored:N0} of {profiles:N0} profiles have no lead score: run Update-CrmLeadScore."));
+                DateTimeOffset? asOf = null, scoredAt = null;
+                if (hasRuns)
+                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-scoring.sql"), conn, tx))
+                    using (var r = c2.ExecuteReader())
+                        if (r.Read()) { asOf = r.GetFieldValue<DateTimeOffset>(0); scoredAt = r.GetFieldValue<DateTimeOffset>(1); }
+                var current = scoredAt is { } s && now - s <= options.MaxScoreAge;
+                results.Add(Check("ScoresCurrent", "public.customer_profiles", $"scored within {options.MaxScoreAge}",
+                    scoredAt?.ToString("u") ?? "never (by CrmOps)", current,
+                    current ? $"Last scoring run at {scoredAt:u} (as of {asOf:u})." : scoredAt is null
+                        ? "No scoring run is recorded in crmops.scoring_runs: run Update-CrmLeadScore."
+                        : $"The last scoring run was at {scoredAt:u}, more than {options.MaxScoreAge} ago: scores decay with time."));
+                if (asOf is { } at)
+                {
+                    using var c3 = new NpgsqlCommand(SqlText.Get("Operations/checks-scoring.sql"), conn, tx) { CommandTimeout = 0 };
+                    c3.Parameters.AddWithValue("as_of", at);
+                    var disagreeing = (long)c3.ExecuteScalar()!;
+                    results.Add(Check("ScoresConsistent", "public.customer_profiles", "0 disagreeing", $"{disagreeing} disagreeing", disagreeing == 0,
+                        disagreeing == 0 ? $"Every score equals a recomputation as of {at:u}."
+                            : $"{disagreeing:N0} scores differ from a recomputation as of {at:u} (changed data or hand edits): run Update-CrmLeadScore."));
+                }
+            }
+
+            if (hasExport)
+            {
+                var exportRows = Db.Scalar<long>(conn, tx, "SELECT count(*) FROM public.customer_marketing_export");
+                results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,
+                    exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
+            }
+            return (IReadOnlyList<CrmCheckResult>)results;
+        }, "Checking the database");
+
+    private static CrmCheckResult Check(string check, string target, string expected, string actual, bool passed, string message) =>
+        new() { Check = check, Target = target, Expected = expected, Actual = actual, Passed = passed, Message = message };
+}

@@ -1,0 +1,222 @@
+using System.Diagnostics;
+using CrmOps.Connections;
+using CrmOps.Errors;
+using CrmOps.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrmOps.Operations;
+
+public sealed class ScoringOptions
+{
+    /// <summary>The instant the scores describe (recency decays with time). Default: now.</summary>
+    public DateTimeOffset? AsOf { get; init; }
+    /// <summary>Score only these customers.</summary>
+    public IReadOnlyCollection<Guid>? CustomerIds { get; init; }
+    /// <summary>Recompute everyone even when a targeted run would do.</summary>
+    public bool Full { get; init; }
+    /// <summary>Keyset batch size of a full recalculation (each batch is one short transaction).</summary>
+    public int BatchSize { get; init; } = 50_000;
+    public bool WhatIf { get; init; }
+}
+
+/// <summary>
+/// Update-CrmLeadScore's work: RFM scores recomputed set-based by the database's own
+/// lead_score_components() (the one definition of the rules), as of an instant, writing only rows
+/// whose score or components change and never touching updated_at. A run after a previous whole
+/// run targets only the customers that can have changed (recency band crossed, engagement row
+/// changed, never scored); the first run, or -Full, walks everyone in keyset batches. Each batch
+/// commits on its own (all old or all new within it) and is retried on a serialization failure or
+/// deadlock with a concurrent writer. Every run is recorded in crmops.scoring_runs.
+/// </summary>
+public static class LeadScorer
+{
+    private const int MaxRetries = 5;
+
+    public static CrmScoringResult Update(CrmConnection target, ScoringOptions options,
+        Action<string, int>? progress = null, Action<string>? verbose = null, CancellationToken cancel = default)
+    {
+        var asOf = (options.AsOf ?? DateTimeOffset.UtcNow).ToUniversalTime();
+        if (asOf.Year is < 1990 or > 2200)
+            throw new CrmException("ScoringAsOfOutOfRange", CrmErrorKind.InvalidArgument,
+                $"-AsOf {asOf:u} is out of range (1990 to 2200).");
+        if (options.BatchSize is < 100 or > 10_000_000)
+            throw new CrmException("ScoringBatchSizeOutOfRange", CrmErrorKind.InvalidArgument, "-BatchSize must be from 100 to 10,000,000.");
+        var ids = options.CustomerIds is { Count: > 0 } list ? list.Distinct().ToArray() : null;
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+
+        try
+        {
+            using var conn = target.Open();
+            using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
+            RequireScoringColumns(conn, target);
+
+            if (options.WhatIf)
+            {
+                using var tx = conn.BeginTransaction();
+                Db.Exec(conn, tx, "SET TRANSACTION READ ONLY");
+                using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-whatif.sql"), conn, tx) { CommandTimeout = 0 };
+                cmd.Parameters.AddWithValue("as_of", asOf);
+                cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });
+                using var r = cmd.ExecuteReader();
+                r.Read();
+                var wouldChange = r.GetInt64(0);
+                var seen = r.GetInt64(1);
+                r.Close();
+                tx.Commit();
+                var (_, hot, warm, cool, cold, _) = Segments(conn);
+                return new CrmScoringResult
+                {
+                    AsOf = asOf, Customers = seen, Changed = wouldChange, Duration = clock.Elapsed,
+                    Hot = hot, Warm = warm, Cool = cool, Cold = cold, WhatIf = true,
+                };
+            }
+
+            OpsSchema.Ensure(conn);
+            string mode;
+            long seenTotal = 0, changedTotal = 0;
+            var previous = ids is null && !options.Full ? Previous(conn) : null;
+            if (ids != null)
+            {
+                mode = "Customers";
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, null, ids));
+            }
+            else if (previous is { } prev && prev.AsOf <= asOf)
+            {
+                mode = "Targeted";
+                verbose?.Invoke($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, prev, null));
+            }
+            else
+            {
+                mode = "Full";
+                var total = Math.Max(1, Db.Scalar<long>(conn, null, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'public.customer_profiles'::regclass"));
+                var after = Guid.Empty;
+                verbose?.Invoke($"Full recalculation as of {asOf:u} in batches of {options.BatchSize:N0}.");
+                while (true)
+                {
+                    cancel.ThrowIfCancellationRequested();
+                    var batchAfter = after;
+                    var (last, seen, changed) = Retry(conn, () => Batch(conn, asOf, batchAfter, options.BatchSize));
+                    seenTotal += seen;
+                    changedTotal += changed;
+                    progress?.Invoke($"Scored {seenTotal:N0} customers, {changedTotal:N0} changed", (int)Math.Min(99, seenTotal * 100 / total));
+                    if (last is null || seen < options.BatchSize) break;
+                    after = last.Value;
+                }
+            }
+
+            var counts = Segments(conn);
+            var duration = clock.Elapsed;
+            using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-run-insert.sql"), conn))
+            {
+                cmd.Parameters.AddWithValue("as_of", asOf);
+                cmd.Parameters.AddWithValue("started_at", started);
+                cmd.Parameters.AddWithValue("duration_ms", (long)duration.TotalMilliseconds);
+                cmd.Parameters.AddWithValue("mode", mode);
+                cmd.Parameters.AddWithValue("customers", seenTotal);
+                cmd.Parameters.AddWithValue("changed", changedTotal);
+                cmd.Parameters.AddWithValue("hot", counts.Hot);
+                cmd.Parameters.AddWithValue("warm", counts.Warm);
+                cmd.Parameters.AddWithValue("cool", counts.Cool);
+                cmd.Parameters.AddWithValue("cold", counts.Cold);
+                cmd.Parameters.Add(new NpgsqlParameter("average", NpgsqlDbType.Numeric) { Value = (object?)counts.Average ?? DBNull.Value });
+                cmd.ExecuteNonQuery();
+            }
+            progress?.Invoke("Done", 100);
+            verbose?.Invoke($"{mode} run as of {asOf:u}: {seenTotal:N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
+            return new CrmScoringResult
+            {
+                AsOf = asOf, Customers = mode == "Customers" ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
+                Hot = counts.Hot, Warm = counts.Warm, Cool = counts.Cool, Cold = counts.Cold,
+            };
+        }
+        catch (Exception ex) when (ex is not CrmException)
+        {
+            if (cancel.IsCancellationRequested)
+                throw new CrmException("OperationStopped", CrmErrorKind.OperationStopped,
+                    "Scoring was stopped. Batches already committed keep their new scores; the rest keep their old ones. Run Update-CrmLeadScore again to finish.");
+            throw Db.Translate(ex, target, "Scoring");
+        }
+    }
+
+    private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection target)
+    {
+        var ready = Db.Scalar<bool>(conn, null,
+            "SELECT to_regprocedure('public.lead_score_components(timestamptz, integer, numeric, timestamptz)') IS NOT NULL " +
+            "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.customer_profiles') AND attname = 'lead_score' AND NOT attisdropped)");
+        if (!ready)
+            throw new CrmException("ScoringNotInstalled", CrmErrorKind.ObjectNotFound,
+                $"Lead scoring is not installed on {target.Host}:{target.Port}/{target.Database}: customer_profiles has no lead_score column or lead_score_components() is missing. " +
+                "Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
+            { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
+    }
+
+    private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
+
+    private static PreviousRun? Previous(NpgsqlConnection conn)
+    {
+        if (!OpsSchema.Exists(conn, null, "scoring_runs")) return null;
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-previous.sql"), conn);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
+    }
+
+    private static (Guid? Last, long Seen, long Changed) Batch(NpgsqlConnection conn, DateTimeOffset asOf, Guid after, int size)
+    {
+        using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-batch.sql"), conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("after", after);
+        cmd.Parameters.AddWithValue("batch_size", size);
+        cmd.Parameters.AddWithValue("as_of", asOf);
+        (Guid?, long, long) result;
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            result = (r.IsDBNull(0) ? null : r.GetGuid(0), r.GetInt64(1), r.GetInt64(2));
+        }
+        tx.Commit();
+        return result;
+    }
+
+    private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids)
+    {
+        using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-targeted.sql"), conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("targeted", prev != null);
+        cmd.Parameters.AddWithValue("as_of", asOf);
+        cmd.Parameters.AddWithValue("prev_as_of", prev?.AsOf ?? asOf);
+        cmd.Parameters.AddWithValue("prev_started", prev?.Started ?? DateTimeOffset.MaxValue);
+        cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });
+        (long, long) result;
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            result = (r.GetInt64(0), r.GetInt64(1));
+        }
+        tx.Commit();
+        return result;
+    }
+
+    /// <summary>A batch that met a concurrent writer (serialization failure, deadlock) is retried whole.</summary>
+    private static T Retry<T>(NpgsqlConnection conn, Func<T> batch)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try { return batch(); }
+            catch (PostgresException e) when (e.SqlState is "40001" or "40P01" && attempt < MaxRetries)
+            {
+                Thread.Sleep(20 * attempt);
+            }
+        }
+    }
+
+    internal static (long Customers, long Hot, long Warm, long Cool, long Cold, decimal? Average) Segments(NpgsqlConnection conn)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/segment-counts.sql"), conn) { CommandTimeout = 0 };
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.IsDBNull(5) ? null : r.GetDecimal(5));
+    }
+}

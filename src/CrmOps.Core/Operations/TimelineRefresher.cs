@@ -1,0 +1,197 @@
+using System.Diagnostics;
+using CrmOps.Connections;
+using CrmOps.Errors;
+using CrmOps.Sql;
+using Npgsql;
+
+namespace CrmOps.Operations;
+
+public sealed class RefreshOptions
+{
+    /// <summary>null: concurrently when possible; true: concurrently or fail; false: a plain (blocking) refresh.</summary>
+    public bool? Concurrently { get; init; }
+    /// <summary>How long to wait for the view's lock before giving up (never queue the workload behind us).</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Refreshes materialized views the way a scheduled job should: concurrently when a unique index
+/// allows (readers are never blocked), skipped with a warning when another refresh is running
+/// (never queued), and logged in crmops.refresh_log with rows before and after, since PostgreSQL
+/// itself records no refresh time.
+/// </summary>
+public static class TimelineRefresher
+{
+    public const string DefaultView = "customer_activity_timeline";
+    // Advisory lock namespace for refreshes ('CRMR'); the second key is the view's oid.
+    private const int LockNamespace = 0x43524D52;
+
+    public static CrmRefreshResult Refresh(CrmConnection target, string view, RefreshOptions options,
+        Action<string>? verbose = null, CancellationToken cancel = default)
+    {
+        var (schema, name) = Identifiers.Split(view);
+        var display = $"{schema}.{name}";
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        using var conn = target.Open();
+        OpsSchema.Ensure(conn);
+
+        var info = Inspect(conn, schema, name) ?? throw new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound,
+            $"Materialized view '{display}' does not exist on {target.Host}:{target.Port}.", display);
+        if (info.RelKind != "m")
+            throw new CrmException("NotAMaterializedView", CrmErrorKind.InvalidArgument,
+                $"'{display}' is not a materialized view (only materialized views can be refreshed).", display);
+
+        var canConcurrently = info.Populated && info.HasUniqueIndex;
+        if (options.Concurrently == true && !canConcurrently)
+            throw new CrmException("RefreshConcurrentlyImpossible", CrmErrorKind.InvalidOperation,
+                $"'{display}' cannot be refreshed concurrently: " +
+                (!info.Populated ? "it has never been populated (run a first refresh without -Concurrently)." :
+                    "it has no unique index on plain columns (no expression, no WHERE)."), display);
+        var concurrently = options.Concurrently ?? canConcurrently;
+        var mode = concurrently ? "Concurrent" : "Blocking";
+        verbose?.Invoke($"Refreshing {display} ({mode.ToLowerInvariant()}; lock timeout {options.LockTimeout.TotalSeconds:0.#} s).");
+
+        long? before = null, after = null;
+        using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
+        NpgsqlTransaction? tx = null;
+        try
+        {
+            tx = conn.BeginTransaction();
+            Db.Exec(conn, tx, "SELECT set_config('lock_timeout', @v, true)", ("v", $"{(long)options.LockTimeout.TotalMilliseconds}ms"));
+            // Our own concurrent runs: skip, do not queue.
+            if (!Db.Scalar<bool>(conn, tx, "SELECT pg_try_advisory_xact_lock(@ns, @oid::int)", ("ns", LockNamespace), ("oid", (int)info.Oid)))
+                return Skipped(conn, tx, display, mode, started, clock, "another CrmOps refresh of this view is running");
+            // Anyone else's refresh (psql, pg_cron) holds EXCLUSIVE: find out without waiting.
+            if (concurrently)
+            {
+                try { Db.Exec(conn, tx, $"LOCK TABLE {Identifiers.Quote(schema, name)} IN EXCLUSIVE MODE NOWAIT"); }
+                catch (PostgresException e) when (e.SqlState == "55P03")
+                {
+                    tx.Rollback(); tx = null;
+                    return Skipped(conn, null, display, mode, started, clock, "another session is refreshing this view");
+                }
+            }
+            before = info.Populated ? Count(conn, tx, schema, name) : null;
+            Db.Exec(conn, tx, $"REFRESH MATERIALIZED VIEW {(concurrently ? "CONCURRENTLY " : "")}{Identifiers.Quote(schema, name)}");
+            after = Count(conn, tx, schema, name);
+            var result = new CrmRefreshResult
+            {
+                View = display, Mode = mode, Status = "Succeeded", RowsBefore = before, RowsAfter = after,
+                StartedAt = started, Duration = clock.Elapsed, RunBy = target.Username,
+            };
+            Log(conn, tx, result);
+            tx.Commit();
+            return result;
+        }
+        catch (Exception ex) when (ex is not CrmException)
+        {
+            try { tx?.Rollback(); } catch { /* connection may be gone */ }
+            var error = ex is PostgresException { SqlState: "55P03" }
+                ? new CrmException("RefreshLockTimeout", CrmErrorKind.ResourceBusy,
+                    $"Refreshing {display} on {target.Host}:{target.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for the lock on {display}: " +
+                    $"{Blockers(target, info.Oid)}", display)
+                : cancel.IsCancellationRequested
+                    ? new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"Refreshing {display} was stopped; the view keeps its previous contents.", display)
+                    : Db.Translate(ex, target, $"Refreshing {display}");
+            TryLogFailure(target, new CrmRefreshResult
+            {
+                View = display, Mode = mode, Status = "Failed", RowsBefore = before, StartedAt = started,
+                Duration = clock.Elapsed, Message = error.Message, RunBy = target.Username,
+            });
+            throw error;
+        }
+    }
+
+    public static IEnumerable<CrmRefreshResult> History(CrmConnection target, string? view, int last)
+    {
+        return Db.ReadOnly(target, (conn, tx) =>
+        {
+            var list = new List<CrmRefreshResult>();
+            if (!OpsSchema.Exists(conn, tx, "refresh_log")) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-read.sql"), conn, tx);
+            var filter = view is null ? null : Identifiers.Split(view) is var (s, n) && view.Contains('.') ? $"{s}.{n}" : n;
+            cmd.Parameters.Add(new NpgsqlParameter("view", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter ?? DBNull.Value });
+            cmd.Parameters.AddWithValue("last", last);
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                list.Add(new CrmRefreshResult
+                {
+                    View = r.GetString(0), Mode = r.GetString(1), Status = r.GetString(2),
+                    RowsBefore = r.IsDBNull(3) ? null : r.GetInt64(3), RowsAfter = r.IsDBNull(4) ? null : r.GetInt64(4),
+                    StartedAt = r.GetFieldValue<DateTimeOffset>(5), Duration = TimeSpan.FromMilliseconds(r.GetInt64(6)),
+                    Message = r.IsDBNull(7) ? null : r.GetString(7), RunBy = r.GetString(8),
+                });
+            return list;
+        }, "Reading the refresh log");
+    }
+
+    private sealed record ViewInfo(long Oid, string RelKind, bool Populated, bool HasUniqueIndex);
+
+    private static ViewInfo? Inspect(NpgsqlConnection conn, string schema, string name)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-inspect.sql"), conn);
+        cmd.Parameters.AddWithValue("schema", schema);
+        cmd.Parameters.AddWithValue("name", name);
+        using var r = cmd.ExecuteReader();
+        return r.Read() ? new ViewInfo(r.GetInt64(0), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5)) : null;
+    }
+
+    private static CrmRefreshResult Skipped(NpgsqlConnection conn, NpgsqlTransaction? tx, string view, string mode,
+        DateTimeOffset started, Stopwatch clock, string why)
+    {
+        var result = new CrmRefreshResult
+        {
+            View = view, Mode = mode, Status = "Skipped", StartedAt = started, Duration = clock.Elapsed,
+            Message = $"Skipped: {why}.",
+        };
+        if (tx != null) { tx.Rollback(); }
+        using var logTx = conn.BeginTransaction();
+        Log(conn, logTx, result);
+        logTx.Commit();
+        return result;
+    }
+
+    private static void TryLogFailure(CrmConnection target, CrmRefreshResult result)
+    {
+        try
+        {
+            using var conn = target.Open();
+            using var tx = conn.BeginTransaction();
+            Log(conn, tx, result);
+            tx.Commit();
+        }
+        catch { /* the server may be down: the error itself is what matters */ }
+    }
+
+    private static void Log(NpgsqlConnection conn, NpgsqlTransaction tx, CrmRefreshResult r)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-insert.sql"), conn, tx);
+        cmd.Parameters.AddWithValue("view", r.View);
+        cmd.Parameters.AddWithValue("mode", r.Mode);
+        cmd.Parameters.AddWithValue("status", r.Status);
+        cmd.Parameters.Add(new NpgsqlParameter("rows_before", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsBefore ?? DBNull.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("rows_after", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsAfter ?? DBNull.Value });
+        cmd.Parameters.AddWithValue("started_at", r.StartedAt);
+        cmd.Parameters.AddWithValue("duration_ms", (long)r.Duration.TotalMilliseconds);
+        cmd.Parameters.Add(new NpgsqlParameter("message", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)r.Message ?? DBNull.Value });
+        cmd.ExecuteNonQuery();
+    }
+
+    private static string Blockers(CrmConnection target, long oid)
+    {
+        try
+        {
+            using var conn = target.Open();
+            using var cmd = new NpgsqlCommand(
+                "SELECT string_agg(format('pid %s (%s, %s, %s)', a.pid, coalesce(a.usename, '?'), l.mode, left(coalesce(a.query, ''), 60)), '; ') " +
+                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = @oid::oid AND l.granted AND a.pid <> pg_backend_pid()", conn);
+            cmd.Parameters.AddWithValue("oid", oid);
+            return cmd.ExecuteScalar() is string s ? "held by " + s : "the holder has finished since.";
+        }
+        catch { return "the holder could not be identified."; }
+    }
+
+    private static long Count(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string name) =>
+        Db.Scalar<long>(conn, tx, $"SELECT count(*) FROM {Identifiers.Quote(schema, name)}");
+}

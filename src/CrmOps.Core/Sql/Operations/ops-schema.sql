@@ -1,0 +1,36 @@
+-- CrmOps' own operational log, created on first use. PostgreSQL records neither when a
+-- materialized view was refreshed nor how scores moved over time: these tables do.
+CREATE SCHEMA IF NOT EXISTS crmops;
+
+CREATE TABLE IF NOT EXISTS crmops.refresh_log (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    view_name   text        NOT NULL,
+    mode        text        NOT NULL,
+    status      text        NOT NULL,
+    rows_before bigint,
+    rows_after  bigint,
+    started_at  timestamptz NOT NULL,
+    duration_ms bigint      NOT NULL,
+    message     text,
+    run_by      text        NOT NULL DEFAULT current_user
+);
+CREATE INDEX IF NOT EXISTS refresh_log_view_started ON crmops.refresh_log (view_name, started_at DESC);
+
+CREATE TABLE IF NOT EXISTS crmops.scoring_runs (
+    id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    as_of       timestamptz NOT NULL,
+    started_at  timestamptz NOT NULL,
+    duration_ms bigint      NOT NULL,
+    mode        text        NOT NULL,
+    customers   bigint      NOT NULL,
+    changed     bigint      NOT NULL,
+    hot         bigint      NOT NULL,
+    warm        bigint      NOT NULL,
+    cool        bigint      NOT NULL,
+    cold        bigint      NOT NULL,
+    average     numeric(6,2),
+    run_by      text        NOT NULL DEFAULT current_user
+);
+CREATE INDEX IF NOT EXISTS scoring_runs_started ON crmops.scoring_runs (started_at DESC);
+COMMENT ON TABLE crmops.refresh_log IS 'Every materialized view refresh made by Invoke-CrmTimelineRefresh: mode, status, rows before and after, duration.';
+COMMENT ON TABLE crmops.scoring_runs IS 'Every Update-CrmLeadScore run: as-of instant, customers per segment, rows changed, duration.';

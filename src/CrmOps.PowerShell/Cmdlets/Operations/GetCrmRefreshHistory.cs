@@ -1,0 +1,21 @@
+using System.Management.Automation;
+using CrmOps.Operations;
+using CrmOps.PowerShell.Infrastructure;
+
+namespace CrmOps.PowerShell.Cmdlets.Operations;
+
+[Cmdlet(VerbsCommon.Get, "CrmRefreshHistory")]
+[OutputType(typeof(CrmRefreshResult))]
+public sealed class GetCrmRefreshHistory : CrmCmdlet
+{
+    [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("View")]
+    public string? Name { get; set; }
+
+    [Parameter]
+    [ValidateRange(1, 100_000)]
+    public int Last { get; set; } = 20;
+
+    protected override void ProcessCrmRecord() =>
+        WriteObject(TimelineRefresher.History(Target, Name, Last), enumerateCollection: true);
+}
