@@ -1,0 +1,302 @@
+#requires -Version 7.4
+# CRM operations end to end on the default sandbox: the seed's migrations, the timeline refresh,
+# lead scoring (checked customer by customer against the spec's rules written here), reports,
+# scheduled-task behaviour and the CSV round trip.
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
+    $script:sb = Start-CrmSandbox
+    $script:AsOf = [DateTimeOffset]'2025-10-15T00:00:00Z'
+
+    # The spec's rules, written independently of the module (crm-database.md, "Lead scoring").
+    function script:Get-ExpectedScore([Nullable[DateTimeOffset]] $LastOrderAt, [int] $Orders, [decimal] $Net, [DateTimeOffset] $AsOf) {
+        $r = if ($null -eq $LastOrderAt) { 1 }
+             elseif ($LastOrderAt -ge $AsOf.AddDays(-30)) { 5 }
+             elseif ($LastOrderAt -ge $AsOf.AddDays(-60)) { 4 }
+             elseif ($LastOrderAt -ge $AsOf.AddDays(-90)) { 3 }
+             elseif ($LastOrderAt -ge $AsOf.AddDays(-180)) { 2 }
+             else { 1 }
+        $f = if ($Orders -ge 10) { 5 } elseif ($Orders -ge 5) { 4 } elseif ($Orders -ge 3) { 3 } elseif ($Orders -ge 1) { 2 } else { 1 }
+        $m = if ($Net -ge 1000) { 5 } elseif ($Net -ge 500) { 4 } elseif ($Net -ge 200) { 3 } elseif ($Net -ge 50) { 2 } else { 1 }
+        [pscustomobject]@{ R = $r; F = $f; M = $m; Score = 3 * $r + 2 * $f + $m }
+    }
+
+    # Every profile's inputs and stored score, read through psql.
+    function script:Get-ScoreRows {
+        Invoke-TestSql $sb @'
+select p.id, coalesce(extract(epoch from m.last_order_at)::text, ''), coalesce(m.lifetime_orders, 0), coalesce(m.lifetime_net, 0),
+       coalesce(p.lead_score::text, ''), coalesce(p.rfm_recency::text, ''), coalesce(p.rfm_frequency::text, ''), coalesce(p.rfm_monetary::text, '')
+  from customer_profiles p left join customer_engagement_metrics m on m.customer_id = p.id
+'@ | ForEach-Object {
+            $c = $_ -split "`t"
+            [pscustomobject]@{
+                Id = $c[0]
+                LastOrderAt = if ($c[1]) { [DateTimeOffset]::FromUnixTimeMilliseconds([long]([decimal]$c[1] * 1000)) } else { $null }
+                Orders = [int]$c[2]; Net = [decimal]$c[3]
+                Score = if ($c[4]) { [int]$c[4] } else { $null }; R = $c[5]; F = $c[6]; M = $c[7]
+            }
+        }
+    }
+}
+
+AfterAll {
+    if ($script:sb) { Stop-CrmSandbox $script:sb }
+}
+
+Describe 'The seed''s figures, end to end' {
+    It 'refuses nothing and applies the two built-in migrations' {
+        $r = Invoke-CrmMigration -BuiltIn -Confirm:$false
+        $r | Should -HaveCount 2
+        $r.Status | Should -Be @('Applied', 'Applied')
+        $r[0].Name | Should -Be 'create_customer_activity_timeline_correct'
+        $r[1].Name | Should -Be 'create_lead_scoring_correct'
+    }
+
+    It 'holds 11,825 activities of 9,369 customers, April 2021 to October 2025, after a refresh' {
+        $refresh = Invoke-CrmTimelineRefresh
+        $refresh.Status | Should -Be 'Succeeded'
+        $refresh.Mode | Should -Be 'Concurrent'
+        $refresh.RowsAfter | Should -Be 11825
+        $row = Invoke-TestSql $sb "select count(*), count(distinct customer_id), to_char(min(created_at), 'YYYY-MM'), to_char(max(created_at), 'YYYY-MM') from customer_activity_timeline"
+        $row | Should -Be "11825`t9369`t2021-04`t2025-10"
+    }
+
+    It 'scores as of 2025-10-15 into exactly the seed''s table' {
+        $run = Update-CrmLeadScore -AsOf $AsOf -Confirm:$false
+        $run.Customers | Should -Be 9369
+        $run.Changed | Should -Be 9369
+        $run.Hot, $run.Warm, $run.Cool, $run.Cold | Should -Be @(20, 653, 1148, 7548)
+        $d = Get-CrmLeadScoreDistribution
+        $d.Segment | Should -Be @('Hot', 'Warm', 'Cool', 'Cold')
+        $d.Customers | Should -Be @(20, 653, 1148, 7548)
+        $d.Percent | Should -Be @(0.2, 7.0, 12.3, 80.6)
+        Invoke-TestSql $sb 'select round(avg(lead_score), 2), min(lead_score), max(lead_score) from customer_profiles' | Should -Be "10.06`t8`t28"
+    }
+
+    It 'matches an independent computation of the rules for every customer' {
+        $rows = Get-ScoreRows
+        $rows | Should -HaveCount 9369
+        $wrong = foreach ($row in $rows) {
+            $e = Get-ExpectedScore $row.LastOrderAt $row.Orders $row.Net $AsOf
+            if ($row.Score -ne $e.Score -or [int]$row.R -ne $e.R -or [int]$row.F -ne $e.F -or [int]$row.M -ne $e.M) { $row.Id }
+        }
+        @($wrong) | Should -BeNullOrEmpty
+    }
+
+    It 'does not touch updated_at, and a rerun changes nothing' {
+        $before = Invoke-TestSql $sb 'select md5(string_agg(updated_at::text, '','' order by id)) from customer_profiles'
+        $again = Update-CrmLeadScore -AsOf $AsOf -Confirm:$false
+        $again.Changed | Should -Be 0
+        $full = Update-CrmLeadScore -AsOf $AsOf -Full -Confirm:$false
+        $full.Changed | Should -Be 0
+        $full.Customers | Should -Be 9369
+        Invoke-TestSql $sb 'select md5(string_agg(updated_at::text, '','' order by id)) from customer_profiles' | Should -Be $before
+    }
+
+    It 'passes every check of Test-CrmDatabase' {
+        $checks = Test-CrmDatabase
+        foreach ($c in $checks) { $c.Passed | Should -BeTrue -Because "$($c.Check): $($c.Message)" }
+        $checks.Check | Should -Contain 'TimelineCoverage'
+        $checks.Check | Should -Contain 'ScoresConsistent'
+        Test-CrmDatabase -Quiet | Should -BeTrue
+    }
+}
+
+Describe 'Time decay and -WhatIf' {
+    It 'says how many would change a month later, without writing' {
+        $later = $AsOf.AddDays(30)
+        $sumBefore = Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles'
+        $plan = Update-CrmLeadScore -AsOf $later -WhatIf
+        $plan.WhatIf | Should -BeTrue
+        $plan.Changed | Should -BeGreaterThan 0
+        Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles' | Should -Be $sumBefore
+        $script:planned = $plan.Changed
+    }
+
+    It 'moves customers down when scored as of a later date, changing exactly as planned' {
+        $later = $AsOf.AddDays(30)
+        $sumBefore = [long](Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles')
+        $run = Update-CrmLeadScore -AsOf $later -Confirm:$false
+        $run.Changed | Should -Be $script:planned
+        [long](Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles') | Should -BeLessThan $sumBefore
+        $run.Hot | Should -BeLessOrEqual 20
+        $wrong = foreach ($row in Get-ScoreRows) {
+            $e = Get-ExpectedScore $row.LastOrderAt $row.Orders $row.Net $later
+            if ($row.Score -ne $e.Score) { $row.Id }
+        }
+        @($wrong) | Should -BeNullOrEmpty
+        Update-CrmLeadScore -AsOf $AsOf -Confirm:$false | Out-Null
+    }
+}
+
+Describe 'Rules at their boundaries' {
+    BeforeAll {
+        # Synthetic customers at each threshold; the engagement trigger scores them as of now on insert.
+        $script:cases = @(
+            @{ Days = 30; Extra = 0; Orders = 1; Net = 49.99 }, @{ Days = 30; Extra = 1; Orders = 1; Net = 50 },
+            @{ Days = 60; Extra = 0; Orders = 3; Net = 200 }, @{ Days = 60; Extra = 1; Orders = 3; Net = 199.99 },
+            @{ Days = 90; Extra = 0; Orders = 5; Net = 500 }, @{ Days = 90; Extra = 1; Orders = 4; Net = 499.99 },
+            @{ Days = 180; Extra = 0; Orders = 10; Net = 1000 }, @{ Days = 180; Extra = 1; Orders = 9; Net = 999.99 },
+            @{ Days = 5; Extra = 0; Orders = 0; Net = 0 }, @{ Days = 400; Extra = 0; Orders = 2; Net = 75 }
+        )
+        $sql = [Text.StringBuilder]::new()
+        $i = 0
+        foreach ($c in $cases) {
+            $i++
+            $c.Id = '00000000-0000-4000-8000-{0:D12}' -f $i
+            $at = $AsOf.AddDays(-$c.Days).AddSeconds(-$c.Extra)
+            $c.At = $at
+            [void]$sql.AppendLine("insert into customer_profiles (id, canonical_full_name) values ('$($c.Id)', 'Boundary $i');")
+            [void]$sql.AppendLine("insert into customer_engagement_metrics (customer_id, lifetime_orders, lifetime_gross, lifetime_net, first_order_at, last_order_at) values ('$($c.Id)', $($c.Orders), $($c.Net), $($c.Net), '$($at.ToString('o'))', '$($at.ToString('o'))');")
+        }
+        $script:noMetrics = '00000000-0000-4000-8000-999999999999'
+        [void]$sql.AppendLine("insert into customer_profiles (id, canonical_full_name) values ('$noMetrics', 'No Engagement Row');")
+        Invoke-TestSql $sb $sql.ToString() | Out-Null
+    }
+
+    AfterAll {
+        Invoke-TestSql $sb "delete from customer_profiles where canonical_full_name like 'Boundary %' or id = '$noMetrics'" | Out-Null
+    }
+
+    It 'the triggers scored them on insert' {
+        Invoke-TestSql $sb "select count(*) from customer_profiles where (canonical_full_name like 'Boundary %' or id = '$noMetrics') and lead_score is null" | Should -Be '0'
+        Invoke-TestSql $sb "select lead_score, rfm_recency, rfm_frequency, rfm_monetary from customer_profiles where id = '$noMetrics'" | Should -Be "6`t1`t1`t1"
+    }
+
+    It 'scores exactly 30/60/90/180 days and one second past, 0/1/3/5/10 orders, 49.99/50/200/500/1000 net' {
+        $ids = @($cases.Id) + $noMetrics
+        $ids | Update-CrmLeadScore -AsOf $AsOf -Confirm:$false | Out-Null
+        foreach ($c in $cases) {
+            $e = Get-ExpectedScore $c.At $c.Orders $c.Net $AsOf
+            $got = Invoke-TestSql $sb "select lead_score, rfm_recency, rfm_frequency, rfm_monetary from customer_profiles where id = '$($c.Id)'"
+            $got | Should -Be "$($e.Score)`t$($e.R)`t$($e.F)`t$($e.M)" -Because "$($c.Days) days + $($c.Extra) s, $($c.Orders) orders, net $($c.Net)"
+        }
+        (Get-ExpectedScore $AsOf.AddDays(-30) 1 50 $AsOf).R | Should -Be 5
+        (Get-ExpectedScore $AsOf.AddDays(-30).AddSeconds(-1) 1 50 $AsOf).R | Should -Be 4
+    }
+
+    It 'rescoring an engagement change through the trigger (as of now)' {
+        $c = $cases[0]
+        Invoke-TestSql $sb "update customer_engagement_metrics set lifetime_orders = 12, lifetime_net = 5000, last_order_at = now() where customer_id = '$($c.Id)'" | Out-Null
+        Invoke-TestSql $sb "select lead_score, rfm_recency, rfm_frequency, rfm_monetary from customer_profiles where id = '$($c.Id)'" | Should -Be "30`t5`t5`t5"
+    }
+
+    It 'rescoring a profile edit through the trigger, leaving score-only writes alone' {
+        $c = $cases[1]
+        Invoke-TestSql $sb "update customer_profiles set lead_score = null where id = '$($c.Id)'" | Out-Null
+        Invoke-TestSql $sb "select lead_score is null from customer_profiles where id = '$($c.Id)'" | Should -Be 't'
+        Invoke-TestSql $sb "update customer_profiles set phone = '+61 400 000 000' where id = '$($c.Id)'" | Out-Null
+        Invoke-TestSql $sb "select lead_score is not null from customer_profiles where id = '$($c.Id)'" | Should -Be 't'
+    }
+}
+
+Describe 'Timeline refresh' {
+    It 'skips with a warning, not queued, while another session refreshes' {
+        $psql = Get-Psql
+        $holder = Start-Process $psql -ArgumentList @('-X', '-h', '127.0.0.1', '-p', $sb.Port, '-U', 'crmops', '-d', 'crm', '-c',
+            'begin; lock table customer_activity_timeline in exclusive mode; select pg_sleep(6); commit;') -PassThru -RedirectStandardOutput '/dev/null'
+        $deadline = (Get-Date).AddSeconds(5)
+        while ((Invoke-TestSql $sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_activity_timeline' and l.mode = 'ExclusiveLock' and l.granted") -eq '0' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $r = Invoke-CrmTimelineRefresh -WarningVariable warned -WarningAction SilentlyContinue
+        $clock.Stop()
+        $holder.WaitForExit()
+        $r.Status | Should -Be 'Skipped'
+        $warned | Should -Not -BeNullOrEmpty
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5 -Because 'a skipped refresh does not wait for the other one'
+        (Get-CrmRefreshHistory customer_activity_timeline -Last 1).Status | Should -Be 'Skipped'
+    }
+
+    It 'logs every refresh, newest first, with rows before and after' {
+        Invoke-CrmTimelineRefresh | Out-Null
+        $h = Get-CrmRefreshHistory -Last 10
+        $h.Count | Should -BeGreaterOrEqual 3
+        $h[0].Status | Should -Be 'Succeeded'
+        $h[0].RowsBefore | Should -Be 11825
+        $h[0].RowsAfter | Should -Be 11825
+        $h[0].StartedAt | Should -BeGreaterThan $h[1].StartedAt
+    }
+
+    It 'exits non-zero from a scheduled task when the refresh fails, with the error on stderr' {
+        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_CONNECTION = $sb.ConnectionString } -Script 'Import-Module ./CrmOps.psd1; Invoke-CrmTimelineRefresh -Name no_such_view'
+        $r.ExitCode | Should -Not -Be 0
+        $r.StdErr + $r.StdOut | Should -Match 'no_such_view'
+        $ok = Invoke-ChildPwsh -Environment @{ CRMOPS_CONNECTION = $sb.ConnectionString } -Script 'Import-Module ./CrmOps.psd1; Invoke-CrmTimelineRefresh | Out-Null'
+        $ok.ExitCode | Should -Be 0 -Because $ok.StdErr
+    }
+
+    It 'refuses -Concurrently on a view without a usable unique index' {
+        Invoke-TestSql $sb 'create materialized view mv_no_key as select 1 as x' | Out-Null
+        { Invoke-CrmTimelineRefresh mv_no_key -Concurrently -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.RefreshConcurrentlyImpossible,*'
+        (Invoke-CrmTimelineRefresh mv_no_key).Mode | Should -Be 'Blocking'
+    }
+}
+
+Describe 'Reports' {
+    It 'lists the 20 hot leads best first, streamed as typed objects' {
+        $hot = @(Get-CrmLeadSegment Hot)
+        $hot | Should -HaveCount 20
+        $hot[0] | Should -BeOfType ([CrmOps.CrmLead])
+        $hot.Segment | Sort-Object -Unique | Should -Be 'Hot'
+        for ($i = 1; $i -lt $hot.Count; $i++) {
+            ($hot[$i - 1].LeadScore -gt $hot[$i].LeadScore -or ($hot[$i - 1].LeadScore -eq $hot[$i].LeadScore -and $hot[$i - 1].LifetimeNet -ge $hot[$i].LifetimeNet)) | Should -BeTrue
+        }
+        @(Get-CrmLeadSegment -Top 5) | Should -HaveCount 5
+        @(Get-CrmLeadSegment Warm, Hot -MinScore 20).Count | Should -Be ([int](Invoke-TestSql $sb 'select count(*) from customer_profiles where lead_score >= 20'))
+    }
+
+    It 'stops the server query when the consumer stops early' {
+        $first = Get-CrmLeadSegment | Select-Object -First 3
+        $first | Should -HaveCount 3
+        Start-Sleep -Milliseconds 300
+        Invoke-TestSql $sb "select count(*) from pg_stat_activity where state = 'active' and query like '%customer_profiles p%' and pid <> pg_backend_pid()" | Should -Be '0'
+    }
+
+    It 'pipes leads into the timeline, newest first' {
+        $lead = Get-CrmLeadSegment -Top 1
+        $acts = @($lead | Get-CrmCustomerTimeline)
+        $acts.Count | Should -Be ([int](Invoke-TestSql $sb "select count(*) from customer_activity_timeline where customer_id = '$($lead.CustomerId)'"))
+        $acts[0] | Should -BeOfType ([CrmOps.CrmActivity])
+        $acts | ForEach-Object CustomerId | Sort-Object -Unique | Should -Be $lead.CustomerId
+        for ($i = 1; $i -lt $acts.Count; $i++) { $acts[$i - 1].CreatedAt -ge $acts[$i].CreatedAt | Should -BeTrue }
+        @($lead | Get-CrmCustomerTimeline -Last 1) | Should -HaveCount 1
+    }
+
+    It 'exports a clean CSV a marketing tool can import (round trip)' {
+        $csv = Join-Path ([IO.Path]::GetTempPath()) "crmops-hot-$PID.csv"
+        try {
+            Get-CrmLeadSegment Hot | Export-Csv $csv
+            $lines = Get-Content $csv
+            $lines[0] | Should -Not -Match '^#TYPE'
+            $lines[0] | Should -Be '"CustomerId","FullName","Email","LeadScore","Segment","Recency","Frequency","Monetary","LifetimeOrders","LifetimeNet","LastOrderAt","LastScoredAt"'
+            $rows = Import-Csv $csv
+            $rows | Should -HaveCount 20
+            $rows | ForEach-Object { $_.LastOrderAt | Should -Match '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$' }
+            $fromDb = Invoke-TestSql $sb "select p.id, p.lead_score, e.email from customer_profiles p join customer_emails e on e.customer_id = p.id and e.is_primary where p.lead_score >= 24 order by p.id"
+            ($rows | Sort-Object CustomerId | ForEach-Object { "$($_.CustomerId)`t$($_.LeadScore)`t$($_.Email)" }) | Should -Be $fromDb
+        }
+        finally { Remove-Item $csv -ErrorAction Ignore }
+    }
+
+    It 'Export-CrmLeadSegment writes the same rows with COPY' {
+        $a = Join-Path ([IO.Path]::GetTempPath()) "crmops-a-$PID.csv"
+        $b = Join-Path ([IO.Path]::GetTempPath()) "crmops-b-$PID.csv"
+        try {
+            Get-CrmLeadSegment Hot, Warm | Export-Csv $a
+            $file = Export-CrmLeadSegment $b -Segment Hot, Warm
+            $file.FullName | Should -Be $b
+            $x = Import-Csv $a; $y = Import-Csv $b
+            $y.Count | Should -Be $x.Count
+            ($y | ForEach-Object { "$($_.CustomerId)|$($_.LeadScore)|$($_.LastOrderAt)|$($_.LifetimeNet)" }) | Should -Be ($x | ForEach-Object { "$($_.CustomerId)|$($_.LeadScore)|$($_.LastOrderAt)|$($_.LifetimeNet)" })
+            { Export-CrmLeadSegment $b -Segment Hot -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ExportFileExists,*'
+        }
+        finally { Remove-Item $a, $b -ErrorAction Ignore }
+    }
+
+    It 'an empty pipeline into Update-CrmLeadScore scores nobody' {
+        $sum = Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs'
+        @() | Update-CrmLeadScore -AsOf $AsOf.AddDays(300) -Confirm:$false
+        Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs' | Should -Be $sum
+    }
+}
