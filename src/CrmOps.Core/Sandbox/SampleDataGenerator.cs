@@ -137,10 +137,8 @@ public sealed class SampleDataGenerator
         _f2Extras = extras;
         NonCompletedLinkedOrders = nonCompleted;
         LinkedOrders = linked;
-        long totalDefault = SampleDataDefaults.DefaultHumanitixOrders + SampleDataDefaults.DefaultEventbriteOrders;
-        HumanitixOrders = Math.Min(TotalOrders, SampleQuota.Scale(SampleDataDefaults.DefaultHumanitixOrders, customers) * TotalOrders
-            / Math.Max(1, SampleQuota.Scale(totalDefault, customers)));
-        if (customers == SampleDataDefaults.DefaultCustomers) HumanitixOrders = SampleDataDefaults.DefaultHumanitixOrders;
+        HumanitixOrders = Math.Min(TotalOrders, (TotalOrders * SampleDataDefaults.DefaultHumanitixOrders * 2 + SampleDataDefaults.DefaultTotalOrders)
+            / (2L * SampleDataDefaults.DefaultTotalOrders));
     }
 
     private static int ExtraF3(long j) => j % 3 == 1 ? 1 : 0;                           // 3-4 orders
