@@ -45,22 +45,21 @@ internal sealed class SampleCustomer
     public string FullName => string.Concat(SampleCatalog.FirstNames[First], " ", SampleCatalog.LastNames[Last]);
 
     /// <summary>Lower-case, trimmed, unique (the digits are the customer's index).</summary>
-    public string Email
+    public string Email => EmailOf(Index, First, Last, Domain, EmailFormat);
+
+    internal static string EmailOf(long index, int first, int last, int domain, int format)
     {
-        get
+        string f = SampleCatalog.FirstSlugs[first], l = SampleCatalog.LastSlugs[last];
+        string n = (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        string d = SampleCatalog.Domains[domain];
+        return format switch
         {
-            string f = SampleCatalog.FirstSlugs[First], l = SampleCatalog.LastSlugs[Last];
-            string n = (Index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            string d = SampleCatalog.Domains[Domain];
-            return EmailFormat switch
-            {
-                0 => string.Concat(f, ".", l, n, "@", d),
-                1 => string.Concat(f, l, n, "@", d),
-                2 => string.Concat(f.AsSpan(0, 1), ".", l, n) + "@" + d,
-                3 => string.Concat(l, ".", f, n, "@", d),
-                _ => string.Concat(f, "_", l, n, "@", d),
-            };
-        }
+            0 => string.Concat(f, ".", l, n, "@", d),
+            1 => string.Concat(f, l, n, "@", d),
+            2 => string.Concat(f.AsSpan(0, 1), ".", l, n) + "@" + d,
+            3 => string.Concat(l, ".", f, n, "@", d),
+            _ => string.Concat(f, "_", l, n, "@", d),
+        };
     }
 }
 

@@ -64,20 +64,33 @@ public static class SampleDataLoader
             Execute(connection, SqlText.Get("Sandbox/schema.sql"));
             Execute(connection, SqlText.Get("Sandbox/test-leftovers.sql"));
 
-            CopyProfiles(connection, gen, Stage(report, "Loading customer_profiles", 1, 14), cancellationToken);
-            CopyEmails(connection, gen, Stage(report, "Loading customer_emails", 14, 24), cancellationToken);
-            CopyMetrics(connection, gen, Stage(report, "Loading customer_engagement_metrics", 24, 34), cancellationToken);
-            CopyOrders(connection, gen, humanitix: true, Stage(report, "Loading orders_htx", 34, 42), cancellationToken);
-            CopyOrders(connection, gen, humanitix: false, Stage(report, "Loading orders_eventbrite", 42, 66), cancellationToken);
+            var stage = Stage(report, "Loading customers and orders", 1, 60);
+            var chunk = new Chunk(Math.Min(customers, ChunkCustomers));
+            long done = 0;
+            stage(0);
+            gen.Run(c =>
+            {
+                chunk.Add(c);
+                if (chunk.Count == chunk.Capacity)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Flush(connection, chunk, gen.Seed);
+                    done += chunk.Count;
+                    chunk.Clear();
+                    stage((double)done / customers);
+                }
+            });
+            if (chunk.Count > 0) Flush(connection, chunk, gen.Seed);
+            stage(1);
 
             var statements = SplitStatements(SqlText.Get("Sandbox/schema-post-load.sql"));
             for (int i = 0; i < statements.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                report("Creating keys and indexes", 66 + 24 * i / statements.Count);
+                report("Creating keys and indexes (" + (i + 1) + "/" + statements.Count + ")", 60 + 28 * i / statements.Count);
                 Execute(connection, statements[i]);
             }
-            report("Refreshing customer_marketing_export", 90);
+            report("Refreshing customer_marketing_export", 88);
             Execute(connection, SqlText.Get("Sandbox/finish.sql"));
             tx.Commit();
         }
@@ -122,19 +135,70 @@ public static class SampleDataLoader
         };
     }
 
-    private static Action<SampleCustomer> WithProgress(SampleDataGenerator gen, Action<double> stage, CancellationToken ct, Action<SampleCustomer> body)
+    /// <summary>Customers generated once and written in chunks: one COPY per table per chunk.</summary>
+    internal const int ChunkCustomers = 1 << 18;
+
+    private struct CustomerRow
     {
-        long step = Math.Max(1, gen.Customers / 100);
-        stage(0);
-        return c =>
+        public long Index;
+        public Guid Id;
+        public int First, Last, Domain, EmailFormat, PhoneDigits;
+        public long CreatedUnix, UpdatedUnix;
+        public int LifetimeOrders;
+        public long GrossCents, NetCents, FirstOrderUnix, LastOrderUnix;
+        public int OrderStart, OrderCount;
+    }
+
+    private sealed class Chunk
+    {
+        public readonly int Capacity;
+        public readonly CustomerRow[] Rows;
+        public readonly string[] Emails;
+        public SampleOrder[] Orders;
+        public int Count, OrderCount;
+
+        public Chunk(int capacity)
         {
-            body(c);
-            if (c.Index % step == 0)
-            {
-                ct.ThrowIfCancellationRequested();
-                stage((double)c.Index / gen.Customers);
-            }
-        };
+            Capacity = capacity;
+            Rows = new CustomerRow[capacity];
+            Emails = new string[capacity];
+            Orders = new SampleOrder[capacity + capacity / 2];
+        }
+
+        public void Add(SampleCustomer c)
+        {
+            ref var r = ref Rows[Count++];
+            r.Index = c.Index; r.Id = c.Id; r.First = c.First; r.Last = c.Last; r.Domain = c.Domain;
+            r.EmailFormat = c.EmailFormat; r.PhoneDigits = c.PhoneDigits; r.CreatedUnix = c.CreatedUnix;
+            r.UpdatedUnix = c.UpdatedUnix; r.LifetimeOrders = c.LifetimeOrders; r.GrossCents = c.LifetimeGrossCents;
+            r.NetCents = c.LifetimeNetCents; r.FirstOrderUnix = c.FirstOrderUnix; r.LastOrderUnix = c.LastOrderUnix;
+            if (OrderCount + c.OrderCount > Orders.Length) Array.Resize(ref Orders, Math.Max(Orders.Length * 2, OrderCount + c.OrderCount));
+            Array.Copy(c.Orders, 0, Orders, OrderCount, c.OrderCount);
+            r.OrderStart = OrderCount;
+            r.OrderCount = c.OrderCount;
+            OrderCount += c.OrderCount;
+        }
+
+        public void Clear()
+        {
+            Array.Clear(Orders, 0, OrderCount); // drop event references
+            Count = 0;
+            OrderCount = 0;
+        }
+    }
+
+    private static void Flush(NpgsqlConnection conn, Chunk chunk, int seed)
+    {
+        for (int i = 0; i < chunk.Count; i++)
+        {
+            ref var r = ref chunk.Rows[i];
+            chunk.Emails[i] = SampleCustomer.EmailOf(r.Index, r.First, r.Last, r.Domain, r.EmailFormat);
+        }
+        CopyProfiles(conn, chunk);
+        CopyEmails(conn, chunk);
+        CopyMetrics(conn, chunk);
+        CopyOrders(conn, chunk, seed, humanitix: true);
+        CopyOrders(conn, chunk, seed, humanitix: false);
     }
 
     private static readonly long EpochTicks = DateTime.UnixEpoch.Ticks;
@@ -143,24 +207,26 @@ public static class SampleDataLoader
 
     private static decimal Money(long cents) => new((int)cents, (int)(cents >> 32), 0, false, 2);
 
-    private static void CopyProfiles(NpgsqlConnection conn, SampleDataGenerator gen, Action<double> stage, CancellationToken ct)
+    private static void CopyProfiles(NpgsqlConnection conn, Chunk chunk)
     {
         using var w = conn.BeginBinaryImport(
             "COPY customer_profiles (id, canonical_full_name, first_name, last_name, phone, created_at, updated_at) FROM STDIN (FORMAT BINARY)");
         w.Timeout = TimeSpan.Zero;
         var phone = new char[15];
-        gen.Run(WithProgress(gen, stage, ct, c =>
+        for (int i = 0; i < chunk.Count; i++)
         {
+            ref var c = ref chunk.Rows[i];
+            string first = SampleCatalog.FirstNames[c.First], last = SampleCatalog.LastNames[c.Last];
             w.StartRow();
             w.Write(c.Id, NpgsqlDbType.Uuid);
-            w.Write(c.FullName, NpgsqlDbType.Text);
-            w.Write(c.FirstName, NpgsqlDbType.Text);
-            w.Write(c.LastName, NpgsqlDbType.Text);
+            w.Write(string.Concat(first, " ", last), NpgsqlDbType.Text);
+            w.Write(first, NpgsqlDbType.Text);
+            w.Write(last, NpgsqlDbType.Text);
             if (c.PhoneDigits < 0) w.WriteNull();
             else w.Write(Phone(c.PhoneDigits, phone), NpgsqlDbType.Text);
             w.Write(Utc(c.CreatedUnix), NpgsqlDbType.TimestampTz);
             w.Write(Utc(c.UpdatedUnix), NpgsqlDbType.TimestampTz);
-        }));
+        }
         w.Complete();
     }
 
@@ -168,40 +234,42 @@ public static class SampleDataLoader
     private static string Phone(int digits, char[] buf)
     {
         "+61 4".CopyTo(0, buf, 0, 5);
-        int[] pos = { 5, 6, 8, 9, 10, 12, 13, 14 };
+        ReadOnlySpan<int> pos = stackalloc int[] { 5, 6, 8, 9, 10, 12, 13, 14 };
         buf[7] = ' '; buf[11] = ' ';
         for (int i = 7; i >= 0; i--) { buf[pos[i]] = (char)('0' + digits % 10); digits /= 10; }
         return new string(buf);
     }
 
-    private static void CopyEmails(NpgsqlConnection conn, SampleDataGenerator gen, Action<double> stage, CancellationToken ct)
+    private static void CopyEmails(NpgsqlConnection conn, Chunk chunk)
     {
         using var w = conn.BeginBinaryImport(
             "COPY customer_emails (customer_id, email, is_primary, created_at) FROM STDIN (FORMAT BINARY)");
         w.Timeout = TimeSpan.Zero;
-        gen.Run(WithProgress(gen, stage, ct, c =>
+        for (int i = 0; i < chunk.Count; i++)
         {
+            ref var c = ref chunk.Rows[i];
             w.StartRow();
             w.Write(c.Id, NpgsqlDbType.Uuid);
-            w.Write(c.Email, NpgsqlDbType.Text);
+            w.Write(chunk.Emails[i], NpgsqlDbType.Text);
             w.Write(true, NpgsqlDbType.Boolean);
             w.Write(Utc(c.CreatedUnix), NpgsqlDbType.TimestampTz);
-        }));
+        }
         w.Complete();
     }
 
-    private static void CopyMetrics(NpgsqlConnection conn, SampleDataGenerator gen, Action<double> stage, CancellationToken ct)
+    private static void CopyMetrics(NpgsqlConnection conn, Chunk chunk)
     {
         using var w = conn.BeginBinaryImport(
             "COPY customer_engagement_metrics (customer_id, lifetime_orders, lifetime_gross, lifetime_net, first_order_at, last_order_at, updated_at) FROM STDIN (FORMAT BINARY)");
         w.Timeout = TimeSpan.Zero;
-        gen.Run(WithProgress(gen, stage, ct, c =>
+        for (int i = 0; i < chunk.Count; i++)
         {
+            ref var c = ref chunk.Rows[i];
             w.StartRow();
             w.Write(c.Id, NpgsqlDbType.Uuid);
             w.Write(c.LifetimeOrders, NpgsqlDbType.Integer);
-            w.Write(Money(c.LifetimeGrossCents), NpgsqlDbType.Numeric);
-            w.Write(Money(c.LifetimeNetCents), NpgsqlDbType.Numeric);
+            w.Write(Money(c.GrossCents), NpgsqlDbType.Numeric);
+            w.Write(Money(c.NetCents), NpgsqlDbType.Numeric);
             if (c.LifetimeOrders == 0) { w.WriteNull(); w.WriteNull(); }
             else
             {
@@ -209,32 +277,31 @@ public static class SampleDataLoader
                 w.Write(Utc(c.LastOrderUnix), NpgsqlDbType.TimestampTz);
             }
             w.Write(Utc(c.UpdatedUnix), NpgsqlDbType.TimestampTz);
-        }));
+        }
         w.Complete();
     }
 
-    private static void CopyOrders(NpgsqlConnection conn, SampleDataGenerator gen, bool humanitix, Action<double> stage, CancellationToken ct)
+    private static void CopyOrders(NpgsqlConnection conn, Chunk chunk, int seed, bool humanitix)
     {
         using var w = conn.BeginBinaryImport(humanitix
             ? "COPY orders_htx (order_id, event_id, event_name, email, first_name, last_name, total_amount, net_amount, currency, status, created_at, raw) FROM STDIN (FORMAT BINARY)"
             : "COPY orders_eventbrite (id, event_id, event_name, email, name, gross, net, currency, status, created, raw) FROM STDIN (FORMAT BINARY)");
         w.Timeout = TimeSpan.Zero;
         var json = new StringBuilder(512);
-        ulong idMix = SampleRng.Mix((ulong)(uint)gen.Seed, 0x1D);
-        gen.Run(WithProgress(gen, stage, ct, c =>
+        ulong idMix = SampleRng.Mix((ulong)(uint)seed, 0x1D);
+        for (int ci = 0; ci < chunk.Count; ci++)
         {
-            string? customerEmail = null;
-            for (int i = 0; i < c.OrderCount; i++)
+            ref var c = ref chunk.Rows[ci];
+            for (int i = c.OrderStart; i < c.OrderStart + c.OrderCount; i++)
             {
-                ref var o = ref c.Orders[i];
+                ref var o = ref chunk.Orders[i];
                 if (o.Humanitix != humanitix) continue;
                 string first, last;
                 string? email;
                 if (o.Linked)
                 {
-                    first = c.FirstName; last = c.LastName;
-                    customerEmail ??= c.Email;
-                    email = RawEmail(customerEmail, o.EmailStyle);
+                    first = SampleCatalog.FirstNames[c.First]; last = SampleCatalog.LastNames[c.Last];
+                    email = RawEmail(chunk.Emails[ci], o.EmailStyle);
                 }
                 else
                 {
@@ -247,8 +314,8 @@ public static class SampleDataLoader
                     };
                 }
                 var created = Utc(o.CreatedUnix);
-                long fee = o.GrossCents - o.NetCents;
                 w.StartRow();
+                json.Clear();
                 if (humanitix)
                 {
                     string id = ((uint)o.CreatedUnix).ToString("x8", CultureInfo.InvariantCulture)
@@ -265,19 +332,17 @@ public static class SampleDataLoader
                     w.Write("AUD", NpgsqlDbType.Text);
                     w.Write(status, NpgsqlDbType.Text);
                     w.Write(created, NpgsqlDbType.TimestampTz);
-                    json.Clear();
+                    // Compact on purpose: jsonb parsing is the most expensive part of the load.
                     json.Append("{\"_id\":\"").Append(id).Append("\",\"eventId\":\"").Append(o.Event.HumanitixId)
-                        .Append("\",\"eventName\":"); Str(json, o.Event.Name);
-                    json.Append(",\"firstName\":"); Str(json, first);
+                        .Append("\",\"firstName\":"); Str(json, first);
                     json.Append(",\"lastName\":"); Str(json, last);
                     json.Append(",\"email\":"); Str(json, email);
                     json.Append(",\"currency\":\"AUD\",\"status\":\"").Append(status)
-                        .Append("\",\"ticketCount\":").Append(o.Quantity)
-                        .Append(",\"totals\":{\"subtotal\":"); Num(json, o.GrossCents);
-                    json.Append(",\"total\":"); Num(json, o.GrossCents);
-                    json.Append(",\"humanitixFee\":"); Num(json, fee);
+                        .Append("\",\"totals\":{\"total\":"); Num(json, o.GrossCents);
                     json.Append(",\"net\":"); Num(json, o.NetCents);
-                    json.Append("},\"createdAt\":\"").Append(created.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append("\"}");
+                    json.Append("},\"createdAt\":\"");
+                    IsoTime(json, created);
+                    json.Append("\"}");
                 }
                 else
                 {
@@ -294,24 +359,32 @@ public static class SampleDataLoader
                     w.Write("AUD", NpgsqlDbType.Text);
                     w.Write(status, NpgsqlDbType.Text);
                     w.Write(created, NpgsqlDbType.TimestampTz);
-                    json.Clear();
                     json.Append("{\"id\":\"").Append(id).Append("\",\"event_id\":\"").Append(o.Event.EventbriteId)
                         .Append("\",\"name\":"); Str(json, name);
-                    json.Append(",\"first_name\":"); Str(json, first);
-                    json.Append(",\"last_name\":"); Str(json, last);
                     json.Append(",\"email\":"); Str(json, email);
-                    json.Append(",\"status\":\"").Append(status)
-                        .Append("\",\"created\":\"").Append(created.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture))
-                        .Append("\",\"quantity\":").Append(o.Quantity)
-                        .Append(",\"costs\":{\"gross\":"); Cost(json, o.GrossCents);
-                    json.Append(",\"eventbrite_fee\":"); Cost(json, fee);
-                    json.Append("}}");
+                    json.Append(",\"status\":\"").Append(status).Append("\",\"created\":\"");
+                    IsoTime(json, created);
+                    json.Append("\",\"costs\":{\"gross\":{\"currency\":\"AUD\",\"value\":").Append(o.GrossCents)
+                        .Append(",\"major_value\":\"");
+                    Num(json, o.GrossCents);
+                    json.Append("\"}}}");
                 }
                 w.Write(json.ToString(), NpgsqlDbType.Jsonb);
             }
-        }));
+        }
         w.Complete();
     }
+
+    /// <summary>yyyy-MM-ddTHH:mm:ssZ without culture machinery.</summary>
+    private static void IsoTime(StringBuilder sb, DateTime t)
+    {
+        Span<char> b = stackalloc char[20];
+        Two(b, 0, t.Year / 100); Two(b, 2, t.Year % 100); b[4] = '-'; Two(b, 5, t.Month); b[7] = '-'; Two(b, 8, t.Day);
+        b[10] = 'T'; Two(b, 11, t.Hour); b[13] = ':'; Two(b, 14, t.Minute); b[16] = ':'; Two(b, 17, t.Second); b[19] = 'Z';
+        sb.Append(b);
+    }
+
+    private static void Two(Span<char> b, int at, int v) { b[at] = (char)('0' + v / 10); b[at + 1] = (char)('0' + v % 10); }
 
     private static void WriteNullable(NpgsqlBinaryImporter w, string? value)
     {

@@ -13,15 +13,12 @@ ALTER TABLE orders_eventbrite ADD CONSTRAINT orders_eventbrite_pkey PRIMARY KEY 
 CREATE UNIQUE INDEX customer_emails_email_lower_key ON customer_emails (lower(email));
 CREATE UNIQUE INDEX customer_emails_one_primary_key ON customer_emails (customer_id) WHERE is_primary;
 CREATE INDEX idx_customer_emails_customer_id ON customer_emails (customer_id);
-CREATE INDEX idx_customer_profiles_created_at ON customer_profiles (created_at);
 CREATE INDEX idx_customer_engagement_metrics_last_order_at ON customer_engagement_metrics (last_order_at);
 
 CREATE INDEX idx_orders_htx_email_norm ON orders_htx (lower(trim(email)));
 CREATE INDEX idx_orders_htx_created_at ON orders_htx (created_at);
-CREATE INDEX idx_orders_htx_event_id ON orders_htx (event_id);
 CREATE INDEX idx_orders_eventbrite_email_norm ON orders_eventbrite (lower(trim(email)));
 CREATE INDEX idx_orders_eventbrite_created ON orders_eventbrite (created);
-CREATE INDEX idx_orders_eventbrite_event_id ON orders_eventbrite (event_id);
 
 ALTER TABLE customer_emails ADD CONSTRAINT customer_emails_customer_id_fkey
     FOREIGN KEY (customer_id) REFERENCES customer_profiles (id) ON DELETE CASCADE;
