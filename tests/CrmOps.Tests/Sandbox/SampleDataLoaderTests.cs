@@ -103,6 +103,32 @@ public class SampleDataLoaderTests
                round(avg(score), 2), min(score), max(score)
           FROM s";
 
+    [Theory]
+    [InlineData(100, 1)]
+    [InlineData(2500, 99)]
+    public void OtherSizesLoadConsistently(int n, int seed)
+    {
+        using var db = SampleDatabase.TryCreate();
+        if (db is null) return;
+        using var conn = db.Open();
+        var result = SampleDataLoader.Load(conn, n, seed);
+        var gen = new SampleDataGenerator(n, seed);
+        Assert.Equal(n, Scalar(conn, "SELECT count(*) FROM customer_profiles"));
+        Assert.Equal(n, Scalar(conn, "SELECT count(*) FROM customer_marketing_export"));
+        Assert.Equal(3, Scalar(conn, "SELECT count(*) FROM customers"));
+        Assert.Equal(0, Scalar(conn, "SELECT count(*) FROM orders"));
+        Assert.Equal(result.HumanitixOrders, Scalar(conn, "SELECT count(*) FROM orders_htx"));
+        Assert.Equal(result.EventbriteOrders, Scalar(conn, "SELECT count(*) FROM orders_eventbrite"));
+        Assert.Equal(gen.LinkedOrders, Scalar(conn, "SELECT count(*) FROM customer_orders_v v JOIN customer_emails e ON lower(e.email) = v.email"));
+        Assert.Equal(0, Scalar(conn, @"
+            WITH o AS (
+              SELECT e.customer_id, count(*) AS n, sum(v.net_amount) AS net, max(v.created_at) AS last_at
+                FROM customer_orders_v v JOIN customer_emails e ON lower(e.email) = v.email
+               WHERE v.status = 'completed' GROUP BY e.customer_id)
+            SELECT count(*) FROM customer_engagement_metrics m FULL JOIN o ON o.customer_id = m.customer_id
+             WHERE (m.lifetime_orders, m.lifetime_net, m.last_order_at) IS DISTINCT FROM (o.n::int, o.net, o.last_at)"));
+    }
+
     [Fact]
     public void CreateSchemaBuildsAnEmptySandbox()
     {
@@ -133,13 +159,15 @@ public class SampleDataLoaderTests
             if (db is null) return;
             using var conn = db.Open();
             var phases = new List<(string Activity, long Ms)>();
+            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
             var sw = Stopwatch.StartNew();
             string? current = null;
             var result = SampleDataLoader.Load(conn, n, progress: (a, _) =>
             {
                 if (a != current) { phases.Add((a, sw.ElapsedMilliseconds)); current = a; }
             });
-            var line = $"N={n}: total {result.Elapsed.TotalSeconds:F2} s, orders {result.HumanitixOrders + result.EventbriteOrders}; " +
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+            var line = $"N={n}: total {result.Elapsed.TotalSeconds:F2} s, client CPU {cpu.TotalSeconds:F1} s, orders {result.HumanitixOrders + result.EventbriteOrders}; " +
                        string.Join("; ", phases.Select(p => $"{p.Activity}@{p.Ms}ms"));
             _out.WriteLine(line);
             File.AppendAllText("/tmp/crmops-bench.txt", line + Environment.NewLine);

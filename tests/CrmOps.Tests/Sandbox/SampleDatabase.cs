@@ -39,6 +39,7 @@ internal sealed class SampleDatabase : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("CRMOPS_BENCH_KEEP") == "1") return; // keep for inspection
         using var conn = new NpgsqlConnection(_admin);
         conn.Open();
         using var cmd = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Name}\" WITH (FORCE)", conn);

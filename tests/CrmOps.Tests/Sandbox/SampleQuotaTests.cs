@@ -148,14 +148,16 @@ public class SampleGeneratorBench
     {
         if (Environment.GetEnvironmentVariable("CRMOPS_BENCH") != "1") return;
         var sw = System.Diagnostics.Stopwatch.StartNew();
-        var g = new SampleDataGenerator(1_000_000);
+        int size = int.Parse(Environment.GetEnvironmentVariable("CRMOPS_BENCH_GEN_SIZE") ?? "1000000");
+        var g = new SampleDataGenerator(size);
         long orders = 0;
         g.Run(c => orders += c.OrderCount);
         var t1 = sw.ElapsedMilliseconds;
         sw.Restart();
         long len = 0;
         g.Run(c => { len += c.Email.Length + c.FullName.Length; });
-        var line = $"generator 1M: bare run {t1} ms ({orders} orders); with email+name strings {sw.ElapsedMilliseconds} ms";
+        Assert.Equal(g.TotalOrders, orders);
+        var line = $"generator {size}: bare run {t1} ms ({orders} orders); with email+name strings {sw.ElapsedMilliseconds} ms";
         _out.WriteLine(line);
         File.AppendAllText("/tmp/crmops-bench.txt", line + Environment.NewLine);
     }
