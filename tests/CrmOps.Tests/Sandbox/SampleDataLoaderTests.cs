@@ -145,6 +145,12 @@ public class SampleDataLoaderTests
             FROM information_schema.columns WHERE table_name = 'customer_orders_v'", conn);
         Assert.Equal("source:text,order_id:text,email:text,purchaser_name:text,event_id:text,event_name:text,amount:numeric,net_amount:numeric,currency:text,status:text,created_at:timestamp with time zone",
             (string)cmd.ExecuteScalar()!);
+        // Type modifiers survive in the views (information_schema hides them).
+        using var typmods = new NpgsqlCommand(@"SELECT string_agg(c.relname || '.' || a.attname || ':' || format_type(a.atttypid, a.atttypmod), ',' ORDER BY c.relname, a.attnum)
+            FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+           WHERE c.relname IN ('customer_orders_v', 'customers_flat_v', 'customer_marketing_export') AND a.attname IN ('amount', 'net_amount', 'lifetime_net')", conn);
+        Assert.Equal("customer_marketing_export.lifetime_net:numeric(12,2),customer_orders_v.amount:numeric(12,2),customer_orders_v.net_amount:numeric(12,2),customers_flat_v.lifetime_net:numeric(12,2)",
+            (string)typmods.ExecuteScalar()!);
     }
 
     /// <summary>Timing run (CRMOPS_BENCH=1, sizes in CRMOPS_BENCH_SIZES, default "10000,100000,1000000").</summary>

@@ -125,7 +125,7 @@ SELECT p.id                               AS customer_id,
        p.canonical_full_name              AS canonical_full_name,
        e.email                            AS primary_email,
        coalesce(m.lifetime_orders, 0)     AS lifetime_orders,
-       coalesce(m.lifetime_net, 0)        AS lifetime_net,
+       coalesce(m.lifetime_net, 0)::numeric(12,2) AS lifetime_net,
        m.first_order_at                   AS first_order_at,
        m.last_order_at                    AS last_order_at,
        p.created_at                       AS created_at
@@ -140,7 +140,7 @@ SELECT p.id                           AS customer_id,
        p.canonical_full_name          AS full_name,
        e.email                        AS email,
        coalesce(m.lifetime_orders, 0) AS lifetime_orders,
-       coalesce(m.lifetime_net, 0)    AS lifetime_net,
+       coalesce(m.lifetime_net, 0)::numeric(12,2) AS lifetime_net,
        m.last_order_at                AS last_order_at
   FROM customer_profiles p
   LEFT JOIN customer_emails e ON e.customer_id = p.id AND e.is_primary
