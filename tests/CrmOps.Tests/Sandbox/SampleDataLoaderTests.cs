@@ -48,6 +48,7 @@ public class SampleDataLoaderTests
         Assert.True(Scalar(conn, "SELECT count(*) FROM orders_eventbrite WHERE email <> lower(trim(email))") > 0);
         Assert.True(Scalar(conn, "SELECT count(*) FROM orders_eventbrite WHERE email IS NULL") + Scalar(conn, "SELECT count(*) FROM orders_htx WHERE email IS NULL") > 0);
         Assert.True(Scalar(conn, "SELECT count(*) FROM customer_orders_v WHERE status <> 'completed'") > 0);
+        Assert.Equal(0, Scalar(conn, "SELECT count(*) FROM customer_orders_v WHERE currency IS DISTINCT FROM 'AUD' OR net_amount >= amount"));
         Assert.True(Scalar(conn, "SELECT count(*) FROM customer_profiles WHERE canonical_full_name LIKE '%''%'") > 0);
         Assert.Equal(9369, Scalar(conn, "SELECT count(*) FROM orders_htx h WHERE h.raw->>'_id' = h.order_id") + 9369 - 2178);
         Assert.Equal(9686, Scalar(conn, "SELECT count(*) FROM orders_eventbrite e WHERE (e.raw->'costs'->'gross'->>'value')::bigint = (e.gross * 100)::bigint"));
