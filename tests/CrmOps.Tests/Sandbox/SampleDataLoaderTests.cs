@@ -174,7 +174,16 @@ public class SampleDataLoaderTests
                 if (a != current) { phases.Add((a, sw.ElapsedMilliseconds)); current = a; }
             });
             var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-            var line = $"N={n}: total {result.Elapsed.TotalSeconds:F2} s, client CPU {cpu.TotalSeconds:F1} s, orders {result.HumanitixOrders + result.EventbriteOrders}; " +
+            double serverCpu = double.NaN;
+            try
+            {
+                using var pidCmd = new NpgsqlCommand("SELECT pg_backend_pid()", conn);
+                var stat = File.ReadAllText($"/proc/{pidCmd.ExecuteScalar()}/stat");
+                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                serverCpu = (long.Parse(f[11]) + long.Parse(f[12])) / 100.0; // utime + stime, clock ticks
+            }
+            catch (IOException) { } // server on another machine
+            var line = $"N={n}: total {result.Elapsed.TotalSeconds:F2} s, client CPU {cpu.TotalSeconds:F1} s, server backend CPU {serverCpu:F1} s, orders {result.HumanitixOrders + result.EventbriteOrders}; " +
                        string.Join("; ", phases.Select(p => $"{p.Activity}@{p.Ms}ms"));
             _out.WriteLine(line);
             File.AppendAllText("/tmp/crmops-bench.txt", line + Environment.NewLine);
