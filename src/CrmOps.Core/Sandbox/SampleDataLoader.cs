@@ -143,7 +143,7 @@ public static class SampleDataLoader
     /// frozen, so the index builds, refresh and ANALYZE that follow need not dirty every page again
     /// to set hint bits (about 10% less server CPU).
     /// </summary>
-    internal const int ChunkCustomers = 1 << 18;
+    internal const int ChunkCustomers = 1 << 16;
 
     private struct CustomerRow
     {
