@@ -1,2 +1,3 @@
--- After the load: populate the marketing export and refresh planner statistics.
+-- After the load and the post-load keys/indexes: populate the marketing export.
+-- (ANALYZE runs after the commit, from SampleDataLoader.)
 REFRESH MATERIALIZED VIEW customer_marketing_export;
