@@ -17,9 +17,10 @@ public sealed class SandboxOptions
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
 public static class SandboxBuilder
 {
-    public static CrmSandbox Start(SandboxOptions options, Action<string, int>? progress = null, Action<string>? verbose = null)
+    public static CrmSandbox Start(SandboxOptions options, Action<string, int>? progress = null, Action<string>? verbose = null,
+        CancellationToken cancel = default)
     {
-        if (options.Customers is < 100 or > 10_000_000)
+        if (options.Customers is < SampleDataDefaults.MinCustomers or > SampleDataDefaults.MaxCustomers)
             throw new CrmException("SandboxCustomersOutOfRange", CrmErrorKind.InvalidArgument,
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
@@ -47,10 +48,10 @@ public static class SandboxBuilder
                 }
                 else
                 {
-                    var counts = SampleDataLoader.Load(conn, options.Customers, options.Seed,
-                        (activity, percent) => progress?.Invoke(activity, 5 + percent * 95 / 100));
-                    customers = counts.Customers;
-                    orders = counts.Orders;
+                    var loaded = SampleDataLoader.Load(conn, options.Customers, options.Seed,
+                        (activity, percent) => progress?.Invoke(activity, 5 + percent * 95 / 100), cancel);
+                    customers = loaded.Customers;
+                    orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
                 }
             }
             progress?.Invoke("Sandbox ready", 100);

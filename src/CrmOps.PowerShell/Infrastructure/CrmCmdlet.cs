@@ -11,7 +11,7 @@ public abstract class CrmCmdletBase : PSCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
 
-    protected CancellationToken Stopping => _stopping.Token;
+    protected CancellationToken StopToken => _stopping.Token;
 
     protected sealed override void BeginProcessing() => Guard(BeginCrmProcessing);
     protected sealed override void ProcessRecord() => Guard(ProcessCrmRecord);

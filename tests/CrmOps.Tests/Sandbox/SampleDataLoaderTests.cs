@@ -153,40 +153,4 @@ public class SampleDataLoaderTests
         Assert.Equal("customer_marketing_export.lifetime_net:numeric(12,2),customer_orders_v.amount:numeric(12,2),customer_orders_v.net_amount:numeric(12,2),customers_flat_v.lifetime_net:numeric(12,2)",
             (string)typmods.ExecuteScalar()!);
     }
-
-    /// <summary>Timing run (CRMOPS_BENCH=1, sizes in CRMOPS_BENCH_SIZES, default "10000,100000,1000000").</summary>
-    [Fact]
-    public void Benchmark()
-    {
-        if (Environment.GetEnvironmentVariable("CRMOPS_BENCH") != "1") return;
-        var sizes = (Environment.GetEnvironmentVariable("CRMOPS_BENCH_SIZES") ?? "10000,100000,1000000").Split(',').Select(int.Parse);
-        foreach (var n in sizes)
-        {
-            using var db = SampleDatabase.TryCreate();
-            if (db is null) return;
-            using var conn = db.Open();
-            var phases = new List<(string Activity, long Ms)>();
-            var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-            var sw = Stopwatch.StartNew();
-            string? current = null;
-            var result = SampleDataLoader.Load(conn, n, progress: (a, _) =>
-            {
-                if (a != current) { phases.Add((a, sw.ElapsedMilliseconds)); current = a; }
-            });
-            var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
-            double serverCpu = double.NaN;
-            try
-            {
-                using var pidCmd = new NpgsqlCommand("SELECT pg_backend_pid()", conn);
-                var stat = File.ReadAllText($"/proc/{pidCmd.ExecuteScalar()}/stat");
-                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                serverCpu = (long.Parse(f[11]) + long.Parse(f[12])) / 100.0; // utime + stime, clock ticks
-            }
-            catch (IOException) { } // server on another machine
-            var line = $"N={n}: total {result.Elapsed.TotalSeconds:F2} s, client CPU {cpu.TotalSeconds:F1} s, server backend CPU {serverCpu:F1} s, orders {result.HumanitixOrders + result.EventbriteOrders}; " +
-                       string.Join("; ", phases.Select(p => $"{p.Activity}@{p.Ms}ms"));
-            _out.WriteLine(line);
-            File.AppendAllText("/tmp/crmops-bench.txt", line + Environment.NewLine);
-        }
-    }
 }

@@ -4,8 +4,8 @@ namespace CrmOps.Tests.Sandbox;
 
 /// <summary>
 /// A throw-away database on the server named by CRMOPS_TEST_PG (e.g.
-/// "Host=127.0.0.1;Port=56101;Username=crmops;Database=postgres"). Null when the variable is unset:
-/// DB tests then return early.
+/// "Host=127.0.0.1;Port=56101;Username=crmops;Database=postgres"). Throws when the variable is unset,
+/// so a database test can never pass without a database.
 /// </summary>
 internal sealed class SampleDatabase : IDisposable
 {
@@ -27,7 +27,10 @@ internal sealed class SampleDatabase : IDisposable
     public static SampleDatabase? TryCreate()
     {
         var admin = Environment.GetEnvironmentVariable("CRMOPS_TEST_PG");
-        return string.IsNullOrWhiteSpace(admin) ? null : new SampleDatabase(admin);
+        if (string.IsNullOrWhiteSpace(admin))
+            throw new InvalidOperationException(
+                "CRMOPS_TEST_PG is not set: database tests need a server. Run them with 'dotnet pwsh ./build.ps1 Test', which starts one.");
+        return new SampleDatabase(admin);
     }
 
     public NpgsqlConnection Open()

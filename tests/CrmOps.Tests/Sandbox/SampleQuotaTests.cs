@@ -136,29 +136,3 @@ public class SampleQuotaTests
         Assert.Equal(g.HumanitixOrders, htx);
     }
 }
-
-public class SampleGeneratorBench
-{
-    private readonly Xunit.Abstractions.ITestOutputHelper _out;
-    public SampleGeneratorBench(Xunit.Abstractions.ITestOutputHelper o) => _out = o;
-
-    /// <summary>Generator-only timing (CRMOPS_BENCH=1).</summary>
-    [Fact]
-    public void GeneratorSpeed()
-    {
-        if (Environment.GetEnvironmentVariable("CRMOPS_BENCH") != "1") return;
-        var sw = System.Diagnostics.Stopwatch.StartNew();
-        int size = int.Parse(Environment.GetEnvironmentVariable("CRMOPS_BENCH_GEN_SIZE") ?? "1000000");
-        var g = new SampleDataGenerator(size);
-        long orders = 0;
-        g.Run(c => orders += c.OrderCount);
-        var t1 = sw.ElapsedMilliseconds;
-        sw.Restart();
-        long len = 0;
-        g.Run(c => { len += c.Email.Length + c.FullName.Length; });
-        Assert.Equal(g.TotalOrders, orders);
-        var line = $"generator {size}: bare run {t1} ms ({orders} orders); with email+name strings {sw.ElapsedMilliseconds} ms";
-        _out.WriteLine(line);
-        File.AppendAllText("/tmp/crmops-bench.txt", line + Environment.NewLine);
-    }
-}

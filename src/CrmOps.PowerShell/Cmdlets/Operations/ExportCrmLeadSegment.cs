@@ -35,7 +35,7 @@ public sealed class ExportCrmLeadSegment : CrmCmdlet
             throw new Errors.CrmException("ExportFileExists", Errors.CrmErrorKind.ResourceUnavailable,
                 $"'{full}' already exists. Use -Force to overwrite it.", full);
         if (!ShouldProcess(full, "Export leads to CSV")) return;
-        var rows = LeadReports.ExportLeads(Target, Segment, MinScore, Top, full, Stopping);
+        var rows = LeadReports.ExportLeads(Target, Segment, MinScore, Top, full, StopToken);
         WriteVerbose($"Exported {rows:N0} leads to {full}.");
         WriteObject(new FileInfo(full));
     }

@@ -22,7 +22,7 @@ public sealed class GetCrmLeadSegment : CrmCmdlet
     protected override void ProcessCrmRecord()
     {
         // Streamed: each row goes down the pipeline as it arrives; nothing is buffered.
-        foreach (var lead in LeadReports.Leads(Target, Segment, MinScore, Top, Stopping))
+        foreach (var lead in LeadReports.Leads(Target, Segment, MinScore, Top, StopToken))
             WriteObject(lead);
     }
 }

@@ -36,7 +36,7 @@ public sealed class InvokeCrmTimelineRefresh : CrmCmdlet
             WriteProgress(new ProgressRecord(1, "Invoke-CrmTimelineRefresh", $"Refreshing {view}") { PercentComplete = -1 });
             try
             {
-                var result = TimelineRefresher.Refresh(Target, view, options, Verbose, Stopping);
+                var result = TimelineRefresher.Refresh(Target, view, options, Verbose, StopToken);
                 if (result.Status == "Skipped") WriteWarning($"{result.View}: {result.Message}");
                 WriteObject(result);
             }

@@ -51,6 +51,6 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
             }
             return;
         }
-        WriteObject(LeadScorer.Update(Target, options, Progress("Update-CrmLeadScore"), Verbose, Stopping));
+        WriteObject(LeadScorer.Update(Target, options, Progress("Update-CrmLeadScore"), Verbose, StopToken));
     }
 }

@@ -27,7 +27,7 @@ public sealed class StartCrmSandbox : CrmCmdletBase
         var what = Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})";
         if (!ShouldProcess($"127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
         var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty },
-            Progress("Start-CrmSandbox"), message => WriteVerbose(message));
+            Progress("Start-CrmSandbox"), message => WriteVerbose(message), StopToken);
         CrmSession.Sandboxes.Add(sandbox);
         if (!NoDefault) CrmSession.Default = sandbox.Connection;
         WriteObject(sandbox);
