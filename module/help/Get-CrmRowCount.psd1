@@ -11,6 +11,7 @@ Without -Table it counts every table and materialized view of the public schema.
         Table  = 'Tables, views or materialized views (name or schema.name; wildcards allowed). Takes Name from the pipeline. Default: all tables and materialized views.'
         Schema = 'Schemas to look in (wildcards allowed). Takes Schema from the pipeline. Default: public.'
         Exact  = 'Counts rows with count(*) instead of reading the catalog estimate.'
+        Type   = 'Bound from the Type property of piped CrmDbObject output: indexes, sequences, functions and triggers are skipped (they have no rows to count). Not meant to be typed.'
     }
     Examples    = @(
         @{

@@ -289,6 +289,14 @@ Describe 'Get-CrmRowCount' -Tag Discovery {
         (Get-CrmRowCount public.customers -Exact).Rows | Should -Be 3
     }
 
+    It 'skips piped objects that have no rows (indexes, sequences, functions)' {
+        $err = $null
+        $r = Get-CrmDbObject customer* | Get-CrmRowCount -ErrorVariable err
+        $err | Should -BeNullOrEmpty
+        $r.Table | Should -Contain 'customer_profiles'
+        $r.Table | Should -Not -Contain 'customer_emails_pkey'
+    }
+
     It 'streams exact counts for many piped objects' {
         $all = Get-CrmDbObject -Type Table | Get-CrmRowCount -Exact -ProgressAction SilentlyContinue
         $all.Count | Should -Be @(Get-CrmDbObject -Type Table).Count
@@ -367,6 +375,15 @@ Describe 'Tab completion of table names' -Tag Discovery {
         $r.CompletionMatches.CompletionText | Should -Contain 'customer_engagement_metrics'
         $r = TabExpansion2 -inputScript 'Get-CrmRowCount -Table orders_' -cursorColumn 30
         $r.CompletionMatches.CompletionText | Sort-Object | Should -Be @('orders_eventbrite', 'orders_htx')
+    }
+
+    It 'offers nothing without a session default connection' {
+        Disconnect-CrmDatabase
+        try {
+            $r = TabExpansion2 -inputScript 'Get-CrmColumn customer_e' -cursorColumn 24
+            @($r.CompletionMatches | Where-Object ResultType -EQ 'ParameterValue').Count | Should -Be 0
+        }
+        finally { Connect-CrmDatabase $script:ConnectionString | Out-Null }
     }
 
     It 'quotes names that need it' {

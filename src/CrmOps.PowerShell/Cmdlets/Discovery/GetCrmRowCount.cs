@@ -27,8 +27,25 @@ public sealed class GetCrmRowCount : CrmCmdlet
     [Parameter]
     public SwitchParameter Exact { get; set; }
 
+    /// <summary>
+    /// Binds CrmDbObject.Type from the pipeline so that objects without rows (indexes, sequences,
+    /// functions, triggers) piped from Get-CrmDbObject are skipped instead of reported as not found.
+    /// </summary>
+    [Parameter(ValueFromPipelineByPropertyName = true, DontShow = true)]
+    public string? Type { get; set; }
+
+    private static readonly HashSet<string> Countable = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Table", "PartitionedTable", "View", "MaterializedView", "ForeignTable",
+    };
+
     protected override void ProcessCrmRecord()
     {
+        if (!string.IsNullOrEmpty(Type) && !Countable.Contains(Type))
+        {
+            WriteVerbose($"Skipped {string.Join(", ", Table ?? [])}: a {Type} has no rows to count.");
+            return;
+        }
         var schemas = Schema is { Length: > 0 } ? Schema : [null];
         var tables = Table is { Length: > 0 } ? Table : ["*"];
         foreach (var s in schemas)
