@@ -141,6 +141,16 @@ Describe 'Get-CrmDbObject' -Tag Discovery {
         @(Get-CrmDbObject 'customers_flat_v' -Schema 'pub*').Count | Should -Be 1
     }
 
+    It 'takes schema-qualified names and other schemas' {
+        Invoke-TestSql 'CREATE SCHEMA IF NOT EXISTS crmops_test_auth; CREATE TABLE IF NOT EXISTS crmops_test_auth.users (id int);'
+        (Get-CrmDbObject public.customers).Schema | Should -Be 'public'
+        (Get-CrmDbObject crmops_test_auth.users).Schema | Should -Be 'crmops_test_auth'
+        (Get-CrmDbObject users -Schema 'crmops_test_*').Name | Should -Be 'users'
+        Get-CrmDbObject -Type Table | Where-Object Schema -NE 'public' | Should -BeNullOrEmpty
+        (Get-CrmDbObject -Schema * -Type Table).Schema | Should -Contain 'crmops_test_auth'
+        (Get-CrmRowCount crmops_test_auth.users -Exact).Rows | Should -Be 0
+    }
+
     It 'lists triggers and functions' {
         Invoke-TestSql @'
 CREATE OR REPLACE FUNCTION public.crmops_test_touch() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.updated_at := now(); RETURN NEW; END $$;

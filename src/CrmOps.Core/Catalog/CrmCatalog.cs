@@ -31,9 +31,24 @@ public static class CrmCatalog
     public static CatalogResult<CrmDbObject> GetObjects(CrmConnection target, IReadOnlyList<string>? names = null,
         IReadOnlyList<string>? schemas = null, IReadOnlyList<CrmObjectType>? types = null, CancellationToken cancellation = default)
     {
-        var schemaRes = (schemas is { Count: > 0 } ? schemas : [DefaultSchema]).Select(CatalogPattern.ToRegex).ToArray();
         var nameList = names?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? [];
-        var nameRes = nameList.Select(CatalogPattern.ToRegex).ToArray();
+        // Each name becomes (schema, name) pairs: with -Schema, one per schema; without, "schema.name"
+        // names their own schema and plain names are looked up in public.
+        var pairs = new List<(string Schema, string Name)>();
+        foreach (var n in nameList)
+        {
+            if (schemas is { Count: > 0 }) pairs.AddRange(schemas.Select(s => (s, n)));
+            else
+            {
+                var (qs, qn) = Identifier.Split(n);
+                pairs.Add((qs ?? DefaultSchema, qn));
+            }
+        }
+        var schemaList = pairs.Count > 0 ? pairs.Select(p => p.Schema).Distinct().ToArray()
+            : (schemas is { Count: > 0 } ? schemas.ToArray() : [DefaultSchema]);
+        var schemaRes = schemaList.Select(CatalogPattern.ToRegex).ToArray();
+        var pairSchemaRes = pairs.Select(p => CatalogPattern.ToRegex(p.Schema)).ToArray();
+        var nameRes = pairs.Select(p => CatalogPattern.ToRegex(p.Name)).ToArray();
         var kinds = ExpandTypes(types);
 
         return Db.ReadOnly(target, (conn, tx) =>
@@ -41,7 +56,9 @@ public static class CrmCatalog
             var items = new List<CrmDbObject>();
             using (var cmd = Command(conn, tx, "Catalog/objects.sql", cancellation))
             {
+                using var cancel = CancelOn(cmd, cancellation);
                 cmd.Parameters.Add(TextArray("schema_res", schemaRes));
+                cmd.Parameters.Add(TextArray("pair_schema_res", pairSchemaRes));
                 cmd.Parameters.Add(TextArray("name_res", nameRes));
                 cmd.Parameters.Add(TextArray("kinds", kinds));
                 using var reader = cmd.ExecuteReader();
@@ -61,16 +78,17 @@ public static class CrmCatalog
             }
 
             var errors = new List<CrmException>();
-            var missing = nameList.Where(n => !CatalogPattern.HasWildcards(n))
-                .Select(CatalogPattern.Unescape)
-                .Where(n => !items.Any(o => string.Equals(o.Name, n, StringComparison.OrdinalIgnoreCase)))
+            var missing = pairs.Where(p => !CatalogPattern.HasWildcards(p.Name))
+                .Where(p => !items.Any(o => string.Equals(o.Name, CatalogPattern.Unescape(p.Name), StringComparison.OrdinalIgnoreCase)
+                                            && (CatalogPattern.HasWildcards(p.Schema) || string.Equals(o.Schema, CatalogPattern.Unescape(p.Schema), StringComparison.OrdinalIgnoreCase))))
+                .Select(p => (Schema: CatalogPattern.Unescape(p.Schema), Name: CatalogPattern.Unescape(p.Name)))
+                .Distinct()
                 .ToList();
             if (missing.Count > 0)
             {
                 var candidates = CandidateNames(conn, tx, cancellation);
-                var schemaText = schemas is { Count: > 0 } ? string.Join(", ", schemas) : DefaultSchema;
                 foreach (var m in missing)
-                    errors.Add(NotFound("Object", schemaText, m, candidates, kinds.Length > 0 ? string.Join(", ", kinds) : null));
+                    errors.Add(NotFound("Object", m.Schema, m.Name, candidates, kinds.Length > 0 ? string.Join(", ", kinds) : null));
             }
             return new CatalogResult<CrmDbObject>(items, errors);
         }, "Reading objects");
@@ -100,6 +118,7 @@ public static class CrmCatalog
             var items = new List<CrmColumn>();
             using (var cmd = Command(conn, tx, "Catalog/columns.sql", cancellation))
             {
+                using var cancel = CancelOn(cmd, cancellation);
                 cmd.Parameters.AddWithValue("schema", s);
                 cmd.Parameters.AddWithValue("name", n);
                 using var reader = cmd.ExecuteReader();
@@ -150,6 +169,7 @@ public static class CrmCatalog
             var found = false;
             using (var cmd = Command(conn, tx, "Catalog/dependencies.sql", cancellation))
             {
+                using var cancel = CancelOn(cmd, cancellation);
                 cmd.Parameters.AddWithValue("schema", s);
                 cmd.Parameters.AddWithValue("name", n);
                 cmd.Parameters.AddWithValue("downstream", direction == CrmDependencyDirection.Downstream);
@@ -212,6 +232,7 @@ public static class CrmCatalog
             var items = new List<CrmRowCount>();
             using (var cmd = Command(conn, tx, "Catalog/relations.sql", cancellation))
             {
+                using var cancel = CancelOn(cmd, cancellation);
                 cmd.Parameters.Add(TextArray("exact_schemas", exact.Select(e => e.Schema).ToArray()));
                 cmd.Parameters.Add(TextArray("exact_names", exact.Select(e => e.Name).ToArray()));
                 cmd.Parameters.Add(TextArray("pattern_schemas", patterns.Select(e => e.Schema).ToArray()));
@@ -334,6 +355,7 @@ public static class CrmCatalog
             var task = Task.Run(() => Db.ReadOnly(target, (conn, tx) =>
             {
                 using var cmd = Command(conn, tx, "Catalog/complete.sql", cts.Token);
+                using var cancel = CancelOn(cmd, cts.Token);
                 cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
                 cmd.Parameters.AddWithValue("schema", s);
                 cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
@@ -364,11 +386,14 @@ public static class CrmCatalog
 
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sqlName, CancellationToken cancellation)
     {
-        var cmd = new NpgsqlCommand(SqlText.Get(sqlName), conn, tx);
-        if (cancellation.CanBeCanceled)
-            cancellation.Register(() => { try { cmd.Cancel(); } catch { /* finished */ } });
-        return cmd;
+        return new NpgsqlCommand(SqlText.Get(sqlName), conn, tx);
     }
+
+    /// <summary>Cancels the command on the server when the token fires (Ctrl+C, a completion timeout).</summary>
+    private static CancellationTokenRegistration CancelOn(NpgsqlCommand cmd, CancellationToken cancellation) =>
+        cancellation.CanBeCanceled
+            ? cancellation.Register(() => { try { cmd.Cancel(); } catch { /* already finished */ } })
+            : default;
 
     private static NpgsqlParameter TextArray(string name, string[] values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values };
@@ -377,6 +402,7 @@ public static class CrmCatalog
     {
         var list = new List<(string, string)>();
         using var cmd = Command(conn, tx, "Catalog/names.sql", cancellation);
+        using var cancel = CancelOn(cmd, cancellation);
         using var reader = cmd.ExecuteReader();
         while (reader.Read()) list.Add((reader.GetString(0), reader.GetString(1)));
         return list;

@@ -1,5 +1,6 @@
 -- Get-CrmDbObject: every object kind in one round trip, straight from pg_catalog (no locks taken).
--- @schema_res: anchored regexes for schema names (~*); @name_res: for object names (empty: all);
+-- @schema_res: anchored regexes for the schemas to read (~*); @pair_schema_res/@name_res: pairs
+-- of (schema regex, name regex), an object is listed when it matches any pair (no pairs: all);
 -- @kinds: wanted types ('Table','View',...; empty: all).
 -- Sizes come from relpages (as of the last VACUUM/ANALYZE/CREATE INDEX): reading pg_catalog never
 -- locks a table, unlike pg_total_relation_size, which would lock every table listed.
@@ -36,7 +37,7 @@ rel AS (
     JOIN ns ON ns.oid = c.relnamespace
     LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::regclass AND d.objsubid = 0
     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'i', 'I', 'S', 'f')
-      AND (cardinality(@name_res) = 0 OR c.relname ~* ANY (@name_res))
+      AND (cardinality(@name_res) = 0 OR EXISTS (SELECT 1 FROM unnest(@pair_schema_res, @name_res) AS q(s, r) WHERE ns.nspname ~* q.s AND c.relname ~* q.r))
 ),
 fn AS (
     SELECT ns.nspname, p.proname::text,
@@ -51,7 +52,7 @@ fn AS (
     LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::regclass AND d.objsubid = 0
     WHERE p.prokind IN ('f', 'p')
       AND (cardinality(@kinds) = 0 OR 'Function' = ANY (@kinds) OR 'Procedure' = ANY (@kinds))
-      AND (cardinality(@name_res) = 0 OR p.proname ~* ANY (@name_res))
+      AND (cardinality(@name_res) = 0 OR EXISTS (SELECT 1 FROM unnest(@pair_schema_res, @name_res) AS q(s, r) WHERE ns.nspname ~* q.s AND p.proname ~* q.r))
 ),
 trg AS (
     SELECT ns.nspname, t.tgname::text, 'Trigger',
@@ -66,7 +67,7 @@ trg AS (
     LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::regclass AND d.objsubid = 0
     WHERE NOT t.tgisinternal
       AND (cardinality(@kinds) = 0 OR 'Trigger' = ANY (@kinds))
-      AND (cardinality(@name_res) = 0 OR t.tgname ~* ANY (@name_res))
+      AND (cardinality(@name_res) = 0 OR EXISTS (SELECT 1 FROM unnest(@pair_schema_res, @name_res) AS q(s, r) WHERE ns.nspname ~* q.s AND t.tgname ~* q.r))
 )
 SELECT * FROM (
     SELECT * FROM rel

@@ -16,7 +16,7 @@ public sealed class GetCrmDbObject : CrmCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
-    public string[] Schema { get; set; } = [CrmCatalog.DefaultSchema];
+    public string[]? Schema { get; set; }
 
     [Parameter]
     public CrmObjectType[]? Type { get; set; }
@@ -24,7 +24,7 @@ public sealed class GetCrmDbObject : CrmCmdlet
     protected override void ProcessCrmRecord()
     {
         var result = CrmCatalog.GetObjects(Target, Name, Schema, Type, Stopping);
-        Verbose($"{result.Items.Count} objects in schema {string.Join(", ", Schema)}.");
+        Verbose($"{result.Items.Count} objects in schema {string.Join(", ", Schema ?? [CrmCatalog.DefaultSchema])}.");
         foreach (var item in result.Items) WriteObject(item);
         foreach (var error in result.Errors) WriteCrmError(error);
     }
