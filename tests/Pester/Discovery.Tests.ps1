@@ -147,7 +147,10 @@ Describe 'Get-CrmDbObject' -Tag Discovery {
         (Get-CrmDbObject crmops_test_auth.users).Schema | Should -Be 'crmops_test_auth'
         (Get-CrmDbObject users -Schema 'crmops_test_*').Name | Should -Be 'users'
         Get-CrmDbObject -Type Table | Where-Object Schema -NE 'public' | Should -BeNullOrEmpty
-        (Get-CrmDbObject -Schema * -Type Table).Schema | Should -Contain 'crmops_test_auth'
+        $everything = Get-CrmDbObject -Schema * -Type Table
+        $everything.Schema | Should -Contain 'crmops_test_auth'
+        $everything.Schema | Should -Not -Contain 'pg_catalog'
+        (Get-CrmDbObject pg_class -Schema pg_catalog).Type | Should -Be 'Table'
         (Get-CrmRowCount crmops_test_auth.users -Exact).Rows | Should -Be 0
     }
 

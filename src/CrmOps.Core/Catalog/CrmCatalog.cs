@@ -58,6 +58,7 @@ public static class CrmCatalog
             {
                 using var cancel = CancelOn(cmd, cancellation);
                 cmd.Parameters.Add(TextArray("schema_res", schemaRes));
+                cmd.Parameters.Add(TextArray("exact_schemas", schemaList.Where(x => !CatalogPattern.HasWildcards(x)).Select(CatalogPattern.Unescape).ToArray()));
                 cmd.Parameters.Add(TextArray("pair_schema_res", pairSchemaRes));
                 cmd.Parameters.Add(TextArray("name_res", nameRes));
                 cmd.Parameters.Add(TextArray("kinds", kinds));

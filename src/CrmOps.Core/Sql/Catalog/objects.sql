@@ -9,6 +9,8 @@ WITH ns AS (
     FROM pg_catalog.pg_namespace n
     WHERE n.nspname ~* ANY (@schema_res)
       AND n.nspname !~ '^pg_toast'
+      -- system schemas only when named exactly, never through a wildcard (-Schema *)
+      AND (n.nspname !~ '^pg_' AND n.nspname <> 'information_schema' OR n.nspname = ANY (@exact_schemas))
 ),
 rel AS (
     SELECT ns.nspname AS schema_name,

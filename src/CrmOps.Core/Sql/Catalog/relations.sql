@@ -19,6 +19,7 @@ hit AS (
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relkind::text = ANY (@pattern_kinds)
       AND EXISTS (SELECT 1 FROM pat WHERE n.nspname ~* pat.s AND c.relname ~* pat.r)
+      AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'  -- system tables only by exact name
 )
 SELECT n.nspname::text AS schema_name,
        c.relname::text AS object_name,
