@@ -79,19 +79,15 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO $script:Reader;
 }
 
 AfterAll {
-    try {
-        Disconnect-CrmDatabase -ErrorAction Ignore
-        Remove-Module CrmOps -Force -ErrorAction Ignore   # closes the pools before the database is dropped
-        if ($script:OwnDatabase) {
-            Invoke-TestSql "DROP DATABASE IF EXISTS $script:Database WITH (FORCE)" -Database $script:AdminDatabase
-        }
-        else {
-            Invoke-TestSql "DROP OWNED BY $script:Reader"
-        }
-        Invoke-TestSql "DROP ROLE IF EXISTS $script:Reader" -Database ($script:AdminDatabase ?? $script:Database)
+    if ($script:sb) {
+        # The whole cluster (database, role) goes away with the sandbox.
+        Stop-CrmSandbox $script:sb
+        return
     }
-    finally {
-        if ($script:sb) { Import-Module "$PSScriptRoot/../../CrmOps.psd1"; Stop-CrmSandbox $script:sb }
+    Disconnect-CrmDatabase -ErrorAction Ignore
+    if ($script:OwnDatabase) {
+        Invoke-TestSql "DROP DATABASE IF EXISTS $script:Database WITH (FORCE)" -Database $script:AdminDatabase
+        Invoke-TestSql "DROP ROLE IF EXISTS $script:Reader" -Database $script:AdminDatabase
     }
 }
 
