@@ -35,6 +35,10 @@ public sealed class CrmColumn
     public string? References { get; init; }
     public string? Description { get; init; }
     public bool IsIdentity { get; init; }
+    /// <summary>For identity columns: ALWAYS or BY DEFAULT.</summary>
+    public string? Identity { get; init; }
+    /// <summary>A stored generated column (Default then holds its expression).</summary>
+    public bool IsGenerated { get; init; }
     public override string ToString() => $"{Table}.{Name} {DataType}";
 }
 

@@ -1,0 +1,427 @@
+using System.Diagnostics;
+using CrmOps.Connections;
+using CrmOps.Errors;
+using CrmOps.Sql;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace CrmOps.Catalog;
+
+/// <summary>What a catalog read found, and the errors about individual names it could not find.</summary>
+public sealed record CatalogResult<T>(IReadOnlyList<T> Items, IReadOnlyList<CrmException> Errors);
+
+/// <summary>
+/// Discovery ("always investigate the schema first"): objects, columns, dependencies and row counts
+/// read from pg_catalog in a fixed, small number of round trips, inside READ ONLY transactions, with
+/// only USAGE and SELECT needed. Values are always parameters; identifiers are always quoted.
+/// </summary>
+public static class CrmCatalog
+{
+    public const string DefaultSchema = "public";
+
+    private static readonly string[] TableKinds = ["r", "p", "m", "f"];
+
+    // ---------------------------------------------------------------- objects
+
+    /// <summary>
+    /// Objects whose name matches any of <paramref name="names"/> (wildcards allowed; none: all) in the
+    /// schemas matching <paramref name="schemas"/> (default public). A name without wildcards that
+    /// matches nothing is reported as an ObjectNotFound error with suggestions.
+    /// </summary>
+    public static CatalogResult<CrmDbObject> GetObjects(CrmConnection target, IReadOnlyList<string>? names = null,
+        IReadOnlyList<string>? schemas = null, IReadOnlyList<CrmObjectType>? types = null, CancellationToken cancellation = default)
+    {
+        var nameList = names?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? [];
+        // Each name becomes (schema, name) pairs: with -Schema, one per schema; without, "schema.name"
+        // names their own schema and plain names are looked up in public.
+        var pairs = new List<(string Schema, string Name)>();
+        foreach (var n in nameList)
+        {
+            if (schemas is { Count: > 0 }) pairs.AddRange(schemas.Select(s => (s, n)));
+            else
+            {
+                var (qs, qn) = Identifier.Split(n);
+                pairs.Add((qs ?? DefaultSchema, qn));
+            }
+        }
+        var schemaList = pairs.Count > 0 ? pairs.Select(p => p.Schema).Distinct().ToArray()
+            : (schemas is { Count: > 0 } ? schemas.ToArray() : [DefaultSchema]);
+        var schemaRes = schemaList.Select(CatalogPattern.ToRegex).ToArray();
+        var pairSchemaRes = pairs.Select(p => CatalogPattern.ToRegex(p.Schema)).ToArray();
+        var nameRes = pairs.Select(p => CatalogPattern.ToRegex(p.Name)).ToArray();
+        var kinds = ExpandTypes(types);
+
+        return Db.ReadOnly(target, (conn, tx) =>
+        {
+            var items = new List<CrmDbObject>();
+            using (var cmd = Command(conn, tx, "Catalog/objects.sql", cancellation))
+            {
+                using var cancel = CancelOn(cmd, cancellation);
+                cmd.Parameters.Add(TextArray("schema_res", schemaRes));
+                cmd.Parameters.Add(TextArray("exact_schemas", schemaList.Where(x => !CatalogPattern.HasWildcards(x)).Select(CatalogPattern.Unescape).ToArray()));
+                cmd.Parameters.Add(TextArray("pair_schema_res", pairSchemaRes));
+                cmd.Parameters.Add(TextArray("name_res", nameRes));
+                cmd.Parameters.Add(TextArray("kinds", kinds));
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                    items.Add(new CrmDbObject
+                    {
+                        Schema = reader.GetString(0),
+                        Name = reader.GetString(1),
+                        Type = Enum.Parse<CrmObjectType>(reader.GetString(2)),
+                        EstimatedRows = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                        SizeBytes = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                        Owner = reader.IsDBNull(5) ? "" : reader.GetString(5),
+                        Description = reader.IsDBNull(6) ? null : reader.GetString(6),
+                        Parent = reader.IsDBNull(7) ? null : reader.GetString(7),
+                        Definition = reader.IsDBNull(8) ? null : reader.GetString(8),
+                    });
+            }
+
+            var errors = new List<CrmException>();
+            var missing = pairs.Where(p => !CatalogPattern.HasWildcards(p.Name))
+                .Where(p => !items.Any(o => string.Equals(o.Name, CatalogPattern.Unescape(p.Name), StringComparison.OrdinalIgnoreCase)
+                                            && (CatalogPattern.HasWildcards(p.Schema) || string.Equals(o.Schema, CatalogPattern.Unescape(p.Schema), StringComparison.OrdinalIgnoreCase))))
+                .Select(p => (Schema: CatalogPattern.Unescape(p.Schema), Name: CatalogPattern.Unescape(p.Name)))
+                .Distinct()
+                .ToList();
+            if (missing.Count > 0)
+            {
+                var candidates = CandidateNames(conn, tx, cancellation);
+                foreach (var m in missing)
+                    errors.Add(NotFound("Object", m.Schema, m.Name, candidates, kinds.Length > 0 ? string.Join(", ", kinds) : null));
+            }
+            return new CatalogResult<CrmDbObject>(items, errors);
+        }, "Reading objects");
+    }
+
+    private static string[] ExpandTypes(IReadOnlyList<CrmObjectType>? types)
+    {
+        if (types is not { Count: > 0 }) return [];
+        var set = new HashSet<string>();
+        foreach (var t in types)
+        {
+            set.Add(t.ToString());
+            if (t == CrmObjectType.Table) { set.Add(nameof(CrmObjectType.PartitionedTable)); }
+            if (t == CrmObjectType.Function) set.Add(nameof(CrmObjectType.Procedure));
+        }
+        return set.ToArray();
+    }
+
+    // ---------------------------------------------------------------- columns
+
+    /// <summary>Columns of a table, view or materialized view ("name" or "schema.name").</summary>
+    public static IReadOnlyList<CrmColumn> GetColumns(CrmConnection target, string table, string? schema = null, CancellationToken cancellation = default)
+    {
+        var (s, n) = ResolveName(table, schema);
+        return Db.ReadOnly(target, (conn, tx) =>
+        {
+            var items = new List<CrmColumn>();
+            using (var cmd = Command(conn, tx, "Catalog/columns.sql", cancellation))
+            {
+                using var cancel = CancelOn(cmd, cancellation);
+                cmd.Parameters.AddWithValue("schema", s);
+                cmd.Parameters.AddWithValue("name", n);
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    var identity = reader.GetString(11);
+                    var generated = reader.GetString(12);
+                    items.Add(new CrmColumn
+                    {
+                        Schema = reader.GetString(0),
+                        Table = reader.GetString(1),
+                        Name = reader.GetString(2),
+                        Position = reader.GetInt32(3),
+                        DataType = reader.GetString(4),
+                        IsNullable = reader.GetBoolean(5),
+                        Default = reader.IsDBNull(6) ? null : reader.GetString(6),
+                        IsPrimaryKey = reader.GetBoolean(7),
+                        References = reader.IsDBNull(8) ? null : reader.GetString(8),
+                        Description = reader.IsDBNull(9) ? null : reader.GetString(9),
+                        IsIdentity = reader.GetBoolean(10),
+                        Identity = identity switch { "a" => "ALWAYS", "d" => "BY DEFAULT", _ => null },
+                        IsGenerated = generated is "s",
+                    });
+                }
+            }
+            if (items.Count == 0) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation));
+            return items;
+        }, $"Reading the columns of {s}.{n}");
+    }
+
+    // ---------------------------------------------------------------- dependencies
+
+    /// <summary>
+    /// Transitive dependencies through views and materialized views: upstream (what it is built
+    /// from) or downstream (what is built on it). Each edge is Name → DependsOn at its shortest Depth.
+    /// </summary>
+    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection target, string name, string? schema,
+        string direction, CancellationToken cancellation = default) =>
+        GetDependencies(target, name, schema, Enum.Parse<CrmDependencyDirection>(direction, ignoreCase: true), cancellation);
+
+    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection target, string name, string? schema = null,
+        CrmDependencyDirection direction = CrmDependencyDirection.Upstream, CancellationToken cancellation = default)
+    {
+        var (s, n) = ResolveName(name, schema);
+        return Db.ReadOnly(target, (conn, tx) =>
+        {
+            var items = new List<CrmDependency>();
+            var found = false;
+            using (var cmd = Command(conn, tx, "Catalog/dependencies.sql", cancellation))
+            {
+                using var cancel = CancelOn(cmd, cancellation);
+                cmd.Parameters.AddWithValue("schema", s);
+                cmd.Parameters.AddWithValue("name", n);
+                cmd.Parameters.AddWithValue("downstream", direction == CrmDependencyDirection.Downstream);
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                {
+                    found = true;
+                    if (reader.IsDBNull(6)) continue;
+                    items.Add(new CrmDependency
+                    {
+                        Schema = reader.GetString(0),
+                        Name = reader.GetString(1),
+                        Type = KindName(reader.GetString(2)),
+                        DependsOnSchema = reader.GetString(3),
+                        DependsOn = reader.GetString(4),
+                        DependsOnType = KindName(reader.GetString(5)),
+                        Depth = reader.GetInt32(6),
+                        Direction = direction,
+                    });
+                }
+            }
+            if (!found) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation));
+            return items;
+        }, $"Reading the dependencies of {s}.{n}");
+    }
+
+    private static string KindName(string relkind) => relkind switch
+    {
+        "r" => "Table", "p" => "PartitionedTable", "v" => "View", "m" => "MaterializedView", "f" => "ForeignTable",
+        "i" or "I" => "Index", "S" => "Sequence", _ => relkind,
+    };
+
+    // ---------------------------------------------------------------- row counts
+
+    /// <summary>One (schema, table) request for a row count; either may hold wildcards.</summary>
+    public readonly record struct RelationRequest(string Schema, string Name);
+
+    /// <summary>
+    /// Resolves tables, views and materialized views to row-count rows carrying the catalog estimate
+    /// (IsExact false; Rows null when never analyzed). No requests: every table and materialized view
+    /// in the public schema. One round trip however many requests (plus one for suggestions when a
+    /// name is not found).
+    /// </summary>
+    public static CatalogResult<CrmRowCount> GetRowEstimates(CrmConnection target, IReadOnlyList<RelationRequest> requests, CancellationToken cancellation = default)
+    {
+        if (requests.Count == 0) requests = [new RelationRequest(DefaultSchema, "*")];
+        var exact = new List<RelationRequest>();
+        var patterns = new List<RelationRequest>();
+        foreach (var r in requests)
+        {
+            var (qs, qn) = r.Schema is null or "" ? ResolveName(r.Name, null) : (r.Schema, r.Name);
+            if (CatalogPattern.HasWildcards(qs) || CatalogPattern.HasWildcards(qn))
+                patterns.Add(new RelationRequest(CatalogPattern.ToRegex(qs), CatalogPattern.ToRegex(qn)));
+            else
+                exact.Add(new RelationRequest(CatalogPattern.Unescape(qs), CatalogPattern.Unescape(qn)));
+        }
+
+        return Db.ReadOnly(target, (conn, tx) =>
+        {
+            var items = new List<CrmRowCount>();
+            using (var cmd = Command(conn, tx, "Catalog/relations.sql", cancellation))
+            {
+                using var cancel = CancelOn(cmd, cancellation);
+                cmd.Parameters.Add(TextArray("exact_schemas", exact.Select(e => e.Schema).ToArray()));
+                cmd.Parameters.Add(TextArray("exact_names", exact.Select(e => e.Name).ToArray()));
+                cmd.Parameters.Add(TextArray("pattern_schemas", patterns.Select(e => e.Schema).ToArray()));
+                cmd.Parameters.Add(TextArray("pattern_names", patterns.Select(e => e.Name).ToArray()));
+                cmd.Parameters.Add(TextArray("pattern_kinds", TableKinds));
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read())
+                    items.Add(new CrmRowCount
+                    {
+                        Schema = reader.GetString(0),
+                        Table = reader.GetString(1),
+                        Type = Enum.Parse<CrmObjectType>(reader.GetString(2)),
+                        Rows = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                        IsExact = false,
+                    });
+            }
+            var found = new HashSet<(string, string)>(items.Select(i => (i.Schema, i.Table)));
+            var errors = new List<CrmException>();
+            var missing = exact.Where(e => !found.Contains((e.Schema, e.Name))).Distinct().ToList();
+            if (missing.Count > 0)
+            {
+                var candidates = CandidateNames(conn, tx, cancellation);
+                foreach (var m in missing) errors.Add(NotFound("Table or view", m.Schema, m.Name, candidates));
+            }
+            return new CatalogResult<CrmRowCount>(items, errors);
+        }, "Reading row estimates");
+    }
+
+    /// <summary>
+    /// Exact counts, count(*) per relation (quoted identifiers), each in its own READ ONLY
+    /// transaction; results and per-table errors are reported as they come.
+    /// </summary>
+    public static void CountExact(CrmConnection target, IReadOnlyList<CrmRowCount> relations, Action<CrmRowCount> onResult,
+        Action<CrmException>? onError = null, Action<string, int>? progress = null, CancellationToken cancellation = default)
+    {
+        for (var i = 0; i < relations.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var r = relations[i];
+            progress?.Invoke($"count(*) {r.Schema}.{r.Table} ({i + 1} of {relations.Count})", relations.Count == 0 ? 0 : i * 100 / relations.Count);
+            try
+            {
+                onResult(CountOne(target, r.Schema, r.Table, r.Type, cancellation));
+            }
+            catch (CrmException ex) when (ex.Kind is not (CrmErrorKind.ConnectionError or CrmErrorKind.OperationStopped) && onError != null)
+            {
+                onError(ex);
+            }
+        }
+        progress?.Invoke("Done", 100);
+    }
+
+    private static CrmRowCount CountOne(CrmConnection target, string schema, string table, CrmObjectType type, CancellationToken cancellation)
+    {
+        var sql = "SELECT count(*) FROM " + Identifier.Quote(schema, table);
+        var watch = Stopwatch.StartNew();
+        var rows = Db.ReadOnly(target, (conn, tx) =>
+        {
+            using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+            using var reg = cancellation.Register(() => { try { cmd.Cancel(); } catch { /* already done */ } });
+            var value = cmd.ExecuteScalar();
+            cancellation.ThrowIfCancellationRequested();
+            return Convert.ToInt64(value);
+        }, $"Counting the rows of {schema}.{table}");
+        return new CrmRowCount { Schema = schema, Table = table, Type = type, Rows = rows, IsExact = true, Duration = watch.Elapsed };
+    }
+
+    /// <summary>
+    /// Test-CrmRowCount: the exact count of one table checked against -Minimum, -Maximum and/or
+    /// -Expected (none given: at least one row).
+    /// </summary>
+    public static CrmCheckResult CheckRowCount(CrmConnection target, string table, string? schema, long? minimum, long? maximum, long? expected,
+        CancellationToken cancellation = default)
+    {
+        var (s, n) = ResolveName(table, schema);
+        var resolved = GetRowEstimates(target, [new RelationRequest(s, n)], cancellation);
+        if (resolved.Errors.Count > 0) throw resolved.Errors[0];
+        var r = resolved.Items[0];
+        var actual = CountOne(target, r.Schema, r.Table, r.Type, cancellation).Rows!.Value;
+        return Evaluate($"{r.Schema}.{r.Table}", actual, minimum, maximum, expected);
+    }
+
+    /// <summary>The pass/fail logic of Test-CrmRowCount (pure, unit-tested).</summary>
+    public static CrmCheckResult Evaluate(string target, long actual, long? minimum, long? maximum, long? expected)
+    {
+        if (minimum is null && maximum is null && expected is null) minimum = 1;
+        var parts = new List<string>();
+        var passed = true;
+        if (expected is { } e) { parts.Add($"= {e:N0}"); passed &= actual == e; }
+        if (minimum is { } min) { parts.Add($">= {min:N0}"); passed &= actual >= min; }
+        if (maximum is { } max) { parts.Add($"<= {max:N0}"); passed &= actual <= max; }
+        var expectation = string.Join(" and ", parts);
+        return new CrmCheckResult
+        {
+            Check = "RowCount",
+            Target = target,
+            Expected = expectation,
+            Actual = actual.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Passed = passed,
+            Message = passed
+                ? $"{target} has {actual:N0} rows ({expectation})."
+                : $"{target} has {actual:N0} rows; expected {expectation}.",
+        };
+    }
+
+    // ---------------------------------------------------------------- completion
+
+    /// <summary>
+    /// Table and view names in a schema that start with (or match, with wildcards) what was typed,
+    /// for tab completion. Never throws and gives up after <paramref name="timeout"/>: no completions
+    /// rather than a stuck prompt.
+    /// </summary>
+    public static IReadOnlyList<string> CompleteNames(CrmConnection target, string? schema, string? typed, TimeSpan timeout)
+    {
+        try
+        {
+            typed ??= "";
+            var (s, n) = ResolveName(typed.Trim('\'', '"'), schema);
+            using var cts = new CancellationTokenSource(timeout);
+            var task = Task.Run(() => Db.ReadOnly(target, (conn, tx) =>
+            {
+                using var cmd = Command(conn, tx, "Catalog/complete.sql", cts.Token);
+                using var cancel = CancelOn(cmd, cts.Token);
+                cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+                cmd.Parameters.AddWithValue("schema", s);
+                cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
+                var names = new List<string>();
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read()) names.Add(reader.GetString(0));
+                return names;
+            }, "Completing names"), cts.Token);
+            return task.Wait(timeout) ? task.Result : [];
+        }
+        catch
+        {
+            return [];
+        }
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /// <summary>"schema.name" → (schema, name) when no schema is given; default schema public.</summary>
+    public static (string Schema, string Name) ResolveName(string text, string? schema)
+    {
+        if (string.IsNullOrEmpty(text))
+            throw new CrmException("InvalidName", CrmErrorKind.InvalidArgument, "A table or view name is required.");
+        if (!string.IsNullOrEmpty(schema)) return (schema, text);
+        var (s, n) = Identifier.Split(text);
+        return (s ?? DefaultSchema, n);
+    }
+
+    private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sqlName, CancellationToken cancellation)
+    {
+        return new NpgsqlCommand(SqlText.Get(sqlName), conn, tx);
+    }
+
+    /// <summary>Cancels the command on the server when the token fires (Ctrl+C, a completion timeout).</summary>
+    private static CancellationTokenRegistration CancelOn(NpgsqlCommand cmd, CancellationToken cancellation) =>
+        cancellation.CanBeCanceled
+            ? cancellation.Register(() => { try { cmd.Cancel(); } catch { /* already finished */ } })
+            : default;
+
+    private static NpgsqlParameter TextArray(string name, string[] values) =>
+        new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values };
+
+    private static List<(string Schema, string Name)> CandidateNames(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken cancellation)
+    {
+        var list = new List<(string, string)>();
+        using var cmd = Command(conn, tx, "Catalog/names.sql", cancellation);
+        using var cancel = CancelOn(cmd, cancellation);
+        using var reader = cmd.ExecuteReader();
+        while (reader.Read()) list.Add((reader.GetString(0), reader.GetString(1)));
+        return list;
+    }
+
+    /// <summary>An ObjectNotFound error that names the object and suggests close names.</summary>
+    public static CrmException NotFound(string what, string schema, string name, IEnumerable<(string Schema, string Name)> candidates, string? types = null)
+    {
+        var pool = candidates.Select(c => c.Schema == schema ? c.Name : $"{c.Schema}.{c.Name}").ToList();
+        var suggestions = NameSuggester.Suggest(name, pool);
+        var where = types is null ? $"in schema {schema}" : $"of type {types} in schema {schema}";
+        var message = $"{what} '{name}' was not found {where}.";
+        if (suggestions.Count > 0) message += $" Did you mean {string.Join(" or ", suggestions.Select(x => $"'{x}'"))}?";
+        return new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound, message, name)
+        {
+            RecommendedAction = suggestions.Count > 0
+                ? $"Use {suggestions[0]}, or list what exists with Get-CrmDbObject -Schema {schema}."
+                : $"List what exists with Get-CrmDbObject -Schema {schema} (or -Schema * for all schemas).",
+        };
+    }
+}

@@ -1,0 +1,56 @@
+using System.Management.Automation;
+using CrmOps.Catalog;
+using CrmOps.Errors;
+using CrmOps.PowerShell.Infrastructure;
+
+namespace CrmOps.PowerShell.Cmdlets.Discovery;
+
+/// <summary>Checks a table's exact row count; a CrmCheckResult, or only $true/$false with -Quiet.</summary>
+[Cmdlet(VerbsDiagnostic.Test, "CrmRowCount")]
+[OutputType(typeof(CrmCheckResult))]
+[OutputType(typeof(bool))]
+public sealed class TestCrmRowCount : CrmCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+    [Alias("Name")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
+    public string Table { get; set; } = "";
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? Schema { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Minimum { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Maximum { get; set; }
+
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long Expected { get; set; }
+
+    [Parameter]
+    public SwitchParameter Quiet { get; set; }
+
+    protected override void ProcessCrmRecord()
+    {
+        long? Bound(string name, long value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
+        CrmCheckResult result;
+        try
+        {
+            result = CrmCatalog.CheckRowCount(Target, Table, Schema, Bound(nameof(Minimum), Minimum),
+                Bound(nameof(Maximum), Maximum), Bound(nameof(Expected), Expected), Stopping);
+        }
+        catch (CrmException) when (Quiet)
+        {
+            WriteObject(false);
+            throw;
+        }
+        Verbose(result.Message);
+        if (Quiet) WriteObject(result.Passed);
+        else WriteObject(result);
+    }
+}
