@@ -20,6 +20,6 @@ public sealed class GetCrmColumn : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        foreach (var column in CrmCatalog.GetColumns(Target, Table, Schema, Stopping)) WriteObject(column);
+        foreach (var column in CrmCatalog.GetColumns(Target, Table, Schema, StopToken)) WriteObject(column);
     }
 }

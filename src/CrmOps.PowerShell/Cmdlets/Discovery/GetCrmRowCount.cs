@@ -60,7 +60,7 @@ public sealed class GetCrmRowCount : CrmCmdlet
     protected override void EndCrmProcessing()
     {
         if (_requests.Count == 0) return;
-        var estimates = CrmCatalog.GetRowEstimates(Target, _requests, Stopping);
+        var estimates = CrmCatalog.GetRowEstimates(Target, _requests, StopToken);
         foreach (var error in estimates.Errors) WriteCrmError(error);
         if (!Exact)
         {
@@ -68,6 +68,6 @@ public sealed class GetCrmRowCount : CrmCmdlet
             return;
         }
         var items = estimates.Items.DistinctBy(i => (i.Schema, i.Table)).ToList();
-        CrmCatalog.CountExact(Target, items, WriteObject, WriteCrmError, Progress("Counting rows"), Stopping);
+        CrmCatalog.CountExact(Target, items, WriteObject, WriteCrmError, Progress("Counting rows"), StopToken);
     }
 }

@@ -42,7 +42,7 @@ public sealed class TestCrmRowCount : CrmCmdlet
         try
         {
             result = CrmCatalog.CheckRowCount(Target, Table, Schema, Bound(nameof(Minimum), Minimum),
-                Bound(nameof(Maximum), Maximum), Bound(nameof(Expected), Expected), Stopping);
+                Bound(nameof(Maximum), Maximum), Bound(nameof(Expected), Expected), StopToken);
         }
         catch (CrmException) when (Quiet)
         {
