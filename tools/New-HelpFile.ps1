@@ -71,8 +71,9 @@ foreach ($cmd in Get-Command -Module CrmOps -CommandType Cmdlet | Sort-Object Na
         $isSwitch = $type -eq 'SwitchParameter'
         $validSet = ($p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1)
         $values = if ($validSet) { $validSet.ValidValues } elseif ($p.ParameterType.IsEnum) { [enum]::GetNames($p.ParameterType) } else { @() }
-        $valuesXml = if ($values) { '<command:parameterValueGroup>' + (($values | ForEach-Object { "<command:parameterValue required=`"false`" variableLength=`"false`">$(Esc $_)</command:parameterValue>" }) -join '') + '</command:parameterValueGroup>' } else { '' }
-        $paramXml[$p.Name] = "<command:parameter required=`"$($required.ToString().ToLower())`" variableLength=`"$($p.ParameterType.IsArray.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipeline`" position=`"$position`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $paramHelp[$p.Name])</maml:description>$valuesXml$(if (-not $isSwitch) { "<command:parameterValue required=`"true`" variableLength=`"false`">$(Esc $type)</command:parameterValue>" })<dev:type><maml:name>$(Esc $type)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
+        $valuesXml = if ($values) { '<command:parameterValueGroup>' + (($values | ForEach-Object { '<command:parameterValue required="false" variableLength="false">' + (Esc $_) + '</command:parameterValue>' }) -join '') + '</command:parameterValueGroup>' } else { '' }
+        $typeValueXml = if (-not $isSwitch) { '<command:parameterValue required="true" variableLength="false">' + (Esc $type) + '</command:parameterValue>' } else { '' }
+        $paramXml[$p.Name] = "<command:parameter required=`"$($required.ToString().ToLower())`" variableLength=`"$($p.ParameterType.IsArray.ToString().ToLower())`" globbing=`"false`" pipelineInput=`"$pipeline`" position=`"$position`" aliases=`"$(Esc $aliases)`"><maml:name>$($p.Name)</maml:name><maml:description>$(Paras $paramHelp[$p.Name])</maml:description>$valuesXml$typeValueXml<dev:type><maml:name>$(Esc $type)</maml:name></dev:type><dev:defaultValue>None</dev:defaultValue></command:parameter>"
     }
 
     [void] $sb.Append('<command:syntax>')
