@@ -111,12 +111,13 @@ public static class MigrationEngine
     }
 
     /// <summary>Checks every require-rows guard with an exact count; returns one failure message per unmet guard.</summary>
-    private static List<string> CheckRequirements(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f)
+    private static List<string> CheckRequirements(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, bool missingFails = true)
     {
         var failures = new List<string>();
         foreach (var r in f.Directives.Requirements)
         {
             var rows = ExactCount(conn, tx, r.QuotedName, out var resolved);
+            if (rows == null && !missingFails) continue; // created by an earlier pending migration: checked again just before it runs
             if (rows == null)
                 failures.Add($"{f.FileName} requires {r} (line {r.Line}), but table {r.DisplayName} does not exist.");
             else if (!r.IsSatisfiedBy(rows.Value))
@@ -144,6 +145,13 @@ public static class MigrationEngine
         return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
+    /// <summary>SET LOCAL search_path without schema crmops (see search_path.sql).</summary>
+    private static void ExcludeOwnSchema(NpgsqlConnection conn, NpgsqlTransaction? tx)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Migrations/search_path.sql"), conn, tx);
+        cmd.ExecuteNonQuery();
+    }
+
     // ---------------------------------------------------------------- plan (-WhatIf)
 
     /// <summary>What Invoke would do: each pending migration, its statements, the existing tables it touches with exact row counts.</summary>
@@ -151,7 +159,7 @@ public static class MigrationEngine
     {
         var status = GetStatus(target, set);
         var pending = Pending(target, set, o, status);
-        return Db.ReadOnly(target, (conn, tx) => pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up)).ToList(), "Planning migrations");
+        return Db.ReadOnly(target, (conn, tx) => { ExcludeOwnSchema(conn, tx); return pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up)).ToList(); }, "Planning migrations");
     }
 
     private static CrmMigrationResult PlanOne(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, IReadOnlyList<SqlStatement> statements, CrmMigrationDirection direction)
@@ -168,7 +176,11 @@ public static class MigrationEngine
                 if (rows.Value < 10)
                     warnings.Add($"{f.FileName} touches {resolved}, which has only {rows.Value} row(s): likely test data. Is this the table you meant?");
             }
-        var failures = direction == CrmMigrationDirection.Up ? CheckRequirements(conn, tx, f) : [];
+        var failures = direction == CrmMigrationDirection.Up ? CheckRequirements(conn, tx, f, missingFails: false) : [];
+        if (direction == CrmMigrationDirection.Up)
+            foreach (var r in f.Directives.Requirements)
+                if (ExactCount(conn, tx, r.QuotedName, out _) == null)
+                    warnings.Add($"{f.FileName} requires {r}, but {r.DisplayName} does not exist yet: the guard is checked just before the migration runs.");
         return new CrmMigrationResult
         {
             Version = f.Version,
@@ -191,7 +203,7 @@ public static class MigrationEngine
         var status = GetStatus(target, set);
         var pending = Pending(target, set, o, status);
         // Every guard of every pending migration is checked before anything runs.
-        var failures = Db.ReadOnly(target, (c, tx) => pending.SelectMany(f => CheckRequirements(c, tx, f)).ToList(), "Checking migration requirements");
+        var failures = Db.ReadOnly(target, (c, tx) => { ExcludeOwnSchema(c, tx); return pending.SelectMany(f => CheckRequirements(c, tx, f, missingFails: false)).ToList(); }, "Checking migration requirements");
         if (failures.Count > 0)
             throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), pending[0].FileName);
         if (pending.Count == 0) { o.Verbose?.Invoke($"No pending migrations in '{set.Root}' for {target}."); return; }
@@ -226,6 +238,7 @@ public static class MigrationEngine
             set.Parameters.Add(new NpgsqlParameter { Value = ((long)o.LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms" });
             set.ExecuteNonQuery();
         }
+        ExcludeOwnSchema(conn, tx);
         var sw = Stopwatch.StartNew();
         var told = false;
         while (true)
@@ -244,9 +257,22 @@ public static class MigrationEngine
     }
 
     /// <summary>Runs one statement; Ctrl+C cancels it on the server.</summary>
+    /// <remarks>
+    /// Npgsql re-splits a parameterless command on semicolons with its own lexer, which does not know BEGIN ATOMIC
+    /// bodies. A command with positional parameters is sent exactly as written ("raw mode"), so every statement carries
+    /// one typed, unreferenced parameter: PostgreSQL accepts declared-but-unused parameters, also on utility statements.
+    /// Nothing is prepared by name, so this is safe through a transaction-mode pooler.
+    /// </remarks>
+    internal static NpgsqlCommand RawCommand(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql)
+    {
+        var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Integer, Value = DBNull.Value });
+        return cmd;
+    }
+
     private static void Execute(NpgsqlConnection conn, NpgsqlTransaction? tx, string sql, CancellationToken cancel)
     {
-        using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
+        using var cmd = RawCommand(conn, tx, sql);
         using var reg = cancel.Register(() => { try { cmd.Cancel(); } catch { /* already finished */ } });
         cmd.ExecuteNonQuery();
     }
@@ -319,7 +345,7 @@ public static class MigrationEngine
             object? value;
             try
             {
-                using var cmd = new NpgsqlCommand(s.Text, conn, tx) { CommandTimeout = 0 };
+                using var cmd = RawCommand(conn, tx, s.Text);
                 using var reg = o.Cancel.Register(() => { try { cmd.Cancel(); } catch { } });
                 value = cmd.ExecuteScalar();
             }
@@ -474,7 +500,7 @@ public static class MigrationEngine
     public static IReadOnlyList<CrmMigrationResult> PlanUndo(CrmConnection target, MigrationSet set, MigrationOptions o)
     {
         var files = ToUndo(set, o, GetStatus(target, set));
-        return Db.ReadOnly(target, (conn, tx) => files.Select(f => PlanOne(conn, tx, f, f.RollbackStatements!, CrmMigrationDirection.Down)).ToList(), "Planning rollbacks");
+        return Db.ReadOnly(target, (conn, tx) => { ExcludeOwnSchema(conn, tx); return files.Select(f => PlanOne(conn, tx, f, f.RollbackStatements!, CrmMigrationDirection.Down)).ToList(); }, "Planning rollbacks");
     }
 
     public static void Undo(CrmConnection target, MigrationSet set, MigrationOptions o, Action<CrmMigrationResult> emit)
@@ -561,6 +587,7 @@ public static class MigrationEngine
 
         var reqResults = Db.ReadOnly(target, (c, tx) =>
         {
+            ExcludeOwnSchema(c, tx);
             var list = new List<CrmCheckResult>();
             foreach (var m in pending)
             {
@@ -571,7 +598,7 @@ public static class MigrationEngine
                     var ok = rows != null && r.IsSatisfiedBy(rows.Value);
                     list.Add(new CrmCheckResult
                     {
-                        Check = "MigrationRequirement", Target = $"{f.FileName}: {resolved}", Expected = $"{r.Operator} {r.Count}",
+                        Check = "MigrationRequirement", Target = $"{f.FileName}: {(rows == null ? r.DisplayName : resolved)}", Expected = $"{r.Operator} {r.Count}",
                         Actual = rows?.ToString(CultureInfo.InvariantCulture) ?? "(no such table)", Passed = ok,
                         Message = ok ? $"{f.FileName} requires {r}: met ({rows} rows)." :
                             rows == null ? $"{f.FileName} requires {r}, but the table does not exist." : $"{f.FileName} requires {r}, but {resolved} has {rows} row(s).",
@@ -609,6 +636,7 @@ public static class MigrationEngine
                 set2.Parameters.Add(new NpgsqlParameter { Value = ((long)o.LockTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms" });
                 set2.ExecuteNonQuery();
             }
+            ExcludeOwnSchema(conn, tx);
             for (var i = 0; i < pending.Count; i++)
             {
                 var f = pending[i];
