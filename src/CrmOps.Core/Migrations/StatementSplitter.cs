@@ -45,6 +45,7 @@ public static class StatementSplitter
             for (var k = from; k < to; k++)
             {
                 var c = sql[k];
+                if (startLine == 0) { if (c == '\n') line++; continue; } // leading comments are not part of a statement
                 text.Append(c);
                 code.Append(blank && c != '\n' ? ' ' : c);
                 if (c == '\n') line++;
@@ -56,8 +57,8 @@ public static class StatementSplitter
             var c = sql[i];
             var next = i + 1 < n ? sql[i + 1] : '\0';
 
-            if (c == '\n') { text.Append(c); code.Append(c); line++; i++; atLineStart = true; continue; }
-            if (char.IsWhiteSpace(c)) { text.Append(c); code.Append(c); i++; continue; }
+            if (c == '\n') { if (startLine != 0) { text.Append(c); code.Append(c); } line++; i++; atLineStart = true; continue; }
+            if (char.IsWhiteSpace(c)) { if (startLine != 0) { text.Append(c); code.Append(c); } i++; continue; }
 
             if (c == '\\' && atLineStart)
             {
