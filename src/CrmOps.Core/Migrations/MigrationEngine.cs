@@ -655,6 +655,7 @@ public static class MigrationEngine
                     break;
                 }
                 var before = SchemaFingerprint.Take(conn, tx);
+                Execute(conn, tx, "savepoint crmops_round_trip", o.Cancel);
                 var stage = "up";
                 SqlStatement? current = null;
                 try
@@ -689,7 +690,10 @@ public static class MigrationEngine
                     });
                 if (diffs.Count == 0)
                     results.Add(Pass("RoundTrip", f.FileName, $"{f.FileName}: up, verify and down leave the schema exactly as before."));
-                // Re-apply so the next migration sees the schema it was written against.
+                // Back to the schema before this migration (whatever its rollback left), then up again so that the
+                // next migration sees the schema it was written against.
+                Execute(conn, tx, "rollback to savepoint crmops_round_trip", o.Cancel);
+                if (i == pending.Count - 1) break;
                 try { foreach (var s in f.Statements) { current = s; Execute(conn, tx, s.Text, o.Cancel); } }
                 catch (PostgresException pg)
                 {
