@@ -164,6 +164,29 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         Test-Table $db 'slow' | Should -BeTrue
     }
 
+    It 'leaves nothing when the run is stopped with Ctrl+C (StopProcessing) mid-statement' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'stopped' "create table public.stopped (id int);`nselect pg_sleep(20);`n" 'drop table public.stopped;' | Out-Null
+        $ps = [powershell]::Create()
+        [void] $ps.AddScript("Import-Module '$($script:psd1)'; Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)'")
+        $handle = $ps.BeginInvoke()
+        $seen = $false
+        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
+            $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and pid <> pg_backend_pid()")
+            if (-not $seen) { Start-Sleep -Milliseconds 100 }
+        }
+        $seen | Should -BeTrue
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $ps.Stop()
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+        $ps.Dispose()
+        Test-Table $db 'stopped' | Should -BeFalse
+        Get-HistoryCount $db | Should -Be 0
+        (Invoke-Sql $db.Name "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and state = 'active' and pid <> pg_backend_pid()") | Should -Be '0'
+    }
+
     It 'applies each migration exactly once when four pwsh processes run at the same time' {
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.applied_log (migration text not null, at timestamptz default clock_timestamp())' | Out-Null
@@ -429,21 +452,62 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
 }
 
 Describe 'PgBouncer in transaction mode' -Tag Migrations, PgBouncer {
-    It 'applies migrations exactly once through a transaction-mode pooler' {
-        $bouncer = Get-Command pgbouncer -ErrorAction Ignore
-        if (-not $bouncer -and (Test-Path /usr/sbin/pgbouncer)) { $bouncer = Get-Item /usr/sbin/pgbouncer }
-        if (-not $bouncer) { Set-ItResult -Skipped -Because 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
-        if (-not $env:CRMOPS_TEST_PGBOUNCER_PORT) { Set-ItResult -Skipped -Because 'set $env:CRMOPS_TEST_PGBOUNCER_PORT to a running transaction-mode pgbouncer in front of the test server'; return }
+    BeforeAll {
+        $script:bouncer = $null
+        $script:bouncerPath = (Get-Command pgbouncer -ErrorAction Ignore).Source
+        if (-not $script:bouncerPath -and (Test-Path /usr/sbin/pgbouncer)) { $script:bouncerPath = '/usr/sbin/pgbouncer' }
+        if ($script:bouncerPath -and -not $IsWindows) {
+            $dir = Join-Path ([IO.Path]::GetTempPath()) ('crmops-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+            New-Item -ItemType Directory $dir | Out-Null
+            # A fixed port agreed for this test (override with $env:CRMOPS_TEST_PGBOUNCER_PORT).
+            $script:bouncerPort = if ($env:CRMOPS_TEST_PGBOUNCER_PORT) { [int]$env:CRMOPS_TEST_PGBOUNCER_PORT } else { 56112 }
+            Set-Content (Join-Path $dir 'userlist.txt') "`"$($script:pgUser)`" `"`""
+            Set-Content (Join-Path $dir 'pgbouncer.ini') @"
+[databases]
+* = host=$($script:pgHost) port=$($script:pgPort)
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $($script:bouncerPort)
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 200
+default_pool_size = 4
+logfile = $dir/pgbouncer.log
+ignore_startup_parameters = extra_float_digits,options
+"@
+            $args_ = @((Join-Path $dir 'pgbouncer.ini'))
+            if ((id -u) -eq '0') { & chown -R postgres $dir; $args_ = @('-u', 'postgres') + $args_ } # pgbouncer refuses to run as root
+            $psi = [Diagnostics.ProcessStartInfo]::new($script:bouncerPath)
+            foreach ($a in $args_) { $psi.ArgumentList.Add($a) }
+            $psi.UseShellExecute = $false; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true
+            $script:bouncer = [Diagnostics.Process]::Start($psi)
+            $deadline = [DateTime]::UtcNow.AddSeconds(10)
+            while ([DateTime]::UtcNow -lt $deadline) {
+                try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $script:bouncerPort); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 100 }
+            }
+        }
+    }
+    AfterAll { if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill() } }
+
+    It 'applies each migration exactly once when three runs go through a transaction-mode pooler' {
+        if (-not $script:bouncerPath) { Set-ItResult -Skipped -Because 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
+        if (-not $script:bouncer -or $script:bouncer.HasExited) { Set-ItResult -Skipped -Because "pgbouncer did not start: $($script:bouncer.StandardError.ReadToEnd())"; return }
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.applied_log (migration text not null)' | Out-Null
-        foreach ($i in 1..2) {
-            Add-Migration $db "2025010100000$i" "m$i" "insert into public.applied_log values ('m$i');`nselect pg_sleep(0.2);" "delete from public.applied_log where migration = 'm$i';" | Out-Null
+        foreach ($i in 1..3) {
+            Add-Migration $db "2025010100000$i" "m$i" "insert into public.applied_log values ('m$i');`nselect pg_sleep(0.2);`ncreate table public.pooled_$i (id int);" "drop table public.pooled_$i;" | Out-Null
         }
-        $cs = "Host=$($script:pgHost);Port=$($env:CRMOPS_TEST_PGBOUNCER_PORT);Username=$($script:pgUser);Database=$($db.Name);Pooler=transaction"
+        $cs = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=$($script:pgUser);Database=$($db.Name);Pooler=transaction"
         $script = "Import-Module '$($script:psd1)'; try { Invoke-CrmMigration -Path '$($db.Root)' -Connection '$cs' -LockWait 60 -ErrorAction Stop | Out-Null; exit 0 } catch { [Console]::Error.WriteLine(`$_.Exception.Message); exit 1 }"
         $children = 1..3 | ForEach-Object { Start-Pwsh $script }
         foreach ($c in $children) { $c.WaitForExit(120000) | Should -BeTrue }
         ($children | ForEach-Object { $_.StandardError.ReadToEnd() } | Where-Object { $_ }) | Should -BeNullOrEmpty
-        (Invoke-Sql $db.Name "select string_agg(migration, ',' order by migration) from public.applied_log") | Should -Be 'm1,m2'
+        $children.ExitCode | Should -Be @(0, 0, 0)
+        (Invoke-Sql $db.Name "select string_agg(migration, ',' order by migration) from public.applied_log") | Should -Be 'm1,m2,m3'
+        (Get-CrmMigration -Path $db.Root -Connection $cs).State | Should -Be @('Applied', 'Applied', 'Applied')
+        # Undo through the pooler too.
+        (Undo-CrmMigration -Path $db.Root -Connection $cs -Confirm:$false -ErrorAction Stop).Status | Should -Be 'RolledBack'
     }
 }
