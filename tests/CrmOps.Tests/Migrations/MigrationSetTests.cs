@@ -89,11 +89,14 @@ public sealed class MigrationSetTests : IDisposable
     }
 
     [Fact]
-    public void UnreadableFolderEntryIsReported()
+    public void DanglingSymlinkIsReportedAsUnreadable()
     {
-        // A directory named like a migration cannot be read as a file: reported with its path, not skipped.
-        Directory.CreateDirectory(Path.Combine(_root, "migrations", "20250101000000_dir.sql"));
+        if (OperatingSystem.IsWindows()) return;
+        File.CreateSymbolicLink(Path.Combine(_root, "migrations", "20250101000000_gone.sql"), Path.Combine(_root, "does-not-exist.sql"));
         var set = MigrationSet.Load(_root);
+        var p = Assert.Single(set.Problems);
+        Assert.Equal("MigrationFileUnreadable", p.ErrorId);
+        Assert.EndsWith("20250101000000_gone.sql", p.Path);
         Assert.Empty(set.Migrations);
     }
 
