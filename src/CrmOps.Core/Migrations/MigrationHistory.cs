@@ -52,8 +52,10 @@ internal static class MigrationHistory
             while (r.Read())
             {
                 var v = r.GetString(0);
-                if (!result.ContainsKey(v))
-                    result[v] = new HistoryEntry(v, null, null, CrmMigrationDirection.Up, null, null, true, true);
+                // Our rollbacks delete Supabase's row in the same transaction, so a row there after our "down" means
+                // Supabase's CLI applied it since: Supabase's view wins.
+                if (!result.TryGetValue(v, out var ours) || ours.Direction == CrmMigrationDirection.Down)
+                    result[v] = new HistoryEntry(v, ours?.Name, null, CrmMigrationDirection.Up, null, null, true, true);
             }
         }
         return result;
