@@ -290,9 +290,10 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
     It 'records a no-transaction migration as such' {
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.big (id int)' | Out-Null
-        Add-Migration $db '20250101000000' 'concurrent_index' "-- crmops:no-transaction`ncreate index concurrently big_id on public.big (id);`n" 'drop index concurrently public.big_id;' | Out-Null
+        Add-Migration $db '20250101000000' 'concurrent_index' "-- crmops:no-transaction`ncreate index concurrently big_id on public.big (id);`ncreate table nt_made (id int);`n" 'drop index concurrently public.big_id;' | Out-Null
         (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Status | Should -Be 'Applied'
         (Invoke-Sql $db.Name 'select transactional from crmops.migration_history') | Should -Be 'f'
+        Test-Table $db 'nt_made' | Should -BeTrue # unqualified names go to public, never to CrmOps' own schema
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).Transactional | Should -BeFalse
     }
 }

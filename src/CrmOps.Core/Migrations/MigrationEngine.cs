@@ -378,7 +378,14 @@ public static class MigrationEngine
         SqlStatement? current = null;
         try
         {
-            if (!target.Pooled) Execute(conn, null, $"set lock_timeout = '{(long)o.LockTimeout.TotalMilliseconds}ms'", o.Cancel);
+            // Session settings only on a direct connection: through a transaction-mode pooler they would leak to
+            // other clients (there, no-transaction statements run with the server's lock_timeout and search_path).
+            if (!target.Pooled)
+            {
+                Execute(conn, null, $"set lock_timeout = '{(long)o.LockTimeout.TotalMilliseconds}ms'", o.Cancel);
+                using var sp = new NpgsqlCommand(SqlText.Get("Migrations/search_path_session.sql"), conn);
+                sp.ExecuteNonQuery();
+            }
             foreach (var s in statements)
             {
                 current = s;
@@ -387,7 +394,7 @@ public static class MigrationEngine
             }
             current = null;
             if (d == CrmMigrationDirection.Up) Verify(conn, null, f, o);
-            if (!target.Pooled) Execute(conn, null, "reset lock_timeout", CancellationToken.None);
+            if (!target.Pooled) { Execute(conn, null, "reset lock_timeout", CancellationToken.None); Execute(conn, null, "reset search_path", CancellationToken.None); }
             tx = BeginLocked(conn, target, o, label);
             MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, false, false, f.Statements, null);
             tx.Commit();
