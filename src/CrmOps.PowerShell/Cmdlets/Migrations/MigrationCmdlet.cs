@@ -23,7 +23,14 @@ public abstract class MigrationCmdlet : CrmCmdlet
 
     protected string ResolveRoot() => MigrationPaths.Resolve(this, Path, BuiltIn);
 
-    protected MigrationSet LoadSet() => MigrationSet.Load(ResolveRoot());
+    protected MigrationSet LoadSet()
+    {
+        var root = ResolveRoot();
+        if (BuiltIn && !Directory.Exists(System.IO.Path.Combine(root, "migrations")))
+            throw new CrmException("MigrationBuiltInMissing", CrmErrorKind.ObjectNotFound,
+                $"The module's built-in migration set at '{root}' has no migrations/ folder (this build ships without built-in migrations).", root);
+        return MigrationSet.Load(root);
+    }
 
     protected bool IsWhatIf =>
         MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
