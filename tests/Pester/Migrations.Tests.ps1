@@ -455,11 +455,13 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
 Describe 'PgBouncer in transaction mode' -Tag Migrations, PgBouncer {
     BeforeAll {
         $script:bouncer = $null
+        $script:bouncerDir = $null
         $script:bouncerPath = (Get-Command pgbouncer -ErrorAction Ignore).Source
         if (-not $script:bouncerPath -and (Test-Path /usr/sbin/pgbouncer)) { $script:bouncerPath = '/usr/sbin/pgbouncer' }
         if ($script:bouncerPath -and -not $IsWindows) {
             $dir = Join-Path ([IO.Path]::GetTempPath()) ('crmops-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
             New-Item -ItemType Directory $dir | Out-Null
+            $script:bouncerDir = $dir
             # A fixed port agreed for this test (override with $env:CRMOPS_TEST_PGBOUNCER_PORT).
             $script:bouncerPort = if ($env:CRMOPS_TEST_PGBOUNCER_PORT) { [int]$env:CRMOPS_TEST_PGBOUNCER_PORT } else { 56112 }
             Set-Content (Join-Path $dir 'userlist.txt') "`"$($script:pgUser)`" `"`""
@@ -490,7 +492,10 @@ ignore_startup_parameters = extra_float_digits,options
             }
         }
     }
-    AfterAll { if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill() } }
+    AfterAll {
+        if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill(); $script:bouncer.WaitForExit(5000) | Out-Null }
+        if ($script:bouncerDir) { Remove-Item $script:bouncerDir -Recurse -Force -ErrorAction Ignore }
+    }
 
     It 'applies each migration exactly once when three runs go through a transaction-mode pooler' {
         if (-not $script:bouncerPath) { Set-ItResult -Skipped -Because 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
