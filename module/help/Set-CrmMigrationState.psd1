@@ -1,0 +1,17 @@
+@{
+    Synopsis    = 'Marks a migration applied or rolled back without running it.'
+    Description = @'
+Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' history (mode marked) and in Supabase's schema_migrations when that table exists, without running any of its statements: for a change that was made by hand, or applied by another tool. It takes the same advisory lock as a migration run.
+'@
+    Parameters  = @{
+        Path     = 'The folder that holds migrations/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
+        BuiltIn  = 'Uses the migration set that ships with the module.'
+        Version  = 'The 14-digit version of the migration to mark.'
+        State    = 'Applied or RolledBack.'
+        LockWait = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds. Default: 30 seconds.'
+    }
+    Examples    = @(
+        @{ Title = 'Record a hand-applied migration'; Code = 'Set-CrmMigrationState -Version 20250115100000 -State Applied'; Remarks = 'After confirmation, the migration counts as applied; Invoke-CrmMigration will not run it.' }
+    )
+    Links       = @('Get-CrmMigration', 'Invoke-CrmMigration')
+}

@@ -1,0 +1,119 @@
+using System.Text.RegularExpressions;
+using CrmOps.Errors;
+
+namespace CrmOps.Migrations;
+
+/// <summary>A <c>-- crmops:require-rows &lt;table&gt; &lt;op&gt; &lt;n&gt;</c> guard.</summary>
+public sealed record RowRequirement(string? Schema, string Table, string Operator, long Count, int Line)
+{
+    /// <summary>The table as written, each part quoted: "public"."customers".</summary>
+    public string QuotedName => (Schema == null ? "" : Identifiers.Quote(Schema) + ".") + Identifiers.Quote(Table);
+    public string DisplayName => Schema == null ? Table : Schema + "." + Table;
+    public override string ToString() => $"{DisplayName} {Operator} {Count}";
+
+    public bool IsSatisfiedBy(long rows) => Operator switch
+    {
+        ">=" => rows >= Count,
+        ">" => rows > Count,
+        "=" => rows == Count,
+        "<=" => rows <= Count,
+        "<" => rows < Count,
+        _ => false,
+    };
+}
+
+/// <summary>The directives in an up script's header (the comment lines before the first statement).</summary>
+public sealed class Directives
+{
+    public bool NoTransaction { get; init; }
+    public IReadOnlyList<RowRequirement> Requirements { get; init; } = [];
+
+    private static readonly Regex DirectiveLine = new(@"^\s*--\s*crmops:(?<name>[a-z-]+)\s*(?<args>.*?)\s*$", RegexOptions.IgnoreCase);
+    private static readonly Regex RequireRows = new(
+        @"^(?<table>(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*)(?:\.(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*))?)\s*(?<op>>=|<=|=|>|<)\s*(?<n>[0-9][0-9_,]*)$");
+
+    /// <summary>Parses the header; a misspelt or malformed directive is an error (a guard that silently does nothing is worse than none).</summary>
+    public static Directives Parse(string content, string path)
+    {
+        var noTx = false;
+        var reqs = new List<RowRequirement>();
+        var lines = content.Split('\n');
+        var inHeader = true;
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var raw = lines[i].TrimEnd('\r');
+            var trimmed = raw.Trim();
+            var m = DirectiveLine.Match(raw);
+            if (inHeader && trimmed.Length != 0 && !trimmed.StartsWith("--", StringComparison.Ordinal)) inHeader = false;
+            if (!m.Success) continue;
+            if (!inHeader)
+                throw Invalid(path, i + 1, $"the directive '{trimmed}' comes after the first statement; directives belong in the comment header at the top of the file.");
+            var name = m.Groups["name"].Value.ToLowerInvariant();
+            var args = m.Groups["args"].Value;
+            switch (name)
+            {
+                case "no-transaction":
+                    if (args.Length != 0) throw Invalid(path, i + 1, "crmops:no-transaction takes no arguments.");
+                    noTx = true;
+                    break;
+                case "require-rows":
+                    var r = RequireRows.Match(args);
+                    if (!r.Success)
+                        throw Invalid(path, i + 1, $"'{trimmed}' is not 'crmops:require-rows <table> >= <n>' (operators >=, >, =, <=, <).");
+                    var (schema, table) = Identifiers.SplitQualified(r.Groups["table"].Value);
+                    var count = long.Parse(r.Groups["n"].Value.Replace("_", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
+                    reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, i + 1));
+                    break;
+                default:
+                    throw Invalid(path, i + 1, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction).");
+            }
+        }
+        return new Directives { NoTransaction = noTx, Requirements = reqs };
+    }
+
+    private static CrmException Invalid(string path, int line, string message) =>
+        new("MigrationDirectiveInvalid", CrmErrorKind.InvalidData, $"{path}:{line}: {message}", path);
+}
+
+/// <summary>Identifier quoting and parsing: a name is always quoted before it reaches SQL text.</summary>
+public static class Identifiers
+{
+    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
+
+    /// <summary>Splits schema.table (either part optionally "quoted"); unquoted parts fold to lower case as PostgreSQL does.</summary>
+    public static (string? Schema, string Name) SplitQualified(string text)
+    {
+        var parts = new List<string>();
+        var i = 0;
+        while (i < text.Length)
+        {
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            if (i >= text.Length) break;
+            if (text[i] == '"')
+            {
+                var sb = new System.Text.StringBuilder();
+                i++;
+                while (i < text.Length)
+                {
+                    if (text[i] == '"') { if (i + 1 < text.Length && text[i + 1] == '"') { sb.Append('"'); i += 2; continue; } i++; break; }
+                    sb.Append(text[i++]);
+                }
+                parts.Add(sb.ToString());
+            }
+            else
+            {
+                var start = i;
+                while (i < text.Length && text[i] != '.' && !char.IsWhiteSpace(text[i])) i++;
+                parts.Add(text[start..i].ToLowerInvariant());
+            }
+            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
+            if (i < text.Length && text[i] == '.') i++;
+        }
+        return parts.Count switch
+        {
+            1 => (null, parts[0]),
+            2 => (parts[0], parts[1]),
+            _ => throw new CrmException("IdentifierInvalid", CrmErrorKind.InvalidArgument, $"'{text}' is not a table name or schema.table."),
+        };
+    }
+}

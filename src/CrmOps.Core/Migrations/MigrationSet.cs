@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using CrmOps.Errors;
+
+namespace CrmOps.Migrations;
+
+/// <summary>Something wrong with a file of the set, reported with its path (never skipped silently).</summary>
+public sealed record MigrationProblem(string ErrorId, string Path, string Message)
+{
+    public CrmException ToException() => new(ErrorId, CrmErrorKind.InvalidData, Message, Path);
+}
+
+/// <summary>One migration: the up script and, when present, its rollback and verify scripts (same file name).</summary>
+public sealed class MigrationFile
+{
+    public string Version { get; init; } = "";
+    public string Name { get; init; } = "";
+    public string FileName => $"{Version}_{Name}.sql";
+    public string Path { get; init; } = "";
+    public string? RollbackPath { get; init; }
+    public string? VerifyPath { get; init; }
+    /// <summary>The up script with line endings normalised to \n.</summary>
+    public string Content { get; init; } = "";
+    public string Checksum { get; init; } = "";
+    public Directives Directives { get; init; } = new();
+    public IReadOnlyList<SqlStatement> Statements { get; init; } = [];
+    public string? RollbackContent { get; init; }
+    public IReadOnlyList<SqlStatement>? RollbackStatements { get; init; }
+    public Directives? RollbackDirectives { get; init; }
+    public IReadOnlyList<SqlStatement>? VerifyStatements { get; init; }
+    public bool Transactional => !Directives.NoTransaction;
+    public override string ToString() => FileName;
+}
+
+/// <summary>
+/// A migration set in Supabase's layout: &lt;root&gt;/migrations/&lt;14-digit version&gt;_&lt;name&gt;.sql, with rollbacks/ and
+/// verify/ holding files of the same name. Loading never throws for one bad file: every malformed name, duplicate
+/// version, unreadable or unsplittable file becomes a <see cref="MigrationProblem"/> that names the path.
+/// </summary>
+public sealed class MigrationSet
+{
+    public string Root { get; init; } = "";
+    public IReadOnlyList<MigrationFile> Migrations { get; init; } = [];
+    public IReadOnlyList<MigrationProblem> Problems { get; init; } = [];
+
+    public static readonly Regex FileNamePattern = new(@"^(?<version>\d{14})_(?<name>[A-Za-z0-9][A-Za-z0-9_\-]*)\.sql$", RegexOptions.CultureInvariant);
+    public static readonly Regex SnakeCase = new(@"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", RegexOptions.CultureInvariant);
+
+    /// <summary>SHA-256 (lower-case hex) of the text with CRLF and CR normalised to LF and any UTF-8 BOM removed.</summary>
+    public static string Checksum(string content)
+    {
+        var normal = Normalize(content);
+        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normal))).ToLowerInvariant();
+    }
+
+    public static string Normalize(string content)
+    {
+        if (content.Length > 0 && content[0] == '\uFEFF') content = content[1..];
+        return content.Replace("\r\n", "\n").Replace('\r', '\n');
+    }
+
+    public void ThrowIfInvalid()
+    {
+        if (Problems.Count == 0) return;
+        var first = Problems[0];
+        var more = Problems.Count > 1 ? $" ({Problems.Count - 1} more problem(s): run Test-CrmMigration to list them all)" : "";
+        throw new CrmException(first.ErrorId, CrmErrorKind.InvalidData, first.Message + more, first.Path);
+    }
+
+    public static MigrationSet Load(string root)
+    {
+        var full = System.IO.Path.GetFullPath(root);
+        var migrationsDir = System.IO.Path.Combine(full, "migrations");
+        if (!Directory.Exists(migrationsDir))
+            throw new CrmException("MigrationFolderNotFound", CrmErrorKind.ObjectNotFound,
+                $"No migrations folder at '{migrationsDir}'. -Path names the folder that holds migrations/ (Supabase's layout: supabase/migrations); create one with New-CrmMigration.", migrationsDir);
+        var rollbacksDir = System.IO.Path.Combine(full, "rollbacks");
+        var verifyDir = System.IO.Path.Combine(full, "verify");
+        var problems = new List<MigrationProblem>();
+        var files = new List<MigrationFile>();
+        var byVersion = new Dictionary<string, string>(StringComparer.Ordinal);
+
+        foreach (var path in Directory.EnumerateFiles(migrationsDir).OrderBy(p => p, StringComparer.Ordinal))
+        {
+            var fileName = System.IO.Path.GetFileName(path);
+            if (!fileName.EndsWith(".sql", StringComparison.OrdinalIgnoreCase)) continue; // README.md and the like
+            var m = FileNamePattern.Match(fileName);
+            if (!m.Success)
+            {
+                problems.Add(new("MigrationFileInvalid", path,
+                    $"'{path}' is not named <14-digit UTC version>_<name>.sql (for example 20250115100000_create_timeline.sql); it was not loaded."));
+                continue;
+            }
+            var version = m.Groups["version"].Value;
+            var name = m.Groups["name"].Value;
+            if (byVersion.TryGetValue(version, out var other))
+            {
+                problems.Add(new("MigrationDuplicateVersion", path,
+                    $"'{path}' has version {version}, which '{other}' already has; versions must be unique."));
+                continue;
+            }
+            byVersion[version] = path;
+
+            string content;
+            try { content = Normalize(File.ReadAllText(path)); }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(new("MigrationFileUnreadable", path, $"'{path}' cannot be read: {ex.Message}"));
+                continue;
+            }
+
+            var rollbackPath = System.IO.Path.Combine(rollbacksDir, fileName);
+            var verifyPath = System.IO.Path.Combine(verifyDir, fileName);
+            try
+            {
+                var directives = Directives.Parse(content, path);
+                var statements = StatementSplitter.Split(content, path);
+                string? rbContent = null; IReadOnlyList<SqlStatement>? rbStatements = null; Directives? rbDirectives = null;
+                if (File.Exists(rollbackPath))
+                {
+                    rbContent = Normalize(File.ReadAllText(rollbackPath));
+                    rbDirectives = Directives.Parse(rbContent, rollbackPath);
+                    rbStatements = StatementSplitter.Split(rbContent, rollbackPath);
+                }
+                IReadOnlyList<SqlStatement>? verify = null;
+                if (File.Exists(verifyPath))
+                    verify = StatementSplitter.Split(Normalize(File.ReadAllText(verifyPath)), verifyPath);
+                files.Add(new MigrationFile
+                {
+                    Version = version,
+                    Name = name,
+                    Path = path,
+                    RollbackPath = rbContent != null ? rollbackPath : null,
+                    VerifyPath = verify != null ? verifyPath : null,
+                    Content = content,
+                    Checksum = Checksum(content),
+                    Directives = directives,
+                    Statements = statements,
+                    RollbackContent = rbContent,
+                    RollbackStatements = rbStatements,
+                    RollbackDirectives = rbDirectives,
+                    VerifyStatements = verify,
+                });
+            }
+            catch (CrmException ex)
+            {
+                problems.Add(new(ex.ErrorId, ex.Target as string ?? path, ex.Message));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                problems.Add(new("MigrationFileUnreadable", path, $"A file of '{path}' cannot be read: {ex.Message}"));
+            }
+        }
+
+        // Rollback and verify files must belong to a migration: an orphan is usually a typo in its name.
+        foreach (var (dir, kind) in new[] { (rollbacksDir, "rollback"), (verifyDir, "verify") })
+        {
+            if (!Directory.Exists(dir)) continue;
+            foreach (var path in Directory.EnumerateFiles(dir, "*.sql").OrderBy(p => p, StringComparer.Ordinal))
+            {
+                var fileName = System.IO.Path.GetFileName(path);
+                if (!File.Exists(System.IO.Path.Combine(migrationsDir, fileName)))
+                    problems.Add(new("MigrationFileInvalid", path,
+                        $"'{path}' is a {kind} script with no migration of the same name in '{migrationsDir}'."));
+            }
+        }
+
+        return new MigrationSet
+        {
+            Root = full,
+            Migrations = files.OrderBy(f => f.Version, StringComparer.Ordinal).ToList(),
+            Problems = problems,
+        };
+    }
+
+    /// <summary>Creates migrations/&lt;UTC yyyyMMddHHmmss&gt;_&lt;name&gt;.sql with a directive header, and its rollback and verify files.</summary>
+    public static MigrationFile Create(string root, string name, DateTime utcNow)
+    {
+        if (!SnakeCase.IsMatch(name))
+            throw new CrmException("MigrationNameInvalid", CrmErrorKind.InvalidArgument,
+                $"'{name}' is not a snake_case name (lower-case letters, digits and single underscores, starting with a letter), for example add_lead_score.", name);
+        var full = System.IO.Path.GetFullPath(root);
+        var migrationsDir = System.IO.Path.Combine(full, "migrations");
+        Directory.CreateDirectory(migrationsDir);
+        Directory.CreateDirectory(System.IO.Path.Combine(full, "rollbacks"));
+        Directory.CreateDirectory(System.IO.Path.Combine(full, "verify"));
+        var version = utcNow.ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        // Two migrations created in the same second still get distinct, ordered versions.
+        while (Directory.EnumerateFiles(migrationsDir, version + "_*.sql").Any())
+            version = DateTime.ParseExact(version, "yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture)
+                .AddSeconds(1).ToString("yyyyMMddHHmmss", System.Globalization.CultureInfo.InvariantCulture);
+        var fileName = $"{version}_{name}.sql";
+        var up = System.IO.Path.Combine(migrationsDir, fileName);
+        var down = System.IO.Path.Combine(full, "rollbacks", fileName);
+        var verify = System.IO.Path.Combine(full, "verify", fileName);
+        var upText =
+$@"-- Migration {version}_{name}
+-- Directives (comment lines before the first statement):
+--   -- crmops:require-rows public.customer_profiles >= 1000   refuse unless the table has at least that many rows
+--   -- crmops:no-transaction                                    run outside a transaction (CREATE INDEX CONCURRENTLY)
+
+";
+        var downText = $"-- Rollback of {version}_{name}: undo exactly what the up script does, in reverse order.\n\n";
+        var verifyText = $"-- Verify {version}_{name}: each query returns one boolean row; false rolls the migration back.\n-- select exists (select 1 from information_schema.columns where table_name = 'customer_profiles' and column_name = 'lead_score');\n";
+        File.WriteAllText(up, upText);
+        File.WriteAllText(down, downText);
+        File.WriteAllText(verify, verifyText);
+        return new MigrationFile
+        {
+            Version = version, Name = name, Path = up, RollbackPath = down, VerifyPath = verify,
+            Content = upText, Checksum = Checksum(upText), Directives = Directives.Parse(upText, up),
+        };
+    }
+}

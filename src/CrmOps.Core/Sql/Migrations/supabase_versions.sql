@@ -1,0 +1,1 @@
+select version::text from supabase_migrations.schema_migrations;
