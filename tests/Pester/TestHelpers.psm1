@@ -59,7 +59,7 @@ function Invoke-TestSql {
         [Parameter(Mandatory)] $Sandbox,
         [Parameter(Mandatory)] [string] $Sql,
         [string] $Database,
-        [string] $User = 'crmops',
+        [string] $User = 'postgres',
         [string] $Password
     )
     $port = if ($Sandbox -is [int]) { $Sandbox } else { $Sandbox.Port }

@@ -17,7 +17,9 @@ namespace CrmOps.Sandbox;
 /// </summary>
 public sealed class SandboxCluster
 {
-    public const string Owner = "crmops";
+    // The owner role is called postgres, as on Supabase. (A role named like the crmops schema would put
+    // its unqualified CREATEs there, through search_path's "$user".)
+    public const string Owner = "postgres";
     public const string DatabaseName = "crm";
     private const string ServiceUser = "postgres";
 
@@ -122,7 +124,7 @@ public sealed class SandboxCluster
         ServerVersion = version.Split(' ').LastOrDefault() ?? version;
         var cacheRoot = Environment.GetEnvironmentVariable("CRMOPS_CACHE") is { Length: > 0 } c ? c
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } l ? l : Path.GetTempPath(), "crmops");
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(BinDirectory + "|" + version + "|v2")))[..12].ToLowerInvariant();
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(BinDirectory + "|" + version + "|v3")))[..12].ToLowerInvariant();
         var template = Path.Combine(cacheRoot, "template-" + key);
         if (File.Exists(Path.Combine(template, "PG_VERSION"))) return template;
 

@@ -33,7 +33,7 @@ public sealed class InvokeCrmMigration : MigrationCmdlet
         var options = new MigrationOptions
         {
             Target = target, LockTimeout = LockTimeout, LockWait = LockWait, AllowOutOfOrder = AllowOutOfOrder,
-            Verbose = Verbose, Progress = Progress($"Applying migrations to {Target_}"), Cancel = Stopping,
+            Verbose = Verbose, Progress = Progress($"Applying migrations to {Target_}"), Cancel = StopToken,
             ShouldProcess = (what, action) => Force || ShouldProcess(what, action),
         };
         if (IsWhatIf)

@@ -29,6 +29,6 @@ public sealed class SetCrmMigrationState : MigrationCmdlet
         var file = set.Migrations.FirstOrDefault(m => m.Version == Version);
         var name = file?.FileName ?? Version;
         if (!ShouldProcess($"{name} on {db}", $"Mark migration {State} without running it")) return;
-        WriteObject(MigrationEngine.SetState(db, set, Version, Enum.Parse<CrmMigrationState>(State, ignoreCase: true), new MigrationOptions { LockWait = LockWait, Verbose = Verbose, Cancel = Stopping }));
+        WriteObject(MigrationEngine.SetState(db, set, Version, Enum.Parse<CrmMigrationState>(State, ignoreCase: true), new MigrationOptions { LockWait = LockWait, Verbose = Verbose, Cancel = StopToken }));
     }
 }

@@ -30,7 +30,7 @@ public sealed class TestCrmMigration : MigrationCmdlet
         var options = new MigrationOptions
         {
             LockTimeout = LockTimeout, AllowOutOfOrder = AllowOutOfOrder, Verbose = Verbose,
-            Progress = Progress($"Rehearsing migrations on {db}"), Cancel = Stopping,
+            Progress = Progress($"Rehearsing migrations on {db}"), Cancel = StopToken,
         };
         foreach (var r in MigrationEngine.RoundTrip(db, set, options)) WriteObject(r);
     }

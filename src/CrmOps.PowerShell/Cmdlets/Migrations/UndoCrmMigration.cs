@@ -34,7 +34,7 @@ public sealed class UndoCrmMigration : MigrationCmdlet
         var options = new MigrationOptions
         {
             Target = Target, Count = Count, LockTimeout = LockTimeout, LockWait = LockWait,
-            Verbose = Verbose, Progress = Progress($"Rolling back migrations on {db}"), Cancel = Stopping,
+            Verbose = Verbose, Progress = Progress($"Rolling back migrations on {db}"), Cancel = StopToken,
             ShouldProcess = (what, action) => Force || ShouldProcess(what, action),
         };
         if (IsWhatIf)
