@@ -1,5 +1,7 @@
 @{
     RootModule           = 'bin/CrmOps.dll'
+    # The output types load first, in the default context, so scripts can name [CrmOps.CrmLead].
+    RequiredAssemblies   = @('bin/CrmOps.Model.dll')
     ModuleVersion        = '0.1.0'
     GUID                 = '5d6f0f3e-6a53-4c1b-9a43-0b7c2f1d7e21'
     Author               = 'CrmOps'

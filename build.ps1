@@ -64,13 +64,15 @@ function Invoke-Build {
     & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
-    # Module layout: bin/CrmOps.dll (cmdlets, default load context), bin/deps/* (core and its
-    # dependencies, loaded in CrmOps' own AssemblyLoadContext), en-US/CrmOps.dll-Help.xml.
+    # Module layout: bin/CrmOps.dll (cmdlets) and bin/CrmOps.Model.dll (output types) in the default
+    # load context; bin/deps/* (core and its dependencies) in CrmOps' own AssemblyLoadContext;
+    # en-US/CrmOps.dll-Help.xml.
     $deps = Join-Path $Bin 'deps'
+    if (Test-Path $deps) { Remove-Item (Join-Path $deps '*') -Force }
     New-Item -ItemType Directory -Force -Path $deps | Out-Null
     foreach ($file in Get-ChildItem $publish -File) {
         if ($file.Name -like 'CrmOps.deps.json' -or $file.Name -like 'System.Management.Automation*') { continue }
-        $dest = if ($file.BaseName -eq 'CrmOps') { $Bin } else { $deps }
+        $dest = if ($file.BaseName -in 'CrmOps', 'CrmOps.Model') { $Bin } else { $deps }
         Copy-Item $file.FullName -Destination $dest -Force
     }
     # Help is generated from module/help/*.psd1 into <ModuleBase>/en-US, where Get-Help looks.

@@ -193,9 +193,7 @@ Describe 'Rules at their boundaries' {
 
 Describe 'Timeline refresh' {
     It 'skips with a warning, not queued, while another session refreshes' {
-        $psql = Get-Psql
-        $holder = Start-Process $psql -ArgumentList @('-X', '-h', '127.0.0.1', '-p', $sb.Port, '-U', 'postgres', '-d', 'crm', '-c',
-            'begin; lock table customer_activity_timeline in exclusive mode; select pg_sleep(6); commit;') -PassThru -RedirectStandardOutput '/dev/null'
+        $holder = Start-TestSql $sb 'begin; refresh materialized view concurrently customer_activity_timeline; select pg_sleep(6); commit;'
         $deadline = (Get-Date).AddSeconds(5)
         while ((Invoke-TestSql $sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_activity_timeline' and l.mode = 'ExclusiveLock' and l.granted") -eq '0' -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
         $clock = [Diagnostics.Stopwatch]::StartNew()

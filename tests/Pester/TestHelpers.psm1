@@ -73,6 +73,15 @@ function Invoke-TestSql {
     finally { Remove-Item Env:PGPASSWORD -ErrorAction SilentlyContinue }
 }
 
+# Starts psql in the background on a sandbox (to hold locks, run a competing statement...). Returns the Process.
+function Start-TestSql {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Sql, [string] $User = 'postgres')
+    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-Psql))
+    foreach ($a in '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', '127.0.0.1', '-p', "$($Sandbox.Port)", '-U', $User, '-d', $Sandbox.Database, '-c', $Sql) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
+    [System.Diagnostics.Process]::Start($psi)
+}
+
 # A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)

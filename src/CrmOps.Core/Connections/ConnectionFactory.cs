@@ -79,7 +79,8 @@ public static class ConnectionFactory
     {
         var pooled = IsPooled(builder);
         var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        var connection = new CrmConnection(dataSource, builder, pooled) { IsSandbox = isSandbox };
+        var connection = new CrmConnection(dataSource, builder.Host ?? "", builder.Port, builder.Database ?? "", builder.Username ?? "",
+            builder.SslMode.ToString(), pooled, builder.Password) { IsSandbox = isSandbox };
         try
         {
             using var conn = OpenChecked(connection);
@@ -108,7 +109,7 @@ public static class ConnectionFactory
         {
             try
             {
-                return target.DataSource.OpenConnection();
+                return target.DataSource().OpenConnection();
             }
             catch (Exception ex) when (attempt < OpenAttempts && IsTransient(ex))
             {
@@ -191,3 +192,11 @@ public static class ConnectionFactory
     private static string? NullIfEmpty(string? s) => string.IsNullOrEmpty(s) ? null : s;
 }
 
+
+/// <summary>The core's view of a CrmConnection: its pooled data source, and opening a connection from it.</summary>
+internal static class CrmConnectionAccess
+{
+    public static NpgsqlDataSource DataSource(this CrmConnection connection) => (NpgsqlDataSource)connection.Handle;
+
+    public static NpgsqlConnection Open(this CrmConnection connection) => ConnectionFactory.OpenChecked(connection);
+}

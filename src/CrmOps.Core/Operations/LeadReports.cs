@@ -92,15 +92,15 @@ public static class LeadReports
             RequireScoring(conn, tx, target);
             long rows = 0;
             var temp = path + ".partial";
-            using (var reader = conn.BeginRawBinaryCopy($"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)"))
-            using (var file = File.Create(temp))
+            using (var reader = conn.BeginTextExport($"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)"))
+            using (var file = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 16))
             {
-                var buffer = new byte[1 << 16];
+                var buffer = new char[1 << 16];
                 int n;
                 while ((n = reader.Read(buffer, 0, buffer.Length)) > 0)
                 {
                     file.Write(buffer, 0, n);
-                    for (var i = 0; i < n; i++) if (buffer[i] == (byte)'\n') rows++;
+                    rows += buffer.AsSpan(0, n).Count('\n');
                 }
             }
             tx.Commit();
@@ -158,7 +158,7 @@ public static class LeadReports
                 tx = conn.BeginTransaction();
                 Db.Exec(conn, tx, "SET TRANSACTION READ ONLY");
                 cmd = prepare(conn, tx);
-                reader = cmd.ExecuteReader(System.Data.CommandBehavior.SequentialAccess);
+                reader = cmd.ExecuteReader();
             }
             catch (Exception ex) when (ex is not CrmException) { throw Db.Translate(ex, target, what); }
 

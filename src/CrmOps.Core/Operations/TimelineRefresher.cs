@@ -62,15 +62,12 @@ public static class TimelineRefresher
             // Our own concurrent runs: skip, do not queue.
             if (!Db.Scalar<bool>(conn, tx, "SELECT pg_try_advisory_xact_lock(@ns, @oid::int)", ("ns", LockNamespace), ("oid", (int)info.Oid)))
                 return Skipped(conn, tx, display, mode, started, clock, "another CrmOps refresh of this view is running");
-            // Anyone else's refresh (psql, pg_cron) holds EXCLUSIVE: find out without waiting.
-            if (concurrently)
+            // Anyone else's refresh (psql, pg_cron) holds or awaits EXCLUSIVE: find out without waiting.
+            // (A matview cannot be LOCKed NOWAIT; pg_locks tells the same.)
+            if (Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/refresh-busy.sql"), ("oid", info.Oid)))
             {
-                try { Db.Exec(conn, tx, $"LOCK TABLE {Identifiers.Quote(schema, name)} IN EXCLUSIVE MODE NOWAIT"); }
-                catch (PostgresException e) when (e.SqlState == "55P03")
-                {
-                    tx.Rollback(); tx = null;
-                    return Skipped(conn, null, display, mode, started, clock, "another session is refreshing this view");
-                }
+                tx.Rollback(); tx = null;
+                return Skipped(conn, null, display, mode, started, clock, "another session is refreshing or altering this view");
             }
             before = info.Populated ? Count(conn, tx, schema, name) : null;
             Db.Exec(conn, tx, $"REFRESH MATERIALIZED VIEW {(concurrently ? "CONCURRENTLY " : "")}{Identifiers.Quote(schema, name)}");

@@ -15,7 +15,7 @@ namespace CrmOps.Sandbox;
 /// a process-exit hook stops what is still running, and a detached watchdog stops the server and
 /// deletes the folder if the owning process dies without either.
 /// </summary>
-public sealed class SandboxCluster
+public sealed class SandboxCluster : ISandboxCluster
 {
     // The owner role is called postgres, as on Supabase. (A role named like the crmops schema would put
     // its unqualified CREATEs there, through search_path's "$user".)

@@ -6,15 +6,16 @@ namespace CrmOps.PowerShell.Infrastructure;
 
 /// <summary>
 /// Dependency isolation, Microsoft's documented pattern for binary modules: CrmOps.dll (this
-/// assembly, cmdlets only) loads in the default context; CrmOps.Core and everything it needs
+/// assembly, cmdlets only) and CrmOps.Model.dll (the output types, no dependencies) load in the
+/// default context, so scripts can name [CrmOps.CrmLead]; CrmOps.Core and everything it needs
 /// (Npgsql, Microsoft.Extensions.Logging.Abstractions, ...) load from the deps folder into their own
 /// AssemblyLoadContext. So other versions of those assemblies already loaded in the session, or
 /// loaded later, never clash with ours.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private static readonly string DepsDirectory =
-        Path.Combine(Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!, "deps");
+    private static readonly string ModuleDirectory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location)!;
+    private static readonly string DepsDirectory = Path.Combine(ModuleDirectory, "deps");
 
     private static readonly CrmOpsLoadContext Context = new(DepsDirectory);
     private static int _registered;
@@ -30,10 +31,14 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         CrmSession.DisposeAll();
     }
 
-    // Only the core assembly is redirected from the default context; its own references are then
-    // resolved by CrmOpsLoadContext.Load, inside the isolated context.
-    private static Assembly? ResolveCore(AssemblyLoadContext defaultContext, AssemblyName name) =>
-        name.Name == "CrmOps.Core" ? Context.LoadFromAssemblyName(name) : null;
+    // The core goes to the isolated context, whose Load resolves the core's own references there.
+    // The model is shared: it loads once, in the default context, from beside this assembly.
+    private static Assembly? ResolveCore(AssemblyLoadContext defaultContext, AssemblyName name) => name.Name switch
+    {
+        "CrmOps.Core" => Context.LoadFromAssemblyName(name),
+        "CrmOps.Model" => defaultContext.LoadFromAssemblyPath(Path.Combine(ModuleDirectory, "CrmOps.Model.dll")),
+        _ => null,
+    };
 }
 
 internal sealed class CrmOpsLoadContext : AssemblyLoadContext
@@ -44,7 +49,8 @@ internal sealed class CrmOpsLoadContext : AssemblyLoadContext
 
     protected override Assembly? Load(AssemblyName name)
     {
+        // null: from the default context (the framework, and CrmOps.Model shared with the cmdlets).
         var path = Path.Combine(_directory, name.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null; // null: the framework, from the default context
+        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
     }
 }

@@ -16,8 +16,16 @@ public sealed class CrmSandbox
     public TimeSpan LoadTime { get; init; }
     public CrmConnection? Connection { get; internal set; }
     public bool IsRunning => Cluster is { IsRunning: true };
-    internal Sandbox.SandboxCluster? Cluster { get; init; }
+    internal ISandboxCluster? Cluster { get; init; }
     public string? RootDirectory => Cluster?.RootDirectory;
 
     public override string ToString() => $"Sandbox on 127.0.0.1:{Port} ({Customers} customers)";
+}
+
+/// <summary>What a sandbox needs of its cluster (implemented by the core's SandboxCluster).</summary>
+internal interface ISandboxCluster
+{
+    bool IsRunning { get; }
+    string RootDirectory { get; }
+    void Stop();
 }

@@ -1,11 +1,10 @@
 using CrmOps.Connections;
-using Npgsql;
 
 namespace CrmOps;
 
 /// <summary>
-/// An open, checked connection target: one pooled NpgsqlDataSource. Shows where it points, never
-/// the password. Output of Connect-CrmDatabase; input of every command's -Connection.
+/// An open, checked connection target: one pooled data source, owned by the core. Shows where it
+/// points, never the password. Output of Connect-CrmDatabase; input of every command's -Connection.
 /// </summary>
 public sealed class CrmConnection : IDisposable
 {
@@ -19,21 +18,20 @@ public sealed class CrmConnection : IDisposable
     /// <summary>True when connecting through a transaction-mode pooler (PgBouncer, Supabase port 6543): no session state is relied on.</summary>
     public bool Pooled { get; }
 
-    internal NpgsqlDataSource DataSource { get; }
-    internal string ConnectionStringWithSecret { get; }
+    /// <summary>The pooled NpgsqlDataSource (typed as IDisposable here: this assembly has no dependencies).</summary>
+    internal IDisposable Handle { get; }
     internal string? Secret { get; }
 
-    internal CrmConnection(NpgsqlDataSource dataSource, NpgsqlConnectionStringBuilder builder, bool pooled)
+    internal CrmConnection(IDisposable handle, string host, int port, string database, string username, string sslMode, bool pooled, string? secret)
     {
-        DataSource = dataSource;
-        ConnectionStringWithSecret = builder.ConnectionString;
-        Secret = string.IsNullOrEmpty(builder.Password) ? null : builder.Password;
-        Host = builder.Host ?? "";
-        Port = builder.Port;
-        Database = builder.Database ?? "";
-        Username = builder.Username ?? "";
-        SslMode = builder.SslMode.ToString();
+        Handle = handle;
+        Host = host;
+        Port = port;
+        Database = database;
+        Username = username;
+        SslMode = sslMode;
         Pooled = pooled;
+        Secret = string.IsNullOrEmpty(secret) ? null : secret;
     }
 
     /// <summary>The connection string without its password, safe to show and log.</summary>
@@ -44,7 +42,5 @@ public sealed class CrmConnection : IDisposable
 
     public override string ToString() => $"{Username}@{Host}:{Port}/{Database}";
 
-    internal NpgsqlConnection Open() => ConnectionFactory.OpenChecked(this);
-
-    public void Dispose() => DataSource.Dispose();
+    public void Dispose() => Handle.Dispose();
 }
