@@ -1,3 +1,4 @@
+using CrmOps.Catalog;
 using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
@@ -29,7 +30,8 @@ public static class TimelineRefresher
     public static CrmRefreshResult Refresh(CrmConnection target, string view, RefreshOptions options,
         Action<string>? verbose = null, CancellationToken cancel = default)
     {
-        var (schema, name) = Identifiers.Split(view);
+        var (givenSchema, name) = Identifier.Split(view);
+        var schema = givenSchema ?? "public";
         var display = $"{schema}.{name}";
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -70,7 +72,7 @@ public static class TimelineRefresher
                 return Skipped(conn, null, display, mode, started, clock, "another session is refreshing or altering this view");
             }
             before = info.Populated ? Count(conn, tx, schema, name) : null;
-            Db.Exec(conn, tx, $"REFRESH MATERIALIZED VIEW {(concurrently ? "CONCURRENTLY " : "")}{Identifiers.Quote(schema, name)}");
+            Db.Exec(conn, tx, $"REFRESH MATERIALIZED VIEW {(concurrently ? "CONCURRENTLY " : "")}{Identifier.Quote(schema, name)}");
             after = Count(conn, tx, schema, name);
             var result = new CrmRefreshResult
             {
@@ -107,7 +109,7 @@ public static class TimelineRefresher
             var list = new List<CrmRefreshResult>();
             if (!OpsSchema.Exists(conn, tx, "refresh_log")) return list;
             using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-read.sql"), conn, tx);
-            var filter = view is null ? null : Identifiers.Split(view) is var (s, n) && view.Contains('.') ? $"{s}.{n}" : n;
+            var filter = view is null ? null : Identifier.Split(view) is var (s, n) && s != null ? $"{s}.{n}" : n;
             cmd.Parameters.Add(new NpgsqlParameter("view", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter ?? DBNull.Value });
             cmd.Parameters.AddWithValue("last", last);
             using var r = cmd.ExecuteReader();
@@ -190,5 +192,5 @@ public static class TimelineRefresher
     }
 
     private static long Count(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string name) =>
-        Db.Scalar<long>(conn, tx, $"SELECT count(*) FROM {Identifiers.Quote(schema, name)}");
+        Db.Scalar<long>(conn, tx, $"SELECT count(*) FROM {Identifier.Quote(schema, name)}");
 }

@@ -85,7 +85,7 @@ public static class SampleDataLoader
             if (chunk.Count > 0) Flush(connection, chunk, gen.Seed);
             stage(1);
 
-            var statements = SplitStatements(SqlText.Get("Sandbox/schema-post-load.sql"));
+            var statements = Migrations.StatementSplitter.Split(SqlText.Get("Sandbox/schema-post-load.sql")).Select(st => st.Text).ToList();
             for (int i = 0; i < statements.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -106,24 +106,6 @@ public static class SampleDataLoader
     {
         using var cmd = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
         cmd.ExecuteNonQuery();
-    }
-
-    internal static List<string> SplitStatements(string script)
-    {
-        var result = new List<string>();
-        var sb = new StringBuilder();
-        foreach (var line in script.Split('\n'))
-        {
-            if (line.TrimStart().StartsWith("--", StringComparison.Ordinal)) continue;
-            sb.Append(line).Append('\n');
-            if (line.TrimEnd().EndsWith(';'))
-            {
-                result.Add(sb.ToString().Trim());
-                sb.Clear();
-            }
-        }
-        if (sb.ToString().Trim().Length > 0) result.Add(sb.ToString().Trim());
-        return result;
     }
 
     /// <summary>Maps a stage's own 0..1 progress onto [from, to) percent, reporting each whole percent once.</summary>
