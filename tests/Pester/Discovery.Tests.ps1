@@ -1,8 +1,7 @@
 #requires -Version 7.4
 # Discovery and row counts (issue 4): Get-CrmDbObject, Get-CrmColumn, Get-CrmDependency,
 # Get-CrmRowCount, Test-CrmRowCount, against the CRM schema of docs/spec crm-database.md.
-# Uses Start-CrmSandbox when the module has it; otherwise $env:CRMOPS_DEV_PG (a server on which the
-# connecting role may create databases and roles) and the stand-in schema fixtures/crm-schema-min.sql.
+# Runs on the default sandbox (the full CRM, 9,369 customers).
 
 BeforeDiscovery {
     $script:HavePsql = [bool](Get-Command psql -ErrorAction Ignore)
@@ -31,34 +30,13 @@ BeforeAll {
     $suffix = [Guid]::NewGuid().ToString('N').Substring(0, 8)
     $script:Reader = "crmops_disc_reader_$suffix"
     $script:ReaderPassword = "Rd-$suffix-pw"
-    $script:OwnDatabase = $false
 
-    if (Get-Command Start-CrmSandbox -ErrorAction Ignore) {
-        $script:sb = Start-CrmSandbox
-        $cs = $script:sb.ConnectionString
-        $script:Full = $true
-    }
-    else {
-        if (-not $env:CRMOPS_DEV_PG) { throw 'Start-CrmSandbox is not available: set $env:CRMOPS_DEV_PG to a PostgreSQL server (e.g. Host=127.0.0.1;Port=56103;Username=crmops;Database=postgres).' }
-        $b = ConvertTo-Builder $env:CRMOPS_DEV_PG
-        $script:PgHost = Get-Part $b 'Host', 'Server' '127.0.0.1'
-        $script:PgPort = Get-Part $b 'Port' '5432'
-        $script:PgUser = Get-Part $b 'Username', 'User Id', 'User' 'postgres'
-        $admin = Get-Part $b 'Database', 'dbname' 'postgres'
-        $script:Database = "crmops_disc_$suffix"
-        Invoke-TestSql "CREATE DATABASE $script:Database" -Database $admin
-        $script:OwnDatabase = $true
-        $script:AdminDatabase = $admin
-        Invoke-TestSql -File "$PSScriptRoot/fixtures/crm-schema-min.sql"
-        $b['Database'] = $script:Database
-        $cs = $b.get_ConnectionString()
-        Connect-CrmDatabase $cs | Out-Null
-        $script:Full = $false
-    }
+    $script:sb = Start-CrmSandbox
+    $cs = $script:sb.ConnectionString
     $b = ConvertTo-Builder $cs
     $script:PgHost = Get-Part $b 'Host', 'Server' '127.0.0.1'
     $script:PgPort = Get-Part $b 'Port' '5432'
-    $script:PgUser = Get-Part $b 'Username', 'User Id', 'User' 'crmops'
+    $script:PgUser = Get-Part $b 'Username', 'User Id', 'User' 'postgres'
     $script:Database = Get-Part $b 'Database', 'dbname' 'postgres'
     $script:ConnectionString = $cs
 
@@ -79,16 +57,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO $script:Reader;
 }
 
 AfterAll {
-    if ($script:sb) {
-        # The whole cluster (database, role) goes away with the sandbox.
-        Stop-CrmSandbox $script:sb
-        return
-    }
-    Disconnect-CrmDatabase -ErrorAction Ignore
-    if ($script:OwnDatabase) {
-        Invoke-TestSql "DROP DATABASE IF EXISTS $script:Database WITH (FORCE)" -Database $script:AdminDatabase
-        Invoke-TestSql "DROP ROLE IF EXISTS $script:Reader" -Database $script:AdminDatabase
-    }
+    # The whole cluster (database, role) goes away with the sandbox.
+    if ($script:sb) { Stop-CrmSandbox $script:sb }
 }
 
 Describe 'Get-CrmDbObject' -Tag Discovery {
@@ -269,7 +239,7 @@ Describe 'Get-CrmRowCount' -Tag Discovery {
         $customers.Rows | Should -Be 3
         $profiles.Rows | Should -BeGreaterThan $customers.Rows
         ($counts | Where-Object Table -EQ 'orders').Rows | Should -Be 0
-        if ($script:Full) { $profiles.Rows | Should -Be 9369 }
+        $profiles.Rows | Should -Be 9369
         [array]::IndexOf(@($counts.Table), 'customers') | Should -BeLessThan ([array]::IndexOf(@($counts.Table), 'customer_profiles'))
     }
 

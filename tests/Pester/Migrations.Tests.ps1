@@ -2,15 +2,8 @@
 # Migration engine (issue 5). Each test gets its own fresh database; files live under $TestDrive.
 BeforeAll {
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-    $script:sb = $null
-    if (Get-Command Start-CrmSandbox -ErrorAction Ignore) {
-        $script:sb = Start-CrmSandbox -Empty
-        $script:adminCs = $script:sb.ConnectionString
-    }
-    else {
-        $script:adminCs = if ($env:CRMOPS_DEV_PG) { $env:CRMOPS_DEV_PG } else { 'Host=127.0.0.1;Port=56102;Username=crmops;Database=postgres' }
-        Connect-CrmDatabase $script:adminCs | Out-Null
-    }
+    $script:sb = Start-CrmSandbox -Empty
+    $script:adminCs = $script:sb.ConnectionString
     function Get-CsPart([string] $cs, [string] $key, [string] $default) {
         if ($cs -match "(?i)(?:^|;)\s*$key\s*=\s*([^;]*)") { return $Matches[1] }
         $default
