@@ -152,7 +152,10 @@ function Invoke-Bench {
     Invoke-Build
     $pwsh = Get-PwshCommand
     $size = if ($Customers -gt 0) { $Customers } else { 1000000 }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tools/Bench.ps1') -Customers $size
+    # A full run writes docs/benchmarks.*; a smaller one (CI's 10k smoke run) writes to artifacts/.
+    $out = if ($size -ge 1000000) { Join-Path $Root 'docs' } else { Join-Path $Artifacts 'bench' }
+    $runs = if ($size -ge 100000) { 3 } else { 1 }
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tools/Bench.ps1') -Customers $size -Runs $runs -OutputDirectory $out
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

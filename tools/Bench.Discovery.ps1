@@ -21,7 +21,7 @@ param(
 )
 $ErrorActionPreference = 'Stop'
 $root = Split-Path $PSScriptRoot
-Import-Module (Join-Path $root 'CrmOps.psd1') -Force
+if (-not (Get-Module CrmOps)) { Import-Module (Join-Path $root 'CrmOps.psd1') }
 if (-not (Get-Command psql -ErrorAction Ignore)) { throw 'psql is needed to build the benchmark database (apt-get install postgresql-client).' }
 
 $sandbox = $null
@@ -98,7 +98,6 @@ ANALYZE;
     $results
 }
 finally {
-    Get-Module CrmOps | Remove-Module -Force -ErrorAction Ignore
     if (-not $Keep) { Invoke-BenchSql $admin "DROP DATABASE IF EXISTS $db WITH (FORCE);" -Quiet }
-    if ($sandbox) { Import-Module (Join-Path $root 'CrmOps.psd1'); Stop-CrmSandbox $sandbox }
+    if ($sandbox) { Stop-CrmSandbox $sandbox }
 }

@@ -1,0 +1,33 @@
+#requires -Version 7.4
+# The benchmark task cannot rot: CI runs a 10k smoke version of every scenario (speed itself is
+# judged by the full run, docs/benchmarks.md, never by a timed test).
+
+BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    $script:out = Join-Path $TestDrive 'bench'
+    $script:run = Invoke-ChildPwsh -TimeoutSeconds 600 -Script "./tools/Bench.ps1 -Customers 10000 -Runs 1 -DiscoveryTables 300 -OutputDirectory '$out'"
+}
+
+Describe 'Bench smoke run (10k customers)' {
+    It 'completes' {
+        $run.ExitCode | Should -Be 0 -Because $run.StdErr
+    }
+
+    It 'writes a figure for every scenario, each beside its psql reference' {
+        $json = Get-Content (Join-Path $out 'benchmarks.json') -Raw | ConvertFrom-Json
+        $json.Customers | Should -Be 10000
+        $names = $json.Scenarios.PSObject.Properties.Name
+        $names.Count | Should -Be 11
+        foreach ($n in $names) {
+            $s = $json.Scenarios.$n
+            $s.median | Should -BeGreaterThan 0 -Because $n
+            if ($n -notlike 'Start-CrmSandbox*') { $s.reference_median | Should -BeGreaterThan 0 -Because $n }
+        }
+    }
+
+    It 'writes the Markdown table' {
+        $md = Get-Content (Join-Path $out 'benchmarks.md')
+        $md[0] | Should -Be '# CrmOps benchmarks'
+        @($md | Where-Object { $_ -match '^\| (Update-CrmLeadScore|Invoke-CrmTimelineRefresh|Get-CrmLeadSegment|Export-CrmLeadSegment|Get-CrmDbObject|Get-CrmRowCount|New pwsh|Start-CrmSandbox)' }).Count | Should -Be 11
+    }
+}

@@ -1,0 +1,181 @@
+#requires -Version 7.4
+<#
+.SYNOPSIS
+    CrmOps benchmarks: each scenario beside the same work done the obvious way in psql, timed in
+    the same run. Writes a Markdown table and the raw figures as JSON.
+.DESCRIPTION
+    Starts a sandbox of -Customers customers (default 1,000,000), applies the built-in migrations,
+    then runs every scenario -Runs times and reports medians. psql is the floor we chase.
+    build.ps1 Bench runs it into docs/; CI runs a 10k smoke version into artifacts/ so it cannot rot.
+#>
+[CmdletBinding()]
+param(
+    [int] $Customers = 1000000,
+    [int] $Runs = 3,
+    [string] $OutputDirectory,
+    [int] $DiscoveryTables = 5000
+)
+$ErrorActionPreference = 'Stop'
+$root = Split-Path $PSScriptRoot
+if (-not $OutputDirectory) { $OutputDirectory = Join-Path $root 'docs' }
+Import-Module (Join-Path $root 'CrmOps.psd1')
+Import-Module (Join-Path $root 'tests/Pester/TestHelpers.psm1')
+$psql = Get-Psql
+$asOf = [DateTimeOffset]'2025-10-15T00:00:00Z'
+$results = [System.Collections.Generic.List[object]]::new()
+$raw = [ordered]@{ Customers = $Customers; Runs = $Runs; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"; Date = (Get-Date).ToUniversalTime().ToString('o'); Scenarios = [ordered]@{} }
+
+function Median([double[]] $values) {
+    $s = @($values | Sort-Object)
+    if ($s.Count -eq 0) { return $null }
+    if ($s.Count % 2) { return $s[[int][Math]::Floor($s.Count / 2)] }
+    ($s[$s.Count / 2 - 1] + $s[$s.Count / 2]) / 2
+}
+function Seconds([scriptblock] $work) { $c = [Diagnostics.Stopwatch]::StartNew(); & $work | Out-Null; $c.Elapsed.TotalSeconds }
+function Invoke-BenchPsql([string] $sql, [string] $database = 'crm') {
+    $out = & $psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $sandbox.Port -U postgres -d $database -c $sql 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "psql failed: $out" }
+}
+function PsqlSeconds([string] $sql) { Seconds { Invoke-BenchPsql $sql } }
+function Add-Result([string] $scenario, [double[]] $ours, [double[]] $reference, [string] $referenceName, [string] $target, [scriptblock] $pass, [string] $note = '') {
+    $m = Median $ours
+    $r = if ($reference) { Median $reference } else { $null }
+    $ratio = if ($r) { $m / $r } else { $null }
+    $ok = & $pass $m $r $ratio
+    $results.Add([pscustomobject]@{ Scenario = $scenario; CrmOps = $m; Reference = $r; ReferenceName = $referenceName; Ratio = $ratio; Target = $target; Pass = [bool]$ok; Note = $note })
+    $raw.Scenarios[$scenario] = [ordered]@{ crmops_seconds = $ours; reference = $referenceName; reference_seconds = $reference; median = $m; reference_median = $r; ratio = $ratio; target = $target; pass = [bool]$ok; note = $note }
+    Write-Host ("{0,-70} {1,9:N3} s  ref {2,9}  ratio {3,6}  {4}" -f $scenario, $m, $(if ($r) { '{0:N3} s' -f $r } else { '-' }), $(if ($ratio) { '{0:N2}' -f $ratio } else { '-' }), $(if ($ok) { 'pass' } else { 'MISS' }))
+}
+# Every score to NULL (the score-only UPDATE does not fire the profile trigger), then a clean table.
+function Reset-Scores {
+    Invoke-BenchPsql 'UPDATE customer_profiles SET lead_score = NULL, rfm_recency = NULL, rfm_frequency = NULL, rfm_monetary = NULL, last_scored_at = NULL'
+    Invoke-BenchPsql 'VACUUM ANALYZE customer_profiles'
+}
+
+$sandbox = $null
+try {
+    # 1. The sandbox itself.
+    $sandbox = Start-CrmSandbox -Customers $Customers
+    $load = ($sandbox.StartupTime + $sandbox.LoadTime).TotalSeconds
+    Add-Result ("Start-CrmSandbox -Customers {0:N0} ({1:N0} orders)" -f $Customers, $sandbox.Orders) @($load) @() '' 'under 60 s' { param($m) $m -lt 60 }
+    Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
+    Invoke-BenchPsql 'VACUUM ANALYZE'
+
+    # 2. Full recalculation, every score changes: CrmOps vs one hand-written UPDATE vs the seed's trigger method.
+    $handWritten = @"
+UPDATE customer_profiles p
+   SET lead_score = c.lead_score, rfm_recency = c.recency, rfm_frequency = c.frequency, rfm_monetary = c.monetary, last_scored_at = '$($asOf.ToString('o'))'
+  FROM customer_engagement_metrics m
+ CROSS JOIN LATERAL lead_score_components(m.last_order_at, m.lifetime_orders, m.lifetime_net, '$($asOf.ToString('o'))') c
+ WHERE m.customer_id = p.id;
+"@
+    $ours = @(); $ref = @(); $seed = @()
+    foreach ($i in 1..$Runs) {
+        Reset-Scores
+        $ours += Seconds { Update-CrmLeadScore -AsOf $asOf -Full -Confirm:$false }
+        Reset-Scores
+        $ref += PsqlSeconds $handWritten
+        Reset-Scores
+        $seed += PsqlSeconds 'UPDATE customer_profiles SET updated_at = NOW();'
+    }
+    Add-Result 'Update-CrmLeadScore, full recalculation, every score changes' $ours $ref 'psql: one hand-written set-based UPDATE' '<= 1.2x' { param($m, $r, $x) $x -le 1.2 }
+    Add-Result 'Update-CrmLeadScore, full recalculation, vs the seed''s method' $ours $seed 'psql: UPDATE customer_profiles SET updated_at = NOW() (per-row trigger)' '>= 3x faster' { param($m, $r, $x) $x -le (1 / 3) }
+
+    # 3. The daily run: scores as of a day later, fewer than 1% change.
+    Update-CrmLeadScore -AsOf $asOf -Full -Confirm:$false | Out-Null
+    $daily = @(); $changedShare = @()
+    foreach ($i in 1..$Runs) {
+        $run = $null
+        $daily += Seconds { $script:run = Update-CrmLeadScore -AsOf $asOf.AddDays($i) -Confirm:$false }
+        $changedShare += 100.0 * $script:run.Changed / [Math]::Max(1, $script:run.Customers)
+    }
+    Add-Result 'Update-CrmLeadScore, daily run (under 1% of scores change)' $daily $seed 'psql: the seed''s method (every row through the trigger)' '>= 20x faster' { param($m, $r, $x) $x -le (1 / 20) } ("{0:N2}% of scores changed per run" -f (Median $changedShare))
+
+    # 4. Timeline refresh, concurrently.
+    $ours = @(); $ref = @()
+    foreach ($i in 1..$Runs) {
+        $ours += Seconds { Invoke-CrmTimelineRefresh }
+        $ref += PsqlSeconds 'REFRESH MATERIALIZED VIEW CONCURRENTLY customer_activity_timeline;'
+    }
+    Add-Result 'Invoke-CrmTimelineRefresh (concurrent, logged, rows before/after)' $ours $ref 'psql: REFRESH MATERIALIZED VIEW CONCURRENTLY' '<= 1.1x' { param($m, $r, $x) $x -le 1.1 }
+
+    # 5. Streaming all leads, and exporting them.
+    $leadsQuery = @'
+SELECT p.id, p.canonical_full_name, e.email, p.lead_score, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
+       coalesce(m.lifetime_orders, 0), coalesce(m.lifetime_net, 0), m.last_order_at, p.last_scored_at
+  FROM customer_profiles p
+  LEFT JOIN customer_emails e ON e.customer_id = p.id AND e.is_primary
+  LEFT JOIN customer_engagement_metrics m ON m.customer_id = p.id
+ WHERE p.lead_score IS NOT NULL
+ ORDER BY p.lead_score DESC, m.lifetime_net DESC NULLS LAST, p.id
+'@ -replace '\s+', ' '
+    $csvDir = Join-Path ([IO.Path]::GetTempPath()) "crmops-bench-$PID"
+    New-Item -ItemType Directory -Force $csvDir | Out-Null
+    $stream = @(); $streamRef = @(); $rates = @(); $memory = @(); $export = @(); $copyExport = @(); $exportRef = @()
+    foreach ($i in 1..$Runs) {
+        # In a fresh pwsh, so the memory growth is ours alone.
+        $child = Invoke-ChildPwsh -Environment @{ CRMOPS_CONNECTION = $sandbox.ConnectionString } -TimeoutSeconds 600 -Script @'
+Import-Module ./CrmOps.psd1
+Connect-CrmDatabase | Out-Null
+Get-CrmLeadSegment -Top 1 | Out-Null
+[GC]::Collect()
+$p = Get-Process -Id $PID; $p.Refresh(); $base = $p.WorkingSet64
+$c = [Diagnostics.Stopwatch]::StartNew()
+$n = (Get-CrmLeadSegment | Measure-Object).Count
+$s = $c.Elapsed.TotalSeconds
+$p.Refresh()
+"RESULT $n $s $(($p.PeakWorkingSet64 - $base) / 1MB)"
+'@
+        if ($child.ExitCode -ne 0) { throw "Streaming benchmark failed: $($child.StdErr)" }
+        $parts = ($child.StdOut -split "`n" | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1) -split ' '
+        $stream += [double]$parts[2]; $rates += [double]$parts[1] / [double]$parts[2]; $memory += [double]$parts[3]
+        $streamRef += PsqlSeconds "\copy ($leadsQuery) to /dev/null"
+
+        $a = Join-Path $csvDir "a$i.csv"; $b = Join-Path $csvDir "b$i.csv"; $c = Join-Path $csvDir "c$i.csv"
+        $export += Seconds { Get-CrmLeadSegment | Export-Csv $a }
+        $copyExport += Seconds { Export-CrmLeadSegment $b -Force }
+        $exportRef += PsqlSeconds "\copy ($leadsQuery) to '$c' csv header"
+        Remove-Item $a, $b, $c -ErrorAction Ignore
+    }
+    Add-Result 'Get-CrmLeadSegment (all segments) | Measure-Object' $stream $streamRef 'psql: \copy (same query) to /dev/null' '>= 250,000 rows/s, memory +150 MB at most' { param($m) (Median $rates) -ge 250000 -and (Median $memory) -lt 150 } ("{0:N0} rows/s, peak memory +{1:N0} MB" -f (Median $rates), (Median $memory))
+    Add-Result 'Get-CrmLeadSegment | Export-Csv' $export $exportRef 'psql: \copy (same query) to file csv' 'record the ratio' { $true } 'Export-Csv formats every property of every object: that is the cost; Export-CrmLeadSegment is the fast path'
+    Add-Result 'Export-CrmLeadSegment -Path (COPY)' $copyExport $exportRef 'psql: \copy (same query) to file csv' '<= 1.5x' { param($m, $r, $x) $x -le 1.5 }
+    Remove-Item $csvDir -Recurse -Force -ErrorAction Ignore
+
+    # 6. Discovery on 5,000 tables.
+    $disc = & (Join-Path $PSScriptRoot 'Bench.Discovery.ps1') -ConnectionString $sandbox.ConnectionString -Tables $DiscoveryTables -Repeat ([Math]::Max(3, $Runs))
+    $dt = ($disc | Where-Object Case -like 'psql*').MedianMs / 1000
+    foreach ($case in 'Get-CrmDbObject -Type Table', 'Get-CrmRowCount (estimates)') {
+        $row = $disc | Where-Object Case -eq $case
+        Add-Result ("{0} on {1:N0} tables" -f $case, $DiscoveryTables) @($row.MedianMs / 1000) @($dt) 'psql: \dt+ (its query, server time)' 'under 1 s' { param($m) $m -lt 1 }
+    }
+
+    # 7. A new pwsh: Import-Module plus a first Get-CrmRowCount.
+    $cold = @(); $coldRef = @()
+    $pwsh = Get-PwshCommand
+    foreach ($i in 1..([Math]::Max(3, $Runs))) {
+        $cold += Seconds { & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command "Import-Module '$root/CrmOps.psd1'; Get-CrmRowCount -Connection '$($sandbox.ConnectionString)' | Out-Null" }
+        $coldRef += Seconds { & $psql -X -q -h 127.0.0.1 -p $sandbox.Port -U postgres -d crm -c 'select 1' | Out-Null }
+    }
+    Add-Result 'New pwsh: Import-Module + first Get-CrmRowCount' $cold $coldRef 'psql -c ''select 1''' 'under 1.5 s' { param($m) $m -lt 1.5 } 'includes pwsh''s own start-up'
+}
+finally {
+    if ($sandbox) { Stop-CrmSandbox $sandbox }
+}
+
+# Report.
+New-Item -ItemType Directory -Force $OutputDirectory | Out-Null
+$raw | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDirectory 'benchmarks.json')
+$md = [System.Text.StringBuilder]::new()
+[void]$md.AppendLine('# CrmOps benchmarks')
+[void]$md.AppendLine()
+[void]$md.AppendLine(("Generated by ``dotnet pwsh ./build.ps1 Bench`` on {0:yyyy-MM-dd} ({1}): a sandbox of {2:N0} customers, median of {3} runs per scenario, each reference timed in the same run with psql (including psql's own start-up, a few ms). Raw figures: [benchmarks.json](benchmarks.json)." -f (Get-Date), $raw.Machine, $Customers, $Runs))
+[void]$md.AppendLine()
+[void]$md.AppendLine('| scenario | CrmOps median | reference | reference median | ratio | target | result | note |')
+[void]$md.AppendLine('|---|---|---|---|---|---|---|---|')
+foreach ($r in $results) {
+    [void]$md.AppendLine(('| {0} | {1:N3} s | {2} | {3} | {4} | {5} | {6} | {7} |' -f $r.Scenario, $r.CrmOps, $(if ($r.ReferenceName) { $r.ReferenceName -replace '\|', '\|' } else { '-' }),
+        $(if ($null -ne $r.Reference) { '{0:N3} s' -f $r.Reference } else { '-' }), $(if ($null -ne $r.Ratio) { '{0:N2}x' -f $r.Ratio } else { '-' }), $r.Target, $(if ($r.Pass) { 'pass' } else { '**miss**' }), $r.Note))
+}
+Set-Content (Join-Path $OutputDirectory 'benchmarks.md') $md.ToString()
+Write-Host "Wrote $(Join-Path $OutputDirectory 'benchmarks.md')"
