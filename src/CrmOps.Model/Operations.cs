@@ -31,6 +31,10 @@ public sealed class CrmScoringResult
     public long Cool { get; init; }
     public long Cold { get; init; }
     public bool WhatIf { get; init; }
+    /// <summary>Full (everyone, in keyset batches), Targeted (only those whose score can have changed since the last run) or Customers (the ids given).</summary>
+    public string Mode { get; init; } = "";
+    /// <summary>Customers whose score was recomputed.</summary>
+    public long Examined { get; init; }
     public override string ToString() => $"{Changed} of {Customers} changed as of {AsOf:u}";
 }
 

@@ -64,6 +64,7 @@ Describe 'The seed''s figures, end to end' {
 
     It 'scores as of 2025-10-15 into exactly the seed''s table' {
         $run = Update-CrmLeadScore -AsOf $AsOf -Confirm:$false
+        $run.Mode | Should -Be 'Full'
         $run.Customers | Should -Be 9369
         $run.Changed | Should -Be 9369
         $run.Hot, $run.Warm, $run.Cool, $run.Cold | Should -Be @(20, 653, 1148, 7548)
@@ -118,6 +119,8 @@ Describe 'Time decay and -WhatIf' {
         $later = $AsOf.AddDays(30)
         $sumBefore = [long](Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles')
         $run = Update-CrmLeadScore -AsOf $later -Confirm:$false
+        $run.Mode | Should -Be 'Targeted' -Because 'after a whole run, only customers whose band can have changed are examined'
+        $run.Examined | Should -BeLessThan 9369
         $run.Changed | Should -Be $script:planned
         [long](Invoke-TestSql $sb 'select sum(lead_score) from customer_profiles') | Should -BeLessThan $sumBefore
         $run.Hot | Should -BeLessOrEqual 20

@@ -91,19 +91,16 @@ public static class LeadScorer
             else
             {
                 mode = "Full";
-                var total = Math.Max(1, Db.Scalar<long>(conn, null, "SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'public.customer_profiles'::regclass"));
-                var after = Guid.Empty;
-                verbose?.Invoke($"Full recalculation as of {asOf:u} in batches of {options.BatchSize:N0}.");
-                while (true)
+                var bounds = Bounds(conn, options.BatchSize);
+                verbose?.Invoke($"Full recalculation as of {asOf:u} in {bounds.Count + 1} batches of up to {options.BatchSize:N0}.");
+                var from = Guid.Empty;
+                for (var i = 0; i <= bounds.Count; i++)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var batchAfter = after;
-                    var (last, seen, changed) = Retry(conn, () => Batch(conn, asOf, batchAfter, options.BatchSize));
-                    seenTotal += seen;
-                    changedTotal += changed;
-                    progress?.Invoke($"Scored {seenTotal:N0} customers, {changedTotal:N0} changed", (int)Math.Min(99, seenTotal * 100 / total));
-                    if (last is null || seen < options.BatchSize) break;
-                    after = last.Value;
+                    var (lower, upper) = (from, i < bounds.Count ? bounds[i] : (Guid?)null);
+                    changedTotal += Retry(conn, () => Batch(conn, asOf, lower, upper));
+                    progress?.Invoke($"Batch {i + 1} of {bounds.Count + 1}: {changedTotal:N0} scores changed", (i + 1) * 99 / (bounds.Count + 1));
+                    if (upper is { } u) from = u;
                 }
             }
 
@@ -115,7 +112,7 @@ public static class LeadScorer
                 cmd.Parameters.AddWithValue("started_at", started);
                 cmd.Parameters.AddWithValue("duration_ms", (long)duration.TotalMilliseconds);
                 cmd.Parameters.AddWithValue("mode", mode);
-                cmd.Parameters.AddWithValue("customers", seenTotal);
+                cmd.Parameters.AddWithValue("customers", mode == "Customers" ? seenTotal : counts.Customers);
                 cmd.Parameters.AddWithValue("changed", changedTotal);
                 cmd.Parameters.AddWithValue("hot", counts.Hot);
                 cmd.Parameters.AddWithValue("warm", counts.Warm);
@@ -125,10 +122,11 @@ public static class LeadScorer
                 cmd.ExecuteNonQuery();
             }
             progress?.Invoke("Done", 100);
-            verbose?.Invoke($"{mode} run as of {asOf:u}: {seenTotal:N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
+            verbose?.Invoke($"{mode} run as of {asOf:u}: {(mode == "Full" ? counts.Customers : seenTotal):N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
             return new CrmScoringResult
             {
                 AsOf = asOf, Customers = mode == "Customers" ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
+                Mode = mode, Examined = mode == "Full" ? counts.Customers : seenTotal,
                 Hot = counts.Hot, Warm = counts.Warm, Cool = counts.Cool, Cold = counts.Cold,
             };
         }
@@ -163,21 +161,26 @@ public static class LeadScorer
         return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
     }
 
-    private static (Guid? Last, long Seen, long Changed) Batch(NpgsqlConnection conn, DateTimeOffset asOf, Guid after, int size)
+    private static List<Guid> Bounds(NpgsqlConnection conn, int batchSize)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-bounds.sql"), conn) { CommandTimeout = 0 };
+        cmd.Parameters.AddWithValue("batch_size", (long)batchSize);
+        var list = new List<Guid>();
+        using var r = cmd.ExecuteReader();
+        while (r.Read()) list.Add(r.GetGuid(0));
+        return list;
+    }
+
+    private static long Batch(NpgsqlConnection conn, DateTimeOffset asOf, Guid from, Guid? to)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-batch.sql"), conn, tx) { CommandTimeout = 0 };
-        cmd.Parameters.AddWithValue("after", after);
-        cmd.Parameters.AddWithValue("batch_size", size);
+        cmd.Parameters.AddWithValue("from", from);
+        cmd.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Uuid) { Value = (object?)to ?? DBNull.Value });
         cmd.Parameters.AddWithValue("as_of", asOf);
-        (Guid?, long, long) result;
-        using (var r = cmd.ExecuteReader())
-        {
-            r.Read();
-            result = (r.IsDBNull(0) ? null : r.GetGuid(0), r.GetInt64(1), r.GetInt64(2));
-        }
+        var changed = (long)cmd.ExecuteScalar()!;
         tx.Commit();
-        return result;
+        return changed;
     }
 
     private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids)

@@ -102,7 +102,7 @@ public sealed class SandboxCluster : ISandboxCluster
         var options = string.Join(' ',
             "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories='{socketDir}'",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
-            "-c checkpoint_timeout=30min", "-c shared_buffers=256MB", "-c maintenance_work_mem=256MB",
+            "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
             "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning");
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
