@@ -81,15 +81,18 @@ UPDATE customer_profiles p
     Add-Result 'Update-CrmLeadScore, full recalculation, every score changes' $ours $ref 'psql: one hand-written set-based UPDATE' '<= 1.2x' { param($m, $r, $x) $x -le 1.2 }
     Add-Result 'Update-CrmLeadScore, full recalculation, vs the seed''s method' $ours $seed 'psql: UPDATE customer_profiles SET updated_at = NOW() (per-row trigger)' '>= 3x faster' { param($m, $r, $x) $x -le (1 / 3) }
 
-    # 3. The daily run: scores as of a day later, fewer than 1% change.
-    Update-CrmLeadScore -AsOf $asOf -Full -Confirm:$false | Out-Null
+    # 3. The daily run: each day's scores after the previous day's, fewer than 1% change. (The
+    # sample data keeps last orders away from the band edges around 2025-10-15, so the days
+    # after 2025-10-20 are used: there some customers cross a 30/60/90/180-day boundary each day.)
+    $base = $asOf.AddDays(5)
+    Update-CrmLeadScore -AsOf $base -Full -Confirm:$false | Out-Null
     $daily = @(); $changedShare = @()
     foreach ($i in 1..$Runs) {
-        $run = $null
-        $daily += Seconds { $script:run = Update-CrmLeadScore -AsOf $asOf.AddDays($i) -Confirm:$false }
+        $script:run = $null
+        $daily += Seconds { $script:run = Update-CrmLeadScore -AsOf $base.AddDays($i) -Confirm:$false }
         $changedShare += 100.0 * $script:run.Changed / [Math]::Max(1, $script:run.Customers)
     }
-    Add-Result 'Update-CrmLeadScore, daily run (under 1% of scores change)' $daily $seed 'psql: the seed''s method (every row through the trigger)' '>= 20x faster' { param($m, $r, $x) $x -le (1 / 20) } ("{0:N2}% of scores changed per run" -f (Median $changedShare))
+    Add-Result 'Update-CrmLeadScore, daily run (under 1% of scores change)' $daily $seed 'psql: the seed''s method (every row through the trigger)' '>= 20x faster' { param($m, $r, $x) $x -le (1 / 20) } ("{0:N2}% of scores changed per run (median)" -f (Median $changedShare))
 
     # 4. Timeline refresh, concurrently.
     $ours = @(); $ref = @()

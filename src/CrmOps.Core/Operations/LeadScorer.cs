@@ -91,17 +91,18 @@ public static class LeadScorer
             else
             {
                 mode = "Full";
-                var bounds = Bounds(conn, options.BatchSize);
-                verbose?.Invoke($"Full recalculation as of {asOf:u} in {bounds.Count + 1} batches of up to {options.BatchSize:N0}.");
-                var from = Guid.Empty;
-                for (var i = 0; i <= bounds.Count; i++)
+                var (pages, rows) = Pages(conn);
+                var pagesPerBatch = Math.Max(1, rows == 0 ? pages : (long)Math.Ceiling(pages * (double)options.BatchSize / rows));
+                var batches = Math.Max(1, (int)Math.Ceiling(pages / (double)pagesPerBatch));
+                verbose?.Invoke($"Full recalculation as of {asOf:u} in {batches} batches of {pagesPerBatch:N0} pages (about {options.BatchSize:N0} customers each).");
+                for (var i = 0; i < batches; i++)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    var (lower, upper) = (from, i < bounds.Count ? bounds[i] : (Guid?)null);
-                    changedTotal += Retry(conn, () => Batch(conn, asOf, lower, upper));
-                    progress?.Invoke($"Batch {i + 1} of {bounds.Count + 1}: {changedTotal:N0} scores changed", (i + 1) * 99 / (bounds.Count + 1));
-                    if (upper is { } u) from = u;
+                    var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
+                    changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", ("as_of", asOf), ("from_page", from), ("to_page", to)));
+                    progress?.Invoke($"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
+                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", ("as_of", asOf)));
             }
 
             var counts = Segments(conn);
@@ -161,24 +162,21 @@ public static class LeadScorer
         return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
     }
 
-    private static List<Guid> Bounds(NpgsqlConnection conn, int batchSize)
+    private static (long Pages, long Rows) Pages(NpgsqlConnection conn)
     {
-        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-bounds.sql"), conn) { CommandTimeout = 0 };
-        cmd.Parameters.AddWithValue("batch_size", (long)batchSize);
-        var list = new List<Guid>();
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-bounds.sql"), conn);
         using var r = cmd.ExecuteReader();
-        while (r.Read()) list.Add(r.GetGuid(0));
-        return list;
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
     }
 
-    private static long Batch(NpgsqlConnection conn, DateTimeOffset asOf, Guid from, Guid? to)
+    /// <summary>One batch in its own transaction (all old or all new within it); returns the rows changed.</summary>
+    private static long Write(NpgsqlConnection conn, string sql, params (string Name, object Value)[] args)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-batch.sql"), conn, tx) { CommandTimeout = 0 };
-        cmd.Parameters.AddWithValue("from", from);
-        cmd.Parameters.Add(new NpgsqlParameter("to", NpgsqlDbType.Uuid) { Value = (object?)to ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("as_of", asOf);
-        var changed = (long)cmd.ExecuteScalar()!;
+        using var cmd = new NpgsqlCommand(SqlText.Get(sql), conn, tx) { CommandTimeout = 0 };
+        foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
+        var changed = cmd.ExecuteNonQuery();
         tx.Commit();
         return changed;
     }

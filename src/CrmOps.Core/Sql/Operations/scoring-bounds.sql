@@ -1,6 +1,7 @@
--- Keyset boundaries for a full recalculation: every @batch_size-th customer id. Batch i scores
--- the ids in [bound(i-1), bound(i)), so each batch reads both tables by index range.
-SELECT id
-  FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM public.customer_profiles) x
- WHERE rn % @batch_size = 0
- ORDER BY id;
+-- The size of customer_profiles for a full recalculation in physical order: its pages now, and
+-- about how many rows a page holds (batches are ranges of pages, so each batch reads and writes
+-- neighbouring pages, as one big UPDATE would, instead of ids scattered over the whole table).
+SELECT (pg_relation_size('public.customer_profiles') / current_setting('block_size')::int)::bigint AS pages,
+       greatest(c.reltuples, 0)::bigint AS rows_estimate
+  FROM pg_class c
+ WHERE c.oid = 'public.customer_profiles'::regclass;

@@ -2,7 +2,7 @@
 -- started @prev_started): those whose last order crossed a 30/60/90/180-day boundary between the
 -- two instants, those whose engagement row changed since, those never scored, and (when given)
 -- the customers in @ids. Writes only rows whose score or components change.
-WITH candidates AS (
+WITH candidates AS MATERIALIZED (
     SELECT customer_id AS id FROM public.customer_engagement_metrics
      WHERE @targeted
        AND (   (last_order_at >= @prev_as_of - interval '30 days'  AND last_order_at < @as_of - interval '30 days')
@@ -16,10 +16,11 @@ WITH candidates AS (
     SELECT unnest(@ids::uuid[])
 ), scored AS (
     SELECT p.id, c.recency, c.frequency, c.monetary, c.lead_score
-      FROM candidates k
-      JOIN public.customer_profiles p ON p.id = k.id
+      FROM public.customer_profiles p
       LEFT JOIN public.customer_engagement_metrics m ON m.customer_id = p.id
      CROSS JOIN LATERAL public.lead_score_components(m.last_order_at, m.lifetime_orders, m.lifetime_net, @as_of) c
+     -- An array, so the profiles and their engagement rows are fetched by index, a few at a time.
+     WHERE p.id = ANY (ARRAY(SELECT id FROM candidates))
 ), changed AS (
     UPDATE public.customer_profiles p
        SET lead_score = s.lead_score, rfm_recency = s.recency, rfm_frequency = s.frequency,

@@ -10,6 +10,7 @@ public sealed class GetCrmRefreshHistory : CrmCmdlet
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("View")]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     public string? Name { get; set; }
 
     [Parameter]

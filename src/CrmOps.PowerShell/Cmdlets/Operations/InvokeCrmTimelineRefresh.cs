@@ -11,6 +11,7 @@ public sealed class InvokeCrmTimelineRefresh : CrmCmdlet
     /// <summary>Materialized views to refresh (schema-qualified or in public). Default: customer_activity_timeline.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("View")]
+    [ArgumentCompleter(typeof(TableNameCompleter))]
     [ValidateNotNullOrEmpty]
     public string[] Name { get; set; } = [TimelineRefresher.DefaultView];
 
