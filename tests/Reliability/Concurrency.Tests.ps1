@@ -24,7 +24,7 @@ AfterAll {
     if ($script:sb) { Stop-CrmSandbox $script:sb }
 }
 
-Describe 'Concurrent runs' -Tag Reliability, Concurrency {
+Describe 'Concurrent runs' -Tag Slow, Reliability, Concurrency {
     It 'four concurrent migration runs apply each migration exactly once' {
         $dir = Join-Path $TestDrive 'four'
         foreach ($d in 'migrations', 'rollbacks') { New-Item -ItemType Directory -Force (Join-Path $dir $d) | Out-Null }

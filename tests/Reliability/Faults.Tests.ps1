@@ -55,7 +55,7 @@ AfterAll {
     if ($script:sb) { Stop-CrmSandbox $script:sb }
 }
 
-Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -Tag Reliability, Faults {
+Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -Tag Slow, Reliability, Faults {
     It 'leaves no partial schema and no history row, and the next run applies it' {
         $script:version++
         $v = $script:version
@@ -76,7 +76,7 @@ Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -
     }
 }
 
-Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faults -Tag Reliability, Faults {
+Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faults -Tag Slow, Reliability, Faults {
     It 'keeps the view readable, logs no success, and the next refresh succeeds' {
         # A competing session holds customer_emails, so the refresh is provably inside its transaction, waiting.
         $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(6); commit;'
@@ -92,7 +92,7 @@ Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faul
     }
 }
 
-Describe 'Update-CrmLeadScore survives <Fault> mid-batch' -ForEach $faults -Tag Reliability, Faults {
+Describe 'Update-CrmLeadScore survives <Fault> mid-batch' -ForEach $faults -Tag Slow, Reliability, Faults {
     BeforeAll {
         # A statement-level trigger that sleeps after the batch's UPDATE: rows written, not committed.
         Invoke-TestSql $script:sb @'
@@ -118,7 +118,7 @@ create or replace trigger zz_reliability_slow after update on public.customer_pr
     }
 }
 
-Describe 'Connection loss before work starts' -Tag Reliability, Faults {
+Describe 'Connection loss before work starts' -Tag Slow, Reliability, Faults {
     It 'is retried with backoff when the server comes back within the retry window' {
         Invoke-PgCtl $script:sb @('-m', 'fast', '-w', 'stop')
         $log = Join-Path (Split-Path $script:sb.DataDirectory) 'server.log'
