@@ -126,8 +126,8 @@ function Invoke-Test {
     if ($TestPath) { $args += @('-TestPath', ($TestPath -join ',')) }
     else {
         # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
-        $args += @('-TestPath', ((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) -join ',')
-        $args += @('-ExcludeTag', 'Slow')
+        $paths = @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) -join ','
+        $args += '-TestPath', $paths, '-ExcludeTag', 'Slow'
     }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) @args
     $pesterPassed = 0; $pesterFailed = 0

@@ -128,9 +128,10 @@ public sealed class MigrationSet
                         $"'{path}' is not UTF-8 SQL text (it holds NUL bytes or invalid UTF-8); it was not loaded.", path);
                 var directives = Directives.Parse(content, path);
                 var statements = StatementSplitter.Split(content, path);
-                if (statements.Count == 0)
+                // Blank (a header of comments, as New-CrmMigration writes, is a migration still being written).
+                if (string.IsNullOrWhiteSpace(content))
                     throw new CrmException("MigrationFileEmpty", CrmErrorKind.InvalidData,
-                        $"'{path}' holds no SQL statement; write the migration or delete the file.", path);
+                        $"'{path}' is empty; write the migration or delete the file.", path);
                 string? rbContent = null; IReadOnlyList<SqlStatement>? rbStatements = null; Directives? rbDirectives = null;
                 if (File.Exists(rollbackPath))
                 {
