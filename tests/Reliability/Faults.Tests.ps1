@@ -122,14 +122,15 @@ Describe 'Connection loss before work starts' -Tag Slow, Reliability, Faults {
     It 'is retried with backoff when the server comes back within the retry window' {
         Invoke-PgCtl $script:sb @('-m', 'fast', '-w', 'stop')
         $log = Join-Path (Split-Path $script:sb.DataDirectory) 'server.log'
-        $start = "'$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w start >>'$log' 2>&1"
-        if ((id -u) -eq '0') { $start = "runuser -u postgres -- '$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w start >>'$log' 2>&1" }
+        $start = "'$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w $(Get-StartOptions $script:sb) start >>'$log' 2>&1"
+        if ((id -u) -eq '0') { $start = "runuser -u postgres -- '$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w $(Get-StartOptions $script:sb) start >>'$log' 2>&1" }
         $bg = Start-Process sh -ArgumentList '-c', "`"$start`"" -PassThru
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $count = Get-CrmRowCount customer_profiles -Exact -Connection $script:cs -ErrorAction Stop
         $sw.Stop()
         $bg.WaitForExit(20000) | Out-Null
         $count.Rows | Should -Be 9369
+        Invoke-TestSql $script:sb 'select 1' | Should -Be 1 -Because 'the server is back on its own port'
         $sw.Elapsed.TotalMilliseconds | Should -BeGreaterThan 150 -Because 'the first attempt met a stopped server and was retried after a backoff'
     }
     It 'fails after a bounded number of attempts with an error naming host and port' {
@@ -139,6 +140,6 @@ Describe 'Connection loss before work starts' -Tag Slow, Reliability, Faults {
             { Get-CrmRowCount customer_profiles -Connection $script:cs -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ConnectionUnreachable*' -ExpectedMessage "*127.0.0.1:$($script:sb.Port)*"
             $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
         }
-        finally { Invoke-PgCtl $script:sb @('-w', 'start') }
+        finally { Start-TestServer $script:sb }
     }
 }

@@ -55,6 +55,15 @@ function Invoke-PgCtl {
     if ($p.ExitCode -ne 0) { throw "pg_ctl $Arguments failed ($($p.ExitCode)); see $log" }
 }
 
+# Starts a stopped sandbox server again on its own port and socket folder (pg_ctl start does not
+# reuse the options the sandbox was started with; restart does).
+function Get-StartOptions {
+    param($Sandbox)
+    $root = Split-Path $Sandbox.DataDirectory
+    "-o '-c port=$($Sandbox.Port) -c listen_addresses=127.0.0.1 -c unix_socket_directories=$root -c fsync=off'"
+}
+function Start-TestServer { param($Sandbox) Invoke-PgCtl $Sandbox @('-w', (Get-StartOptions $Sandbox), 'start') }
+
 function Restart-TestServer { param($Sandbox) Invoke-PgCtl $Sandbox @('-m', 'fast', '-w', 'restart') }
 
 # CrmOps backends (other than psql's) that are still there.

@@ -13,7 +13,7 @@ namespace CrmOps.Connections;
 public static class ConnectionFactory
 {
     /// <summary>Attempts made to open a connection before any work starts (transient failures only).</summary>
-    public static int OpenAttempts { get; set; } = 4;
+    public static int OpenAttempts { get; set; } = 5;
 
     /// <summary>
     /// Resolves the connection settings: explicit string, else $env:CRMOPS_CONNECTION, else the libpq
