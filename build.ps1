@@ -8,7 +8,7 @@
       Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed"
       Demo         Build, then the seed's story on a throwaway sandbox database
       Bench        Build, then the benchmarks (docs/benchmarks.md and docs/benchmarks.json)
-      Reliability  Build, then the slow fault-injection suite (tests/Reliability)
+      Reliability  Build, then the slow part of tests/Reliability (tag Slow: faults, concurrency); Test runs the rest
       Clean        remove build output
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
@@ -124,6 +124,11 @@ function Invoke-Test {
     $args = @('-NoProfile', '-File', $runner, '-ResultPath', $pesterJson)
     if ($Tag) { $args += @('-Tag', ($Tag -join ',')) }
     if ($TestPath) { $args += @('-TestPath', ($TestPath -join ',')) }
+    else {
+        # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
+        $paths = @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) -join ','
+        $args += '-TestPath', $paths, '-ExcludeTag', 'Slow'
+    }
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) @args
     $pesterPassed = 0; $pesterFailed = 0
     if (Test-Path $pesterJson) {
@@ -166,7 +171,7 @@ function Invoke-Reliability {
     $pwsh = Get-PwshCommand
     $json = Join-Path $Artifacts 'test/reliability.json'
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ResultPath $json -TestPath (Join-Path $Root 'tests/Reliability')
+        -ResultPath $json -TestPath (Join-Path $Root 'tests/Reliability') -Tag Slow
     $p = Get-Content $json -Raw | ConvertFrom-Json
     Write-Output "$($p.Passed) passed, $($p.Failed) failed"
     if ($p.Failed -gt 0) { exit 1 }

@@ -6,6 +6,8 @@
 param(
     [Parameter(Mandatory)] [string] $ResultPath,
     [string] $Tag,
+    # Tags to leave out (the default Test run leaves out 'Slow': build.ps1 Reliability runs those)
+    [string] $ExcludeTag,
     [string] $TestPath
 )
 $ErrorActionPreference = 'Stop'
@@ -19,6 +21,7 @@ $config.Run.Path = if ($TestPath) { $TestPath -split ',' } else { @(Join-Path $P
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
 if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
+if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag -split ',' }
 $result = Invoke-Pester -Configuration $config
 
 $summary = [ordered]@{

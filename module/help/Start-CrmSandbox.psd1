@@ -9,6 +9,7 @@ It works when run as root (the server then runs as the unprivileged postgres use
         Customers = 'How many customers to generate (100 to 10,000,000). Default 9,369, the seed''s figure; orders, emails and engagement rows scale with it.'
         Seed      = 'The random seed. The same seed always gives the same data; the default reproduces the seed''s lead-score table.'
         Empty     = 'Creates the CRM schema without any rows.'
+        Tls       = 'Serves TLS only: a private CA signs a server certificate for 127.0.0.1 and localhost (key mode 0600, owned by the server user); plain TCP is rejected. The sandbox connection string uses SSL Mode=VerifyFull with the CA in CertificateAuthorityPath.'
         NoDefault = 'Returns the sandbox without making it the session default connection.'
     }
     Examples    = @(

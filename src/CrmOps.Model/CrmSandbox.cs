@@ -15,6 +15,8 @@ public sealed class CrmSandbox
     public TimeSpan StartupTime { get; init; }
     public TimeSpan LoadTime { get; init; }
     public CrmConnection? Connection { get; internal set; }
+    /// <summary>With -Tls: the CA certificate (PEM) to trust, e.g. 'SSL Mode=VerifyFull;Root Certificate=&lt;this&gt;'.</summary>
+    public string? CertificateAuthorityPath { get; init; }
     public bool IsRunning => Cluster is { IsRunning: true };
     internal ISandboxCluster? Cluster { get; init; }
     public string? RootDirectory => Cluster?.RootDirectory;

@@ -13,7 +13,7 @@ namespace CrmOps.Connections;
 public static class ConnectionFactory
 {
     /// <summary>Attempts made to open a connection before any work starts (transient failures only).</summary>
-    public static int OpenAttempts { get; set; } = 3;
+    public static int OpenAttempts { get; set; } = 5;
 
     /// <summary>
     /// Resolves the connection settings: explicit string, else $env:CRMOPS_CONNECTION, else the libpq
@@ -94,6 +94,35 @@ public static class ConnectionFactory
         return connection;
     }
 
+    /// <summary>
+    /// A connection target for a -Connection string, not opened yet: a failure (unreachable host, bad
+    /// password, even a malformed string) surfaces at the command's first use as that command's own
+    /// CrmOps error, after the bounded retries, instead of as a parameter-binding error.
+    /// </summary>
+    public static CrmConnection Deferred(string connectionString)
+    {
+        try
+        {
+            var builder = Resolve(connectionString);
+            var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+            return new CrmConnection(dataSource, builder.Host ?? "", builder.Port, builder.Database ?? "", builder.Username ?? "",
+                builder.SslMode.ToString(), IsPooled(builder), builder.Password);
+        }
+        catch (Exception ex)
+        {
+            var error = ex as CrmException ?? new CrmException("ConnectionStringInvalid", CrmErrorKind.InvalidArgument,
+                "The connection string is not valid: " + Secrets.Redact(FirstLine(ex.Message), null));
+            return new CrmConnection(new FailedHandle(error), "", 0, "", "", "", false, null);
+        }
+    }
+
+    /// <summary>The handle of a connection target that cannot work: using it throws the error.</summary>
+    internal sealed class FailedHandle(CrmException error) : IDisposable
+    {
+        public CrmException Error { get; } = error;
+        public void Dispose() { }
+    }
+
     public static CrmConnection Connect(string? connectionString, NetworkCredential? credential = null, bool isSandbox = false)
         => Connect(Resolve(connectionString, credential), isSandbox);
 
@@ -104,12 +133,25 @@ public static class ConnectionFactory
     /// </summary>
     internal static NpgsqlConnection OpenChecked(CrmConnection target)
     {
+        if (target.Handle is FailedHandle failed) throw failed.Error;
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
+            NpgsqlConnection? conn = null;
             try
             {
-                return target.DataSource().OpenConnection();
+                conn = target.DataSource().OpenConnection();
+                // A pooled connection may have died while idle (server restarted, backend terminated):
+                // a one-round-trip probe finds out before any work starts, when retrying is still safe.
+                using (var probe = new NpgsqlCommand(";", conn)) probe.ExecuteNonQuery();
+                if (string.IsNullOrEmpty(target.ServerVersion)) target.ServerVersion = conn.PostgreSqlVersion.ToString();
+                return conn;
+            }
+            catch (Exception ex) when (conn != null && attempt < OpenAttempts && IsTransient(ex))
+            {
+                // Every idle connection of the pool is as stale as this one.
+                NpgsqlConnection.ClearPool(conn);
+                conn.Dispose();
             }
             catch (Exception ex) when (attempt < OpenAttempts && IsTransient(ex))
             {
@@ -118,6 +160,7 @@ public static class ConnectionFactory
             }
             catch (Exception ex)
             {
+                conn?.Dispose();
                 throw Translate(ex, target.Host, target.Port, target.Username, target.Database, target.Secret);
             }
         }

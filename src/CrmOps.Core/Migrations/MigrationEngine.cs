@@ -438,14 +438,19 @@ public static class MigrationEngine
         if (ex is PostgresException pg)
         {
             var detail = pg.Detail is { Length: > 0 } dt ? " " + ConnectionFactory.FirstLine(dt) : "";
-            var kind = pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-                ? CrmErrorKind.ConnectionError : CrmErrorKind.InvalidOperation;
-            return new CrmException(kind == CrmErrorKind.ConnectionError ? "MigrationConnectionLost" : "MigrationFailed",
-                kind == CrmErrorKind.ConnectionError ? CrmErrorKind.InvalidOperation : kind,
+            var (id, kind) = pg.SqlState switch
+            {
+                _ when pg.SqlState.StartsWith("57P", StringComparison.Ordinal) || pg.SqlState.StartsWith("08", StringComparison.Ordinal)
+                    => ("MigrationConnectionLost", CrmErrorKind.ConnectionError),
+                "57014" => ("MigrationStatementCancelled", CrmErrorKind.OperationStopped),
+                "42501" => ("MigrationPermissionDenied", CrmErrorKind.PermissionDenied),
+                _ => ("MigrationFailed", CrmErrorKind.InvalidOperation),
+            };
+            return new CrmException(id, kind,
                 target.Redact($"{label}: {where} failed: {ConnectionFactory.FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState}).{detail} Rolled back: no schema change and no history row; the next run retries it."), f.FileName);
         }
         if (ex is NpgsqlException or IOException)
-            return new CrmException("MigrationConnectionLost", CrmErrorKind.InvalidOperation,
+            return new CrmException("MigrationConnectionLost", CrmErrorKind.ConnectionError,
                 target.Redact($"{label}: {where}: the connection was lost ({ConnectionFactory.FirstLine(ex.Message)}). The server rolled the transaction back: no schema change and no history row; the next run retries it."), f.FileName);
         return Db.Translate(ex, target, label);
     }

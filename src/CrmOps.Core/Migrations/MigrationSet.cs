@@ -40,6 +40,9 @@ public sealed class MigrationFile
 /// </summary>
 public sealed class MigrationSet
 {
+    /// <summary>Largest migration file loaded (a bigger one is data, not a schema change).</summary>
+    public const long MaxFileBytes = 10L * 1024 * 1024;
+
     public string Root { get; init; } = "";
     public IReadOnlyList<MigrationFile> Migrations { get; init; } = [];
     public IReadOnlyList<MigrationProblem> Problems { get; init; } = [];
@@ -102,6 +105,12 @@ public sealed class MigrationSet
             }
             byVersion[version] = path;
 
+            if (new FileInfo(path).Length > MaxFileBytes)
+            {
+                problems.Add(new("MigrationFileTooLarge", path,
+                    $"'{path}' is {new FileInfo(path).Length / 1048576.0:0.#} MB; a migration file may be at most {MaxFileBytes / 1048576} MB (load bulk data with COPY, not a migration). It was not loaded."));
+                continue;
+            }
             string content;
             try { content = Normalize(File.ReadAllText(path)); }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -114,8 +123,15 @@ public sealed class MigrationSet
             var verifyPath = System.IO.Path.Combine(verifyDir, fileName);
             try
             {
+                if (content.Contains('\0') || content.Contains('\uFFFD'))
+                    throw new CrmException("MigrationFileNotText", CrmErrorKind.InvalidData,
+                        $"'{path}' is not UTF-8 SQL text (it holds NUL bytes or invalid UTF-8); it was not loaded.", path);
                 var directives = Directives.Parse(content, path);
                 var statements = StatementSplitter.Split(content, path);
+                // Blank (a header of comments, as New-CrmMigration writes, is a migration still being written).
+                if (string.IsNullOrWhiteSpace(content))
+                    throw new CrmException("MigrationFileEmpty", CrmErrorKind.InvalidData,
+                        $"'{path}' is empty; write the migration or delete the file.", path);
                 string? rbContent = null; IReadOnlyList<SqlStatement>? rbStatements = null; Directives? rbDirectives = null;
                 if (File.Exists(rollbackPath))
                 {

@@ -12,6 +12,8 @@ public sealed class SandboxOptions
     public int Seed { get; init; } = SampleDataDefaults.DefaultSeed;
     /// <summary>Schema only, no rows.</summary>
     public bool Empty { get; init; }
+    /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
+    public bool Tls { get; init; }
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -25,7 +27,7 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         progress?.Invoke("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(verbose);
+        var cluster = SandboxCluster.Start(verbose, options.Tls);
         CrmConnection? connection = null;
         try
         {
@@ -70,6 +72,7 @@ public static class SandboxBuilder
                 LoadTime = load.Elapsed,
                 Connection = connection,
                 Cluster = cluster,
+                CertificateAuthorityPath = cluster.CertificateAuthorityPath,
             };
         }
         catch (Exception ex)

@@ -44,7 +44,8 @@ public sealed class SandboxCluster : ISandboxCluster
     }
 
     public string ConnectionString(string database = DatabaseName) =>
-        $"Host=127.0.0.1;Port={Port};Username={Owner};Database={database}";
+        $"Host=127.0.0.1;Port={Port};Username={Owner};Database={database}" +
+        (Tls ? $";SSL Mode=VerifyFull;Root Certificate={CertificateAuthorityPath}" : "");
 
     /// <summary>Finds initdb/pg_ctl: $env:CRMOPS_PG_BIN, then PATH, then /usr/lib/postgresql/*/bin (newest).</summary>
     public static string FindBinaries()
@@ -68,7 +69,11 @@ public sealed class SandboxCluster : ISandboxCluster
 
     private static string Exe(string name) => OperatingSystem.IsWindows() ? name + ".exe" : name;
 
-    public static SandboxCluster Start(Action<string>? log = null)
+    /// <summary>With TLS: the CA certificate (PEM) that signed the server's certificate, for VerifyFull clients.</summary>
+    public string? CertificateAuthorityPath { get; private set; }
+    public bool Tls { get; private set; }
+
+    public static SandboxCluster Start(Action<string>? log = null, bool tls = false)
     {
         var bin = FindBinaries();
         var asRoot = IsRoot();
@@ -77,7 +82,7 @@ public sealed class SandboxCluster : ISandboxCluster
                 $"PostgreSQL refuses to run as root, and there is no unprivileged '{ServiceUser}' user to run it as. Create one (useradd -r {ServiceUser}) or run as a normal user.");
         var root = Path.Combine(Path.GetTempPath(), "crmops-sandbox-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
-        var cluster = new SandboxCluster(bin, root, asRoot);
+        var cluster = new SandboxCluster(bin, root, asRoot) { Tls = tls };
         try
         {
             cluster.StartCore(log);
@@ -97,13 +102,15 @@ public sealed class SandboxCluster : ISandboxCluster
         var template = EnsureTemplate(log);
         // cp -a keeps the owner (the service user when we are root) and the 0700 mode PostgreSQL demands.
         Run("cp", $"-a \"{template}\" \"{DataDirectory}\"");
+        if (Tls) SetUpTls(log);
         Port = FreePort();
         var socketDir = RootDirectory;
         var options = string.Join(' ',
             "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories='{socketDir}'",
             "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
             "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
-            "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning");
+            "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
+            Tls ? "-c ssl=on" : "-c ssl=off");
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
         var (code, output) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 30 start");
@@ -147,6 +154,32 @@ public sealed class SandboxCluster : ISandboxCluster
         catch (IOException) { Run("rm", $"-rf \"{final}\""); } // another process won the race: use theirs
         Run("rm", $"-rf \"{staging}\"");
         return template;
+    }
+
+    /// <summary>
+    /// TLS for this sandbox: a fresh self-signed CA and a server certificate it signs (127.0.0.1 and
+    /// localhost), written into the data folder (key mode 0600, owned by the server user), and an
+    /// hba that accepts TCP connections over TLS only. The CA certificate goes to ca.crt in the root folder.
+    /// </summary>
+    private void SetUpTls(Action<string>? log)
+    {
+        log?.Invoke("Generating a private CA and a server certificate for TLS.");
+        var (caPem, certPem, keyPem) = SandboxCertificates.Create();
+        CertificateAuthorityPath = Path.Combine(RootDirectory, "ca.crt");
+        File.WriteAllText(CertificateAuthorityPath, caPem);
+        var crt = Path.Combine(DataDirectory, "server.crt");
+        var key = Path.Combine(DataDirectory, "server.key");
+        File.WriteAllText(crt, certPem);
+        File.WriteAllText(key, keyPem);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(crt, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.WriteAllText(Path.Combine(DataDirectory, "pg_hba.conf"),
+            $"# CrmOps sandbox with TLS: loopback only, TCP over TLS only\nlocal all {Owner} trust\nhostssl all {Owner} 127.0.0.1/32 trust\n" +
+            "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n");
+        if (_asRoot) Run("chown", $"{ServiceUser} \"{crt}\" \"{key}\" \"{Path.Combine(DataDirectory, "pg_hba.conf")}\"");
     }
 
     /// <summary>A detached shell that stops the server and deletes the folder if this process dies first.</summary>

@@ -18,7 +18,9 @@ internal static class CrmSession
         {
             if (ByString.TryGetValue(connectionString, out var existing)) return existing;
         }
-        var created = Connections.ConnectionFactory.Connect(connectionString);
+        // Not opened here: a failure belongs to the command (CrmOps.Connection* error), not to parameter binding.
+        var created = Connections.ConnectionFactory.Deferred(connectionString);
+        if (created.Host.Length == 0) return created; // a string that cannot work is not cached
         lock (Gate)
         {
             if (ByString.TryGetValue(connectionString, out var raced)) { created.Dispose(); return raced; }

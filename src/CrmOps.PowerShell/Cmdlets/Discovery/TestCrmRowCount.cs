@@ -38,6 +38,9 @@ public sealed class TestCrmRowCount : CrmCmdlet
     protected override void ProcessCrmRecord()
     {
         long? Bound(string name, long value) => MyInvocation.BoundParameters.ContainsKey(name) ? value : null;
+        if (Bound(nameof(Minimum), Minimum) is { } min && Bound(nameof(Maximum), Maximum) is { } max && min > max)
+            throw new CrmException("RowCountRangeInvalid", CrmErrorKind.InvalidArgument,
+                $"-Minimum {min} is above -Maximum {max}: no row count can pass. Swap them.", Table);
         CrmCheckResult result;
         try
         {

@@ -18,6 +18,10 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     [Parameter]
     public SwitchParameter Empty { get; set; }
 
+    /// <summary>Serve TLS only, with a certificate from a private CA (CrmSandbox.CertificateAuthorityPath).</summary>
+    [Parameter]
+    public SwitchParameter Tls { get; set; }
+
     /// <summary>Do not make the sandbox the session default connection.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
@@ -26,7 +30,7 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     {
         var what = Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})";
         if (!ShouldProcess($"127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
-        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty },
+        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls },
             Progress("Start-CrmSandbox"), message => WriteVerbose(message), StopToken);
         CrmSession.Sandboxes.Add(sandbox);
         if (!NoDefault) CrmSession.Default = sandbox.Connection;

@@ -1,0 +1,144 @@
+#requires -Version 7.4
+# Issue 8.3: real infrastructure. Every command through PgBouncer in transaction mode, and over TLS
+# (Start-CrmSandbox -Tls: a private CA; Require, VerifyFull with the right CA, and a wrong CA).
+BeforeAll {
+    Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
+    Import-Module (Get-ModulePath) -Force
+    function Get-FreePort { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $p = $l.LocalEndpoint.Port; $l.Stop(); $p }
+}
+
+Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability, PgBouncer {
+    BeforeAll {
+        $script:bouncer = $null; $script:bouncerDir = $null; $script:why = $null
+        $script:bouncerPath = (Get-Command pgbouncer -ErrorAction Ignore).Source
+        if (-not $script:bouncerPath -and (Test-Path /usr/sbin/pgbouncer)) { $script:bouncerPath = '/usr/sbin/pgbouncer' }
+        if (-not $script:bouncerPath) { $script:why = 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
+        if ($IsWindows) { $script:why = 'the PgBouncer test runs on Linux only'; return }
+        $script:sb = Start-CrmSandbox -NoDefault
+        $dir = Join-Path ([IO.Path]::GetTempPath()) ('crmops-rel-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+        New-Item -ItemType Directory $dir | Out-Null
+        $script:bouncerDir = $dir
+        $script:bouncerPort = Get-FreePort
+        Set-Content (Join-Path $dir 'userlist.txt') '"postgres" ""'
+        Set-Content (Join-Path $dir 'pgbouncer.ini') @"
+[databases]
+* = host=127.0.0.1 port=$($script:sb.Port)
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $($script:bouncerPort)
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 100
+default_pool_size = 3
+logfile = $dir/pgbouncer.log
+ignore_startup_parameters = extra_float_digits,options
+"@
+        $a = @((Join-Path $dir 'pgbouncer.ini'))
+        if ((id -u) -eq '0') { & chown -R postgres $dir; $a = @('-u', 'postgres') + $a }
+        $psi = [Diagnostics.ProcessStartInfo]::new($script:bouncerPath)
+        foreach ($x in $a) { $psi.ArgumentList.Add($x) }
+        $psi.UseShellExecute = $false; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true
+        $script:bouncer = [Diagnostics.Process]::Start($psi)
+        try { Wait-Until -What 'pgbouncer to listen' -TimeoutSeconds 10 { try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $script:bouncerPort); $c.Dispose(); $true } catch { $false } } }
+        catch { $script:why = "pgbouncer did not start: $(Get-Content (Join-Path $dir 'pgbouncer.log') -Raw -ErrorAction Ignore)" }
+        $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=crm;Pooler=transaction"
+        $script:customer = Invoke-TestSql $script:sb 'select id from public.customer_profiles order by id limit 1'
+    }
+    AfterAll {
+        if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill(); $script:bouncer.WaitForExit(5000) | Out-Null }
+        if ($script:bouncerDir) { Remove-Item $script:bouncerDir -Recurse -Force -ErrorAction Ignore }
+        if ($script:sb) { Stop-CrmSandbox $script:sb }
+    }
+
+    # In order: the migrations, the refresh and the scoring build what the reads then read.
+    It '<Command>' -TestCases @(
+        @{ Command = 'Connect-CrmDatabase {cs} -NoDefault'; Check = { $args[0].Host -eq '127.0.0.1' } }
+        @{ Command = 'Test-CrmMigration -BuiltIn -RoundTrip'; Check = { @($args[0] | Where-Object Passed -eq $false).Count -eq 0 } }
+        @{ Command = 'Invoke-CrmMigration -BuiltIn -Confirm:$false'; Check = { ($args[0].Status -join ',') -eq 'Applied,Applied' } }
+        @{ Command = 'Undo-CrmMigration -BuiltIn -Confirm:$false'; Check = { $args[0].Status -eq 'RolledBack' } }
+        @{ Command = 'Invoke-CrmMigration -BuiltIn -Confirm:$false'; Check = { $args[0].Status -eq 'Applied' } }
+        @{ Command = 'Set-CrmMigrationState -BuiltIn -Version 20250115100001 -State Applied -Confirm:$false'; Check = { "$($args[0].State)" -eq 'Applied' } }
+        @{ Command = 'Get-CrmMigration -BuiltIn'; Check = { ($args[0].State -join ',') -eq 'Applied,Applied' } }
+        @{ Command = 'Invoke-CrmTimelineRefresh'; Check = { $args[0].Status -eq 'Succeeded' -and $args[0].RowsAfter -eq 11825 } }
+        @{ Command = 'Invoke-CrmTimelineRefresh -Concurrently'; Check = { $args[0].Status -eq 'Succeeded' -and $args[0].Mode -eq 'Concurrent' } }
+        @{ Command = 'Get-CrmRefreshHistory'; Check = { @($args[0]).Count -ge 2 } }
+        @{ Command = 'Update-CrmLeadScore -AsOf 2025-10-15'; Check = { $args[0].Hot -eq 20 -and $args[0].Cold -eq 7548 } }
+        @{ Command = 'Update-CrmLeadScore -AsOf 2025-10-15 -WhatIf'; Check = { $args[0].Changed -eq 0 } }
+        @{ Command = 'Get-CrmLeadScoreDistribution'; Check = { ($args[0].Customers -join ',') -eq '20,653,1148,7548' } }
+        @{ Command = 'Get-CrmLeadSegment Hot'; Check = { @($args[0]).Count -eq 20 } }
+        @{ Command = 'Get-CrmCustomerTimeline {customer}'; Check = { @($args[0]).Count -ge 1 } }
+        @{ Command = 'Get-CrmDbObject -Type Table'; Check = { @($args[0]).Count -ge 7 } }
+        @{ Command = 'Get-CrmColumn customer_profiles'; Check = { 'lead_score' -in $args[0].Name } }
+        @{ Command = 'Get-CrmDependency customer_activity_timeline'; Check = { 'orders_htx' -in $args[0].DependsOn } }
+        @{ Command = 'Get-CrmRowCount -Exact'; Check = { ($args[0] | Where-Object Table -eq 'customer_profiles').Rows -eq 9369 } }
+        @{ Command = 'Test-CrmRowCount customer_profiles -Expected 9369'; Check = { $args[0].Passed } }
+        @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00'; Check = { @($args[0] | Where-Object Passed -eq $false).Count -eq 0 } }
+    ) {
+        if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
+        $text = $Command.Replace('{customer}', $script:customer).Replace('{cs}', "'$($script:pooled)'")
+        if ($text -notlike 'Connect-*') { $text += " -Connection '$($script:pooled)'" }
+        $errors = $null
+        $out = & ([scriptblock]::Create($text)) -ErrorVariable errors -ErrorAction SilentlyContinue 3>$null
+        $errors | Should -BeNullOrEmpty -Because "$($errors | Select-Object -First 1)"
+        (& $Check $out) | Should -BeTrue -Because ($out | Format-Table -AutoSize | Out-String)
+    }
+    It 'really went through the pooler' {
+        if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
+        Get-Content (Join-Path $script:bouncerDir 'pgbouncer.log') -Raw | Should -Match 'login attempt: db=crm user=postgres'
+    }
+}
+
+Describe 'TLS (Start-CrmSandbox -Tls)' -Tag Reliability, Tls {
+    BeforeAll {
+        $script:tls = Start-CrmSandbox -Empty -Tls -NoDefault
+        $script:base = "Host=127.0.0.1;Port=$($script:tls.Port);Username=postgres;Database=crm"
+        Invoke-TestSql $script:tls "create role rel_tls login password 'Tls-Pa55-word'" | Out-Null
+        # A CA that did not sign the server's certificate.
+        $key = [Security.Cryptography.ECDsa]::Create()
+        $req = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=Some other CA', $key, [Security.Cryptography.HashAlgorithmName]::SHA256)
+        $req.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509BasicConstraintsExtension]::new($true, $false, 0, $true))
+        $other = $req.CreateSelfSigned([DateTimeOffset]::UtcNow.AddDays(-1), [DateTimeOffset]::UtcNow.AddDays(10))
+        $script:wrongCa = Join-Path $TestDrive 'wrong-ca.crt'
+        Set-Content $script:wrongCa $other.ExportCertificatePem()
+    }
+    AfterAll { if ($script:tls) { Stop-CrmSandbox $script:tls } }
+
+    It 'writes the key 0600, owned by the server user, and exposes the CA' {
+        $key = Join-Path $script:tls.DataDirectory 'server.key'
+        (Get-Item $key).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite')
+        $expectedOwner = if ((id -u) -eq '0') { 'postgres' } else { (id -un) }
+        (& stat -c %U $key) | Should -Be $expectedOwner
+        Test-Path $script:tls.CertificateAuthorityPath | Should -BeTrue
+        Get-Content $script:tls.CertificateAuthorityPath -Raw | Should -Match 'BEGIN CERTIFICATE'
+        $script:tls.ConnectionString | Should -Match 'SSL Mode=VerifyFull'
+    }
+    It 'refuses a connection without TLS' {
+        { Connect-CrmDatabase "$($script:base);SSL Mode=Disable" -NoDefault } | Should -Throw -ErrorId 'CrmOps.Connection*'
+    }
+    It 'works with SslMode=Require' {
+        $c = Connect-CrmDatabase "$($script:base);SSL Mode=Require" -NoDefault
+        $c.SslMode | Should -Be 'Require'
+        (Get-CrmRowCount customer_profiles -Exact -Connection $c).Rows | Should -Be 0
+    }
+    It 'works with VerifyFull and the right CA, for a password role too' {
+        $cs = "Host=127.0.0.1;Port=$($script:tls.Port);Username=rel_tls;Password=Tls-Pa55-word;Database=crm;SSL Mode=VerifyFull;Root Certificate=$($script:tls.CertificateAuthorityPath)"
+        (Get-CrmDbObject -Type Table -Connection $cs).Name | Should -Contain 'customer_profiles'
+        Invoke-TestSql $script:tls "select count(*) from pg_stat_ssl s join pg_stat_activity a using (pid) where a.usename = 'rel_tls' and s.ssl" | Should -BeGreaterThan 0
+        (Get-CrmRowCount customer_profiles, customer_emails -Exact -Connection $script:tls.ConnectionString).Rows | Should -Be @(0, 0)
+    }
+    It 'fails with a wrong CA: CrmOps.ConnectionSslFailed naming host:port' {
+        $record = $null
+        try { Connect-CrmDatabase "$($script:base);SSL Mode=VerifyFull;Root Certificate=$($script:wrongCa)" -NoDefault } catch { $record = $_ }
+        $record | Should -Not -BeNullOrEmpty
+        $record.FullyQualifiedErrorId | Should -BeLike 'CrmOps.ConnectionSslFailed*'
+        $record.CategoryInfo.Category | Should -Be 'SecurityError'
+        "$record" | Should -Match "127\.0\.0\.1:$($script:tls.Port)"
+        "$record" | Should -Match 'certificate'
+    }
+    It 'fails the same way from any command given the wrong CA' {
+        { Get-CrmDbObject -Connection "$($script:base);SSL Mode=VerifyFull;Root Certificate=$($script:wrongCa)" -ErrorAction Stop } |
+            Should -Throw -ErrorId 'CrmOps.ConnectionSslFailed*'
+    }
+}
