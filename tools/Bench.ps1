@@ -103,15 +103,12 @@ UPDATE customer_profiles p
     Add-Result 'Invoke-CrmTimelineRefresh (concurrent, logged, rows before/after)' $ours $ref 'psql: REFRESH MATERIALIZED VIEW CONCURRENTLY' '<= 1.1x' { param($m, $r, $x) $x -le 1.1 }
 
     # 5. Streaming all leads, and exporting them.
-    $leadsQuery = @'
-SELECT p.id, p.canonical_full_name, e.email, p.lead_score, p.rfm_recency, p.rfm_frequency, p.rfm_monetary,
-       coalesce(m.lifetime_orders, 0), coalesce(m.lifetime_net, 0), m.last_order_at, p.last_scored_at
-  FROM customer_profiles p
-  LEFT JOIN customer_emails e ON e.customer_id = p.id AND e.is_primary
-  LEFT JOIN customer_engagement_metrics m ON m.customer_id = p.id
- WHERE p.lead_score IS NOT NULL
- ORDER BY p.lead_score DESC, m.lifetime_net DESC NULLS LAST, p.id
-'@ -replace '\s+', ' '
+    # The references run exactly the SQL the commands run (read from the core's SQL files), every segment.
+    $sqlDir = Join-Path $root 'src/CrmOps.Core/Sql/Operations'
+    $allScores = 'ARRAY[' + ((6..30) -join ',') + ']::int[]'
+    $oneLine = { param($text) (($text -split "`n" | Where-Object { $_ -notmatch '^\s*--' }) -join ' ') -replace '\s+', ' ' -replace ';\s*$', '' }
+    $leadsQuery = & $oneLine ((Get-Content (Join-Path $sqlDir 'leads.sql') -Raw) -replace '@scores', $allScores -replace '@top', 'NULL')
+    $exportQuery = & $oneLine ((Get-Content (Join-Path $sqlDir 'leads-export.sql') -Raw) -replace '@scores', $allScores -replace '@limit', '')
     $csvDir = Join-Path ([IO.Path]::GetTempPath()) "crmops-bench-$PID"
     New-Item -ItemType Directory -Force $csvDir | Out-Null
     $stream = @(); $streamRef = @(); $rates = @(); $memory = @(); $export = @(); $copyExport = @(); $exportRef = @()
@@ -137,7 +134,7 @@ $p.Refresh()
         $a = Join-Path $csvDir "a$i.csv"; $b = Join-Path $csvDir "b$i.csv"; $c = Join-Path $csvDir "c$i.csv"
         $export += Seconds { Get-CrmLeadSegment | Export-Csv $a }
         $copyExport += Seconds { Export-CrmLeadSegment $b -Force }
-        $exportRef += PsqlSeconds "\copy ($leadsQuery) to '$c' csv header"
+        $exportRef += PsqlSeconds "\copy ($exportQuery) to '$c' csv header"
         Remove-Item $a, $b, $c -ErrorAction Ignore
     }
     Add-Result 'Get-CrmLeadSegment (all segments) | Measure-Object' $stream $streamRef 'psql: \copy (same query) to /dev/null' '>= 250,000 rows/s, memory +150 MB at most' { param($m) (Median $rates) -ge 250000 -and (Median $memory) -lt 150 } ("{0:N0} rows/s, peak memory +{1:N0} MB" -f (Median $rates), (Median $memory))

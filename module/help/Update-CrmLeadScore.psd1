@@ -11,7 +11,7 @@ Each run is recorded in crmops.scoring_runs (as-of, customers per segment, rows 
         CustomerId = 'Score only these customers. Takes CrmLead objects (or anything with a CustomerId or Id property) from the pipeline.'
         AsOf       = 'The instant the scores describe (default: now). The seed''s figures are as of 2025-10-15.'
         Full       = 'Recalculates every customer even when a targeted run would do.'
-        BatchSize  = 'Customers per transaction in a full recalculation (default 50,000), which keeps each batch''s row locks short.'
+        BatchSize  = 'Customers per transaction in a full recalculation (default 100,000: about a second of row locks per batch on a 2-core server, and within a few percent of one single UPDATE; smaller batches hold locks for less time but cost more in total).'
     }
     Examples    = @(
         @{ Title = 'The daily run'; Code = 'Update-CrmLeadScore'; Remarks = 'Scores as of now; only the customers that can have changed are examined.' }

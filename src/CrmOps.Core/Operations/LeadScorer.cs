@@ -16,7 +16,7 @@ public sealed class ScoringOptions
     /// <summary>Recompute everyone even when a targeted run would do.</summary>
     public bool Full { get; init; }
     /// <summary>Keyset batch size of a full recalculation (each batch is one short transaction).</summary>
-    public int BatchSize { get; init; } = 50_000;
+    public int BatchSize { get; init; } = 100_000;
     public bool WhatIf { get; init; }
 }
 

@@ -13,4 +13,4 @@ SELECT p.id AS "CustomerId", p.canonical_full_name AS "FullName", e.email AS "Em
   LEFT JOIN public.customer_engagement_metrics m ON m.customer_id = p.id
  WHERE p.lead_score IS NOT NULL
    AND p.lead_score = ANY (@scores)
- ORDER BY p.lead_score DESC, m.lifetime_net DESC NULLS LAST, p.id@limit
+ ORDER BY p.lead_score DESC, (m.lifetime_net * 100)::bigint DESC NULLS LAST, p.id@limit

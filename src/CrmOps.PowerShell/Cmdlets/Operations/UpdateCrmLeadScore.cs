@@ -24,7 +24,7 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
 
     [Parameter]
     [ValidateRange(100, 10_000_000)]
-    public int BatchSize { get; set; } = 50_000;
+    public int BatchSize { get; set; } = 100_000;
 
     protected override void ProcessCrmRecord()
     {
