@@ -447,52 +447,14 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
 
 Describe 'PgBouncer in transaction mode' -Tag Migrations, PgBouncer {
     BeforeAll {
-        $script:bouncer = $null
-        $script:bouncerDir = $null
-        $script:bouncerPath = (Get-Command pgbouncer -ErrorAction Ignore).Source
-        if (-not $script:bouncerPath -and (Test-Path /usr/sbin/pgbouncer)) { $script:bouncerPath = '/usr/sbin/pgbouncer' }
-        if ($script:bouncerPath -and -not $IsWindows) {
-            $dir = Join-Path ([IO.Path]::GetTempPath()) ('crmops-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-            New-Item -ItemType Directory $dir | Out-Null
-            $script:bouncerDir = $dir
-            # A fixed port agreed for this test (override with $env:CRMOPS_TEST_PGBOUNCER_PORT).
-            $script:bouncerPort = if ($env:CRMOPS_TEST_PGBOUNCER_PORT) { [int]$env:CRMOPS_TEST_PGBOUNCER_PORT } else { 56112 }
-            Set-Content (Join-Path $dir 'userlist.txt') "`"$($script:pgUser)`" `"`""
-            Set-Content (Join-Path $dir 'pgbouncer.ini') @"
-[databases]
-* = host=$($script:pgHost) port=$($script:pgPort)
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $($script:bouncerPort)
-unix_socket_dir =
-auth_type = trust
-auth_file = $dir/userlist.txt
-pool_mode = transaction
-max_client_conn = 200
-default_pool_size = 4
-logfile = $dir/pgbouncer.log
-ignore_startup_parameters = extra_float_digits,options
-"@
-            $args_ = @((Join-Path $dir 'pgbouncer.ini'))
-            if ((id -u) -eq '0') { & chown -R postgres $dir; $args_ = @('-u', 'postgres') + $args_ } # pgbouncer refuses to run as root
-            $psi = [Diagnostics.ProcessStartInfo]::new($script:bouncerPath)
-            foreach ($a in $args_) { $psi.ArgumentList.Add($a) }
-            $psi.UseShellExecute = $false; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true
-            $script:bouncer = [Diagnostics.Process]::Start($psi)
-            $deadline = [DateTime]::UtcNow.AddSeconds(10)
-            while ([DateTime]::UtcNow -lt $deadline) {
-                try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $script:bouncerPort); $c.Dispose(); break } catch { Start-Sleep -Milliseconds 100 }
-            }
-        }
+        Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+        $script:pgb = Start-TestPgBouncer -ServerPort $script:pgPort -User $script:pgUser
+        $script:bouncerPort = $script:pgb.Port
     }
-    AfterAll {
-        if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill(); $script:bouncer.WaitForExit(5000) | Out-Null }
-        if ($script:bouncerDir) { Remove-Item $script:bouncerDir -Recurse -Force -ErrorAction Ignore }
-    }
+    AfterAll { Stop-TestPgBouncer $script:pgb }
 
     It 'applies each migration exactly once when three runs go through a transaction-mode pooler' {
-        if (-not $script:bouncerPath) { Set-ItResult -Skipped -Because 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
-        if (-not $script:bouncer -or $script:bouncer.HasExited) { Set-ItResult -Skipped -Because "pgbouncer did not start: $($script:bouncer.StandardError.ReadToEnd())"; return }
+        if ($script:pgb.Why) { Set-ItResult -Skipped -Because $script:pgb.Why; return }
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.applied_log (migration text not null)' | Out-Null
         foreach ($i in 1..3) {

@@ -82,6 +82,56 @@ function Start-TestSql {
     [System.Diagnostics.Process]::Start($psi)
 }
 
+# A real PgBouncer in transaction mode (as Supabase's pooler on port 6543) in front of a server, on a
+# free port. Returns Port, Directory (holds pgbouncer.log), Process, and Why: set, with the reason,
+# when pgbouncer is missing or did not start (the caller skips then). Stop-TestPgBouncer ends it.
+function Start-TestPgBouncer {
+    param([Parameter(Mandatory)] [int] $ServerPort, [string] $User = 'postgres', [int] $PoolSize = 4)
+    $b = [pscustomobject]@{ Port = 0; Directory = $null; Process = $null; Why = $null }
+    $path = (Get-Command pgbouncer -ErrorAction Ignore).Source
+    if (-not $path -and (Test-Path /usr/sbin/pgbouncer)) { $path = '/usr/sbin/pgbouncer' }
+    if (-not $path) { $b.Why = 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return $b }
+    if ($IsWindows) { $b.Why = 'the PgBouncer tests run on Linux only'; return $b }
+    $b.Directory = Join-Path ([IO.Path]::GetTempPath()) ('crmops-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory $b.Directory | Out-Null
+    $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $b.Port = $l.LocalEndpoint.Port; $l.Stop()
+    Set-Content (Join-Path $b.Directory 'userlist.txt') "`"$User`" `"`""
+    Set-Content (Join-Path $b.Directory 'pgbouncer.ini') @"
+[databases]
+* = host=127.0.0.1 port=$ServerPort
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $($b.Port)
+unix_socket_dir =
+auth_type = trust
+auth_file = $($b.Directory)/userlist.txt
+pool_mode = transaction
+max_client_conn = 200
+default_pool_size = $PoolSize
+logfile = $($b.Directory)/pgbouncer.log
+ignore_startup_parameters = extra_float_digits,options
+"@
+    $arguments = @((Join-Path $b.Directory 'pgbouncer.ini'))
+    if ((id -u) -eq '0') { & chown -R postgres $b.Directory; $arguments = @('-u', 'postgres') + $arguments } # pgbouncer refuses to run as root
+    $psi = [Diagnostics.ProcessStartInfo]::new($path)
+    foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true
+    $b.Process = [Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow.AddSeconds(10)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $b.Port); $c.Dispose(); return $b } catch { Start-Sleep -Milliseconds 100 }
+    }
+    $b.Why = "pgbouncer did not start: $(Get-Content (Join-Path $b.Directory 'pgbouncer.log') -Raw -ErrorAction Ignore)"
+    $b
+}
+
+function Stop-TestPgBouncer {
+    param($Bouncer)
+    if (-not $Bouncer) { return }
+    if ($Bouncer.Process -and -not $Bouncer.Process.HasExited) { $Bouncer.Process.Kill(); $Bouncer.Process.WaitForExit(5000) | Out-Null }
+    if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
+}
+
 # A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)

@@ -4,51 +4,20 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
     Import-Module (Get-ModulePath) -Force
-    function Get-FreePort { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $l.Start(); $p = $l.LocalEndpoint.Port; $l.Stop(); $p }
 }
 
 Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability, PgBouncer {
     BeforeAll {
-        $script:bouncer = $null; $script:bouncerDir = $null; $script:why = $null
-        $script:bouncerPath = (Get-Command pgbouncer -ErrorAction Ignore).Source
-        if (-not $script:bouncerPath -and (Test-Path /usr/sbin/pgbouncer)) { $script:bouncerPath = '/usr/sbin/pgbouncer' }
-        if (-not $script:bouncerPath) { $script:why = 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return }
-        if ($IsWindows) { $script:why = 'the PgBouncer test runs on Linux only'; return }
         $script:sb = Start-CrmSandbox -NoDefault
-        $dir = Join-Path ([IO.Path]::GetTempPath()) ('crmops-rel-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
-        New-Item -ItemType Directory $dir | Out-Null
-        $script:bouncerDir = $dir
-        $script:bouncerPort = Get-FreePort
-        Set-Content (Join-Path $dir 'userlist.txt') '"postgres" ""'
-        Set-Content (Join-Path $dir 'pgbouncer.ini') @"
-[databases]
-* = host=127.0.0.1 port=$($script:sb.Port)
-[pgbouncer]
-listen_addr = 127.0.0.1
-listen_port = $($script:bouncerPort)
-unix_socket_dir =
-auth_type = trust
-auth_file = $dir/userlist.txt
-pool_mode = transaction
-max_client_conn = 100
-default_pool_size = 3
-logfile = $dir/pgbouncer.log
-ignore_startup_parameters = extra_float_digits,options
-"@
-        $a = @((Join-Path $dir 'pgbouncer.ini'))
-        if ((id -u) -eq '0') { & chown -R postgres $dir; $a = @('-u', 'postgres') + $a }
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:bouncerPath)
-        foreach ($x in $a) { $psi.ArgumentList.Add($x) }
-        $psi.UseShellExecute = $false; $psi.RedirectStandardError = $true; $psi.RedirectStandardOutput = $true
-        $script:bouncer = [Diagnostics.Process]::Start($psi)
-        try { Wait-Until -What 'pgbouncer to listen' -TimeoutSeconds 10 { try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $script:bouncerPort); $c.Dispose(); $true } catch { $false } } }
-        catch { $script:why = "pgbouncer did not start: $(Get-Content (Join-Path $dir 'pgbouncer.log') -Raw -ErrorAction Ignore)" }
+        $script:pgb = Start-TestPgBouncer -ServerPort $script:sb.Port -PoolSize 3
+        $script:why = $script:pgb.Why
+        $script:bouncerPort = $script:pgb.Port
+        $script:bouncerDir = $script:pgb.Directory
         $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=crm;Pooler=transaction"
         $script:customer = Invoke-TestSql $script:sb 'select id from public.customer_profiles order by id limit 1'
     }
     AfterAll {
-        if ($script:bouncer -and -not $script:bouncer.HasExited) { $script:bouncer.Kill(); $script:bouncer.WaitForExit(5000) | Out-Null }
-        if ($script:bouncerDir) { Remove-Item $script:bouncerDir -Recurse -Force -ErrorAction Ignore }
+        Stop-TestPgBouncer $script:pgb
         if ($script:sb) { Stop-CrmSandbox $script:sb }
     }
 
