@@ -250,6 +250,16 @@ Describe 'Get-CrmRowCount' -Tag Discovery {
         (Get-CrmRowCount).Table | Should -Contain 'customer_marketing_export'
     }
 
+    It 'reports a never-refreshed materialized view as unknown with -Exact, and goes on counting the rest' {
+        Invoke-TestSql 'CREATE MATERIALIZED VIEW public.crmops_test_unpopulated AS SELECT 1 AS x WITH NO DATA'
+        $counts = Get-CrmRowCount crmops_test_unpopulated, customers -Exact -ErrorVariable countErrors
+        $countErrors | Should -BeNullOrEmpty
+        $mv = $counts | Where-Object Table -EQ 'crmops_test_unpopulated'
+        $mv.Rows | Should -BeNullOrEmpty
+        $mv.IsExact | Should -BeFalse
+        ($counts | Where-Object Table -EQ 'customers').Rows | Should -Be 3
+    }
+
     It 'reports a never-analyzed table as unknown, not -1 or 0' {
         $r = Get-CrmRowCount crmops_test_never_analyzed
         $r.Rows | Should -BeNullOrEmpty

@@ -292,13 +292,21 @@ public static class CrmCatalog
         var watch = Stopwatch.StartNew();
         var rows = Db.ReadOnly(target, (conn, tx) =>
         {
+            if (type == CrmObjectType.MaterializedView)
+            {
+                // Never refreshed: it has no rows to count, and count(*) would fail. Unknown, not an error.
+                using var probe = new NpgsqlCommand(SqlText.Get("Catalog/is-populated.sql"), conn, tx);
+                probe.Parameters.AddWithValue("schema", schema);
+                probe.Parameters.AddWithValue("name", table);
+                if (probe.ExecuteScalar() is false) return (long?)null;
+            }
             using var cmd = new NpgsqlCommand(sql, conn, tx) { CommandTimeout = 0 };
             using var reg = cancellation.Register(() => { try { cmd.Cancel(); } catch { /* already done */ } });
             var value = cmd.ExecuteScalar();
             cancellation.ThrowIfCancellationRequested();
-            return Convert.ToInt64(value);
+            return (long?)Convert.ToInt64(value);
         }, $"Counting the rows of {schema}.{table}");
-        return new CrmRowCount { Schema = schema, Table = table, Type = type, Rows = rows, IsExact = true, Duration = watch.Elapsed };
+        return new CrmRowCount { Schema = schema, Table = table, Type = type, Rows = rows, IsExact = rows != null, Duration = watch.Elapsed };
     }
 
     /// <summary>
