@@ -31,7 +31,7 @@ public sealed class ScoringOptions
 /// </summary>
 public static class LeadScorer
 {
-    private const int MaxRetries = 5;
+    private const int MaxRetries = 10;
 
     public static CrmScoringResult Update(CrmConnection target, ScoringOptions options,
         Action<string, int>? progress = null, Action<string>? verbose = null, CancellationToken cancel = default)
@@ -174,6 +174,7 @@ public static class LeadScorer
     private static long Write(NpgsqlConnection conn, string sql, params (string Name, object Value)[] args)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
         using var cmd = new NpgsqlCommand(SqlText.Get(sql), conn, tx) { CommandTimeout = 0 };
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
         var changed = cmd.ExecuteNonQuery();
@@ -184,6 +185,7 @@ public static class LeadScorer
     private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
+        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-targeted.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("targeted", prev != null);
         cmd.Parameters.AddWithValue("as_of", asOf);
