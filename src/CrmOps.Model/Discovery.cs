@@ -68,7 +68,7 @@ public sealed class CrmRowCount
     public long? Rows { get; init; }
     public bool IsExact { get; init; }
     public TimeSpan? Duration { get; init; }
-    public override string ToString() => $"{Schema}.{Table}: {(Rows?.ToString() ?? "unknown")}{(IsExact ? "" : " (estimate)")}";
+    public override string ToString() => $"{Schema}.{Table}: {(Rows?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "unknown")}{(IsExact ? "" : " (estimate)")}";
 }
 
 /// <summary>The result of a check a Pester test can assert on (Passed). Output of the Test-* commands.</summary>

@@ -304,7 +304,7 @@ public static class CrmCatalog
             using var reg = cancellation.Register(() => { try { cmd.Cancel(); } catch { /* already done */ } });
             var value = cmd.ExecuteScalar();
             cancellation.ThrowIfCancellationRequested();
-            return (long?)Convert.ToInt64(value);
+            return (long?)Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
         }, $"Counting the rows of {schema}.{table}");
         return new CrmRowCount { Schema = schema, Table = table, Type = type, Rows = rows, IsExact = rows != null, Duration = watch.Elapsed };
     }

@@ -156,7 +156,7 @@ public static class ConnectionStringParser
                 case "sslrootcert" or "root certificate": b.RootCertificate = value; break;
                 case "sslcert" or "ssl certificate": b.SslCertificate = value; break;
                 case "sslkey" or "ssl key": b.SslKey = value; break;
-                case "connect_timeout" or "timeout": b.Timeout = int.Parse(value); break;
+                case "connect_timeout" or "timeout": b.Timeout = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture); break;
                 case "application_name" or "application name": b.ApplicationName = value; break;
                 case "passfile": b.Passfile = value; break;
                 case "options": b.Options = value; break;

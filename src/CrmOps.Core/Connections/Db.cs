@@ -44,8 +44,8 @@ public static class Db
                 "40001" => ("SerializationFailure", CrmErrorKind.ResourceBusy),
                 "42P01" or "42883" or "42704" or "3F000" => ("ObjectNotFound", CrmErrorKind.ObjectNotFound),
                 "57P01" or "57P02" or "57P03" => ("ServerShutdown", CrmErrorKind.ConnectionError),
-                _ when pg.SqlState.StartsWith("08") => ("ConnectionLost", CrmErrorKind.ConnectionError),
-                _ when pg.SqlState.StartsWith("22") || pg.SqlState.StartsWith("23") => ("InvalidData", CrmErrorKind.InvalidData),
+                _ when pg.SqlState.StartsWith("08", StringComparison.Ordinal) => ("ConnectionLost", CrmErrorKind.ConnectionError),
+                _ when pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal) => ("InvalidData", CrmErrorKind.InvalidData),
                 _ => ("DatabaseError", CrmErrorKind.InvalidOperation),
             };
             var detail = pg.Detail is { Length: > 0 } d ? " " + ConnectionFactory.FirstLine(d) : "";

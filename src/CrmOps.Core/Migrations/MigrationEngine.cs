@@ -140,8 +140,7 @@ public static class MigrationEngine
             if (r.GetString(2) is not ("r" or "p" or "m" or "f")) return null;
         }
         resolved = schema + "." + name;
-        using var count = new NpgsqlCommand(string.Format(CultureInfo.InvariantCulture, SqlText.Get("Migrations/count_rows.sql"),
-            Identifiers.Quote(schema) + "." + Identifiers.Quote(name)), conn, tx);
+        using var count = new NpgsqlCommand(SqlText.Get("Migrations/count_rows.sql").Replace("{0}", Identifiers.Quote(schema) + "." + Identifiers.Quote(name), StringComparison.Ordinal), conn, tx);
         return Convert.ToInt64(count.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
@@ -326,7 +325,7 @@ public static class MigrationEngine
         catch (Exception ex)
         {
             SafeRollback(tx);
-            if (o.Cancel.IsCancellationRequested) throw new OperationCanceledException(o.Cancel);
+            o.Cancel.ThrowIfCancellationRequested();
             throw Explain(ex, target, f, current, label, o);
         }
     }
@@ -680,7 +679,7 @@ public static class MigrationEngine
                 }
                 catch (Exception ex) when (ex is PostgresException or CrmException)
                 {
-                    if (o.Cancel.IsCancellationRequested) throw new OperationCanceledException(o.Cancel);
+                    o.Cancel.ThrowIfCancellationRequested();
                     var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
                     var line = current != null && stage != "verify" ? $" line {current.Line}" : "";
                     results.Add(new CrmCheckResult { Check = "RoundTrip", Target = f.FileName, Passed = false,

@@ -173,7 +173,7 @@ public static class LeadReports
                 }
                 catch (Exception ex) when (ex is not CrmException)
                 {
-                    if (cancel.IsCancellationRequested) throw new OperationCanceledException(cancel);
+                    cancel.ThrowIfCancellationRequested();
                     throw Db.Translate(ex, target, what);
                 }
                 yield return item;

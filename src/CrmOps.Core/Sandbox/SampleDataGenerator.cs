@@ -192,10 +192,10 @@ public sealed class SampleDataGenerator
         return l;
     }
 
-    private long DayToUnix(SampleRng rng, int day) => StartUnix + day * DaySeconds + rng.Next((int)DaySeconds);
+    private static long DayToUnix(SampleRng rng, int day) => StartUnix + day * DaySeconds + rng.Next((int)DaySeconds);
 
     /// <summary>Days-before-as-of band of the last completed order for each recency score, as day indexes.</summary>
-    private (int Lo, int Hi) RecencyDays(int r)
+    private static (int Lo, int Hi) RecencyDays(int r)
     {
         int last = DaysToAsOf; // index of the as-of day itself (excluded)
         return r switch

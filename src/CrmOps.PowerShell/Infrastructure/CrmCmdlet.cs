@@ -7,7 +7,7 @@ namespace CrmOps.PowerShell.Infrastructure;
 /// Base of every CrmOps cmdlet: errors as ErrorRecords with a category and a stable id (never a
 /// stack trace, never a password), Ctrl+C wired to a CancellationToken, progress and verbose sinks.
 /// </summary>
-public abstract class CrmCmdletBase : PSCmdlet
+public abstract class CrmCmdletBase : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
 
@@ -17,6 +17,13 @@ public abstract class CrmCmdletBase : PSCmdlet
     protected sealed override void ProcessRecord() => Guard(ProcessCrmRecord);
     protected sealed override void EndProcessing() => Guard(EndCrmProcessing);
     protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>PowerShell disposes a cmdlet that implements IDisposable when its pipeline ends.</summary>
+    public void Dispose()
+    {
+        _stopping.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     protected virtual void BeginCrmProcessing() { }
     protected virtual void ProcessCrmRecord() { }

@@ -26,7 +26,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             AssemblyLoadContext.Default.Resolving += ResolveCore;
     }
 
-    public void OnRemove(PSModuleInfo module)
+    public void OnRemove(PSModuleInfo psModuleInfo)
     {
         CrmSession.DisposeAll();
     }

@@ -46,7 +46,7 @@ public sealed class GetCrmRowCount : CrmCmdlet
             WriteVerbose($"Skipped {string.Join(", ", Table ?? [])}: a {Type} has no rows to count.");
             return;
         }
-        var schemas = Schema is { Length: > 0 } ? Schema : [null];
+        string?[] schemas = Schema is { Length: > 0 } ? [.. Schema] : [null];
         var tables = Table is { Length: > 0 } ? Table : ["*"];
         foreach (var s in schemas)
             foreach (var t in tables)
