@@ -10,7 +10,7 @@
     Description          = 'Safe, fast, scriptable operations for PostgreSQL CRMs: schema discovery, row-count checks, guarded migrations, matview refresh, RFM lead scoring and reports.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml')
+    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml', 'module/formats/Timestamp.Format.ps1xml')
     TypesToProcess       = @('module/CrmOps.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-CrmDatabase', 'Disconnect-CrmDatabase',

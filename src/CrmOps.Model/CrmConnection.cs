@@ -34,6 +34,23 @@ public sealed class CrmConnection : IDisposable
         Secret = string.IsNullOrEmpty(secret) ? null : secret;
     }
 
+    /// <summary>
+    /// How the user named this connection on the command line (<c>$sb</c>, a connection string without a password): what a
+    /// command CrmOps recommends passes as -Connection, so that following the advice works on the same database. Null
+    /// when the command used the session default.
+    /// </summary>
+    public string? CommandArgument { get; private init; }
+
+    /// <summary>
+    /// This connection as named on a command line (<see cref="CommandArgument"/>). The copy shares this connection's
+    /// pool: dispose the original, never the copy.
+    /// </summary>
+    public CrmConnection WithCommandArgument(string? argument) =>
+        new(Handle, Host, Port, Database, Username, SslMode, Pooled, Secret)
+        {
+            ServerVersion = ServerVersion, IsSandbox = IsSandbox, CommandArgument = argument,
+        };
+
     /// <summary>The connection string without its password, safe to show and log.</summary>
     public string DisplayString => $"Host={Host};Port={Port};Database={Database};Username={Username};SSL Mode={SslMode}";
 

@@ -9,6 +9,11 @@ public sealed class CrmSandbox
     public string DataDirectory { get; init; } = "";
     public long Customers { get; init; }
     public long Orders { get; init; }
+    /// <summary>
+    /// The day the sample data describes (the seed's 2025-10-15): orders end the day before. Recorded in the database
+    /// as crmops.reference_date, so that Update-CrmLeadScore without -AsOf scores as of it. Null for -Empty.
+    /// </summary>
+    public Timestamp? ReferenceDate { get; init; }
     public string Database { get; init; } = "";
     public string ServerVersion { get; init; } = "";
     public int? ProcessId { get; init; }

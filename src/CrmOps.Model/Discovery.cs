@@ -80,5 +80,7 @@ public sealed class CrmCheckResult
     public string? Actual { get; init; }
     public bool Passed { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>For a failed check: the command(s) that fix it, ready to run (null when no command can).</summary>
+    public string? RecommendedAction { get; init; }
     public override string ToString() => $"[{(Passed ? "PASS" : "FAIL")}] {Check} {Target}: {Message}";
 }

@@ -12,7 +12,7 @@ public sealed class CrmMigration
     public string Version { get; init; } = "";
     public string Name { get; init; } = "";
     public CrmMigrationState State { get; init; }
-    public DateTimeOffset? AppliedAt { get; init; }
+    public Timestamp? AppliedAt { get; init; }
     public string? AppliedBy { get; init; }
     public string? Checksum { get; init; }
     public bool HasRollback { get; init; }

@@ -27,7 +27,7 @@ public sealed class CrmRefreshResult
     public CrmRefreshStatus Status { get; init; }
     public long? RowsBefore { get; init; }
     public long? RowsAfter { get; init; }
-    public DateTimeOffset StartedAt { get; init; }
+    public Timestamp StartedAt { get; init; }
     public TimeSpan Duration { get; init; }
     public string? Message { get; init; }
     public string? RunBy { get; init; }
@@ -37,7 +37,8 @@ public sealed class CrmRefreshResult
 /// <summary>One scoring run. Output of Update-CrmLeadScore.</summary>
 public sealed class CrmScoringResult
 {
-    public DateTimeOffset AsOf { get; init; }
+    /// <summary>The instant the scores describe (recency is counted back from it), not when the run happened.</summary>
+    public Timestamp AsOf { get; init; }
     public long Customers { get; init; }
     public long Changed { get; init; }
     public TimeSpan Duration { get; init; }
@@ -84,7 +85,13 @@ public sealed class CrmLead
     public int LifetimeOrders { get; init; }
     public decimal LifetimeNet { get; init; }
     public Timestamp? LastOrderAt { get; init; }
+    /// <summary>
+    /// The as-of instant of the score (recency is counted back from it), not the time the scoring ran: the
+    /// database's last_scored_at. Kept under this name for the contract; <see cref="ScoredAsOf"/> says what it is.
+    /// </summary>
     public Timestamp? LastScoredAt { get; init; }
+    /// <summary>The instant the score describes (Update-CrmLeadScore -AsOf; now for a score the triggers computed). Same value as LastScoredAt.</summary>
+    public Timestamp? ScoredAsOf => LastScoredAt;
     public override string ToString() => $"{FullName} ({LeadScore}, {Segment})";
 }
 
@@ -92,6 +99,9 @@ public sealed class CrmLead
 public sealed class CrmActivity
 {
     public Guid CustomerId { get; init; }
+    /// <summary>The customer's canonical name and primary email (the default view groups a timeline under them).</summary>
+    public string? FullName { get; init; }
+    public string? Email { get; init; }
     public string ActivityType { get; init; } = "";
     public Timestamp CreatedAt { get; init; }
     public string? EventName { get; init; }
