@@ -57,6 +57,9 @@ public static class SandboxBuilder
                         (activity, percent) => Progress(activity, 5 + percent * 95 / 100), host.Cancellation);
                     customers = loaded.Customers;
                     orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
+                    using var reference = new NpgsqlCommand(SandboxSql.Fill("Sandbox/reference-date.sql",
+                        ("date", SampleDataDefaults.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))), conn);
+                    reference.ExecuteNonQuery();
                 }
             }
             Progress("Sandbox ready", 100);
@@ -76,6 +79,7 @@ public static class SandboxBuilder
                 Connection = connection,
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
+                ReferenceDate = options.Empty ? null : SampleDataDefaults.AsOf,
             };
         }
         catch (Exception ex)

@@ -1,5 +1,6 @@
 using System.Text;
 using CrmOps.Errors;
+using CrmOps.Sql;
 
 namespace CrmOps.Catalog;
 
@@ -33,6 +34,36 @@ public static class CatalogPattern
         }
         return sb.ToString();
     }
+
+    /// <summary>
+    /// A name as typed, read as PostgreSQL reads it: unquoted parts fold to lower case, "quoted" parts keep their case and
+    /// every character. Returned as patterns for <see cref="ToCatalogRegex"/> and <see cref="Unescape"/>: a quoted part's
+    /// wildcard characters are escaped (a quoted name is never a pattern). Text that is not one or two identifiers
+    /// (customers; drop table x) is one name as it stands, which simply matches nothing.
+    /// </summary>
+    public static (string? Schema, string Name) FromIdentifier(string text)
+    {
+        if (!Identifier.TryParse(text, out var q, out var schemaQuoted, out var nameQuoted)) return (null, text);
+        return (q.Schema is null ? null : schemaQuoted ? Escape(q.Schema) : q.Schema, nameQuoted ? Escape(q.Name) : q.Name);
+    }
+
+    /// <summary>A literal name as a pattern that matches only itself (wildcard characters and backticks escaped).</summary>
+    public static string Escape(string name)
+    {
+        var sb = new StringBuilder(name.Length);
+        foreach (var c in name)
+        {
+            if (c is '*' or '?' or '[' or ']' or '`') sb.Append('`');
+            sb.Append(c);
+        }
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// The regular expression the catalog queries match (with ~*): a pattern with wildcards matches case-insensitively,
+    /// like PowerShell's -like; an exact name only in its own case ("(?c)": PostgreSQL's names are case-sensitive once read).
+    /// </summary>
+    public static string ToCatalogRegex(string pattern) => (HasWildcards(pattern) ? "" : "(?c)") + ToRegex(pattern);
 
     /// <summary>Translates a PowerShell wildcard pattern into an anchored PostgreSQL (ARE) regular expression.</summary>
     public static string ToRegex(string pattern)

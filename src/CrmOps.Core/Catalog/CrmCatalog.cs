@@ -22,6 +22,10 @@ public static class CrmCatalog
 
     private static readonly string[] TableKinds = ["r", "p", "m", "f"];
 
+    /// <summary>What Get-CrmDbObject lists without -Type (a name without wildcards is found whatever its type).</summary>
+    private static readonly string[] RelationTypes =
+        [nameof(CrmObjectType.Table), nameof(CrmObjectType.PartitionedTable), nameof(CrmObjectType.View), nameof(CrmObjectType.MaterializedView), nameof(CrmObjectType.ForeignTable)];
+
     // ---------------------------------------------------------------- objects
 
     /// <summary>
@@ -33,24 +37,28 @@ public static class CrmCatalog
         IReadOnlyList<string>? schemas = null, IReadOnlyList<CrmObjectType>? types = null, CancellationToken cancellation = default)
     {
         var nameList = names?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? [];
-        // Each name becomes (schema, name) pairs: with -Schema, one per schema; without, "schema.name"
-        // names their own schema and plain names are looked up in public.
+        // Names and schemas are read as PostgreSQL reads them (unquoted folds to lower case, "Quoted" keeps its case).
+        // Each name becomes (schema, name) pairs: "schema.name" names its own schema; a plain name is looked up in
+        // each -Schema, else in public.
+        var schemaPatterns = schemas?.Where(x => !string.IsNullOrEmpty(x)).Select(x => CatalogPattern.FromIdentifier(x).Name).ToArray() ?? [];
         var pairs = new List<(string Schema, string Name)>();
         foreach (var n in nameList)
         {
-            if (schemas is { Count: > 0 }) pairs.AddRange(schemas.Select(s => (s, n)));
-            else
-            {
-                var (qs, qn) = Identifier.ParseLenient(n);
-                pairs.Add((qs ?? DefaultSchema, qn));
-            }
+            var (qs, qn) = CatalogPattern.FromIdentifier(n);
+            if (qs != null) pairs.Add((qs, qn));
+            else if (schemaPatterns.Length > 0) pairs.AddRange(schemaPatterns.Select(x => (x, qn)));
+            else pairs.Add((DefaultSchema, qn));
         }
         var schemaList = pairs.Count > 0 ? pairs.Select(p => p.Schema).Distinct().ToArray()
-            : (schemas is { Count: > 0 } ? schemas.ToArray() : [DefaultSchema]);
-        var schemaRes = schemaList.Select(CatalogPattern.ToRegex).ToArray();
-        var pairSchemaRes = pairs.Select(p => CatalogPattern.ToRegex(p.Schema)).ToArray();
-        var nameRes = pairs.Select(p => CatalogPattern.ToRegex(p.Name)).ToArray();
-        var kinds = ExpandTypes(types);
+            : (schemaPatterns.Length > 0 ? schemaPatterns : [DefaultSchema]);
+        var schemaRes = schemaList.Select(CatalogPattern.ToCatalogRegex).ToArray();
+        var pairSchemaRes = pairs.Select(p => CatalogPattern.ToCatalogRegex(p.Schema)).ToArray();
+        var nameRes = pairs.Select(p => CatalogPattern.ToCatalogRegex(p.Name)).ToArray();
+        // Without -Type: a name without wildcards is found whatever its type; a listing or a pattern shows the
+        // relations (tables, views, materialized views), which indexes and sequences would otherwise bury.
+        var kinds = types is { Count: > 0 } ? ExpandTypes(types)
+            : pairs.Count > 0 && pairs.All(p => !CatalogPattern.HasWildcards(p.Name)) ? []
+            : RelationTypes;
 
         return Db.ReadOnly(connection, (conn, tx) =>
         {
@@ -81,16 +89,17 @@ public static class CrmCatalog
 
             var errors = new List<CrmException>();
             var missing = pairs.Where(p => !CatalogPattern.HasWildcards(p.Name))
-                .Where(p => !items.Any(o => string.Equals(o.Name, CatalogPattern.Unescape(p.Name), StringComparison.OrdinalIgnoreCase)
-                                            && (CatalogPattern.HasWildcards(p.Schema) || string.Equals(o.Schema, CatalogPattern.Unescape(p.Schema), StringComparison.OrdinalIgnoreCase))))
+                .Where(p => !items.Any(o => string.Equals(o.Name, CatalogPattern.Unescape(p.Name), StringComparison.Ordinal)
+                                            && (CatalogPattern.HasWildcards(p.Schema) || string.Equals(o.Schema, CatalogPattern.Unescape(p.Schema), StringComparison.Ordinal))))
                 .Select(p => (Schema: CatalogPattern.Unescape(p.Schema), Name: CatalogPattern.Unescape(p.Name)))
                 .Distinct()
                 .ToList();
             if (missing.Count > 0)
             {
                 var candidates = CandidateNames(conn, tx, cancellation);
+                var typesText = types is { Count: > 0 } ? string.Join(", ", kinds) : null;
                 foreach (var m in missing)
-                    errors.Add(NotFound("Object", m.Schema, m.Name, candidates, kinds.Length > 0 ? string.Join(", ", kinds) : null));
+                    errors.Add(NotFound("Object", m.Schema, m.Name, candidates, typesText, connection));
             }
             return new CatalogResult<CrmDbObject>(items, errors);
         }, "Reading objects");
@@ -114,7 +123,7 @@ public static class CrmCatalog
     /// <summary>Columns of a table, view or materialized view ("name" or "schema.name").</summary>
     public static IReadOnlyList<CrmColumn> GetColumns(CrmConnection connection, string table, string? schema = null, CancellationToken cancellation = default)
     {
-        var (s, n) = ResolveName(table, schema);
+        var (s, n) = Exact(ResolveName(table, schema));
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmColumn>();
@@ -146,7 +155,7 @@ public static class CrmCatalog
                     });
                 }
             }
-            if (items.Count == 0) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation));
+            if (items.Count == 0) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation), connection: connection);
             return items;
         }, $"Reading the columns of {s}.{n}");
     }
@@ -164,7 +173,7 @@ public static class CrmCatalog
     public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection connection, string name, string? schema = null,
         CrmDependencyDirection direction = CrmDependencyDirection.Upstream, CancellationToken cancellation = default)
     {
-        var (s, n) = ResolveName(name, schema);
+        var (s, n) = Exact(ResolveName(name, schema));
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmDependency>();
@@ -193,7 +202,7 @@ public static class CrmCatalog
                     });
                 }
             }
-            if (!found) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation));
+            if (!found) throw NotFound("Table or view", s, n, CandidateNames(conn, tx, cancellation), connection: connection);
             return items;
         }, $"Reading the dependencies of {s}.{n}");
     }
@@ -206,7 +215,7 @@ public static class CrmCatalog
 
     // ---------------------------------------------------------------- row counts
 
-    /// <summary>One (schema, table) request for a row count; either may hold wildcards.</summary>
+    /// <summary>One (schema, table) request for a row count, as typed (schema empty: public, or the table's own "schema.name"); either may hold wildcards.</summary>
     public readonly record struct RelationRequest(string Schema, string Name);
 
     /// <summary>
@@ -222,9 +231,9 @@ public static class CrmCatalog
         var patterns = new List<RelationRequest>();
         foreach (var r in requests)
         {
-            var (qs, qn) = r.Schema is null or "" ? ResolveName(r.Name, null) : (r.Schema, r.Name);
+            var (qs, qn) = ResolveName(r.Name, r.Schema);
             if (CatalogPattern.HasWildcards(qs) || CatalogPattern.HasWildcards(qn))
-                patterns.Add(new RelationRequest(CatalogPattern.ToRegex(qs), CatalogPattern.ToRegex(qn)));
+                patterns.Add(new RelationRequest(CatalogPattern.ToCatalogRegex(qs), CatalogPattern.ToCatalogRegex(qn)));
             else
                 exact.Add(new RelationRequest(CatalogPattern.Unescape(qs), CatalogPattern.Unescape(qn)));
         }
@@ -257,7 +266,7 @@ public static class CrmCatalog
             if (missing.Count > 0)
             {
                 var candidates = CandidateNames(conn, tx, cancellation);
-                foreach (var m in missing) errors.Add(NotFound("Table or view", m.Schema, m.Name, candidates));
+                foreach (var m in missing) errors.Add(NotFound("Table or view", m.Schema, m.Name, candidates, connection: connection));
             }
             return new CatalogResult<CrmRowCount>(items, errors);
         }, "Reading row estimates");
@@ -319,8 +328,7 @@ public static class CrmCatalog
     public static CrmCheckResult CheckRowCount(CrmConnection connection, string table, string? schema, long? minimum, long? maximum, long? expected,
         CancellationToken cancellation = default)
     {
-        var (s, n) = ResolveName(table, schema);
-        var resolved = GetRowEstimates(connection, [new RelationRequest(s, n)], cancellation);
+        var resolved = GetRowEstimates(connection, [new RelationRequest(schema ?? "", table)], cancellation);
         if (resolved.Errors.Count > 0) throw resolved.Errors[0];
         var r = resolved.Items[0];
         var actual = CountOne(connection, r.Schema, r.Table, r.Type, cancellation).Rows!.Value;
@@ -369,7 +377,7 @@ public static class CrmCatalog
                 using var cmd = Command(conn, tx, "Catalog/complete.sql", cts.Token);
                 using var cancel = CancelOn(cmd, cts.Token);
                 cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-                cmd.Parameters.AddWithValue("schema", s);
+                cmd.Parameters.AddWithValue("schema", CatalogPattern.Unescape(s));
                 cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
                 var names = new List<string>();
                 using var reader = cmd.ExecuteReader();
@@ -384,17 +392,51 @@ public static class CrmCatalog
         }
     }
 
+    /// <summary>Schema names that start with what was typed, for tab completion; never throws, gives up after <paramref name="timeout"/>.</summary>
+    public static IReadOnlyList<string> CompleteSchemas(CrmConnection connection, string? typed, TimeSpan timeout)
+    {
+        try
+        {
+            var n = CatalogPattern.FromIdentifier(string.IsNullOrEmpty(typed) ? "*" : typed.Trim('\'', '"')).Name;
+            using var cts = new CancellationTokenSource(timeout);
+            var task = Task.Run(() => Db.ReadOnly(connection, (conn, tx) =>
+            {
+                using var cmd = Command(conn, tx, "Catalog/complete-schemas.sql", cts.Token);
+                using var cancel = CancelOn(cmd, cts.Token);
+                cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+                cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
+                var names = new List<string>();
+                using var reader = cmd.ExecuteReader();
+                while (reader.Read()) names.Add(reader.GetString(0));
+                return names;
+            }, "Completing schemas"), cts.Token);
+            return task.Wait(timeout) ? task.Result : [];
+        }
+        catch
+        {
+            return [];
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
-    /// <summary>"schema.name" → (schema, name) when no schema is given; default schema public.</summary>
+    /// <summary>
+    /// A name and schema as typed → (schema, name) patterns (see <see cref="CatalogPattern.FromIdentifier"/>): read as
+    /// PostgreSQL reads them (unquoted folds to lower case, "Quoted" keeps its case); "schema.name" names its schema,
+    /// else <paramref name="schema"/>, else public. <see cref="CatalogPattern.Unescape"/> gives the exact name of a part
+    /// without wildcards. (Cmdlets pass names that came down the pipeline quoted: those are exact already.)
+    /// </summary>
     public static (string Schema, string Name) ResolveName(string text, string? schema)
     {
         if (string.IsNullOrEmpty(text))
             throw new CrmException("InvalidName", CrmErrorKind.InvalidArgument, "A table or view name is required.");
-        if (!string.IsNullOrEmpty(schema)) return (schema, text);
-        var (s, n) = Identifier.ParseLenient(text);
-        return (s ?? DefaultSchema, n);
+        var (s, n) = CatalogPattern.FromIdentifier(text);
+        return (s ?? (string.IsNullOrEmpty(schema) ? DefaultSchema : CatalogPattern.FromIdentifier(schema).Name), n);
     }
+
+    /// <summary>The exact names of a resolved pair (wildcard characters are plain characters here).</summary>
+    private static (string Schema, string Name) Exact((string Schema, string Name) pair) =>
+        (CatalogPattern.Unescape(pair.Schema), CatalogPattern.Unescape(pair.Name));
 
     private static NpgsqlCommand Command(NpgsqlConnection conn, NpgsqlTransaction tx, string sqlName, CancellationToken cancellation)
     {
@@ -410,29 +452,59 @@ public static class CrmCatalog
     private static NpgsqlParameter TextArray(string name, string[] values) =>
         new(name, NpgsqlDbType.Array | NpgsqlDbType.Text) { Value = values };
 
-    private static List<(string Schema, string Name)> CandidateNames(NpgsqlConnection conn, NpgsqlTransaction tx, CancellationToken cancellation)
+    /// <summary>Relations (of the given relkinds; none: all) whose names a "did you mean" may suggest.</summary>
+    public static List<(string Schema, string Name)> CandidateNames(NpgsqlConnection conn, NpgsqlTransaction? tx, CancellationToken cancellation,
+        params string[] relkinds)
     {
         var list = new List<(string, string)>();
-        using var cmd = Command(conn, tx, "Catalog/names.sql", cancellation);
+        using var cmd = new NpgsqlCommand(SqlText.Get("Catalog/names.sql"), conn, tx);
         using var cancel = CancelOn(cmd, cancellation);
         using var reader = cmd.ExecuteReader();
-        while (reader.Read()) list.Add((reader.GetString(0), reader.GetString(1)));
+        while (reader.Read())
+            if (relkinds.Length == 0 || relkinds.Contains(reader.GetString(2)))
+                list.Add((reader.GetString(0), reader.GetString(1)));
         return list;
     }
 
-    /// <summary>An ObjectNotFound error that names the object and suggests close names.</summary>
-    public static CrmException NotFound(string what, string schema, string name, IEnumerable<(string Schema, string Name)> candidates, string? types = null)
+    /// <summary>
+    /// An ObjectNotFound error that names the object and suggests close names ("Did you mean ...?"). Its
+    /// RecommendedAction is a command to run: <paramref name="retry"/> with the best suggestion when the caller gives
+    /// one (Invoke-CrmTimelineRefresh customer_activity_timeline), else a listing of what exists; with -Connection as
+    /// the user gave it. <see cref="CrmException.Correction"/> lets the host rewrite the user's own command instead.
+    /// </summary>
+    public static CrmException NotFound(string what, string schema, string name, IEnumerable<(string Schema, string Name)> candidates, string? types = null,
+        CrmConnection? connection = null, Func<string, string>? retry = null)
     {
-        var pool = candidates.Select(c => c.Schema == schema ? c.Name : $"{c.Schema}.{c.Name}").ToList();
-        var suggestions = NameSuggester.Suggest(name, pool);
+        var byDisplay = new Dictionary<string, (string Schema, string Name)>(StringComparer.Ordinal);
+        foreach (var c in candidates) byDisplay.TryAdd(c.Schema == schema ? c.Name : $"{c.Schema}.{c.Name}", c);
+        var suggestions = NameSuggester.Suggest(name, byDisplay.Keys);
         var where = types is null ? $"in schema {schema}" : $"of type {types} in schema {schema}";
         var message = $"{what} '{name}' was not found {where}.";
         if (suggestions.Count > 0) message += $" Did you mean {string.Join(" or ", suggestions.Select(x => $"'{x}'"))}?";
+        string Cmd(string c) => connection is null ? c : Advice.Command(connection, c);
+        var listing = Cmd($"Get-CrmDbObject -Schema {ArgumentFor(null, schema)}");
+        string? best = null;
+        if (suggestions.Count > 0)
+        {
+            var (bs, bn) = byDisplay[suggestions[0]];
+            best = ArgumentFor(bs == schema ? null : bs, bn);
+        }
         return new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound, message, name)
         {
-            RecommendedAction = suggestions.Count > 0
-                ? $"Use {suggestions[0]}, or list what exists with Get-CrmDbObject -Schema {schema}."
-                : $"List what exists with Get-CrmDbObject -Schema {schema} (or -Schema * for all schemas).",
+            RecommendedAction = best != null && retry != null ? Cmd(retry(best)) : listing,
+            Correction = best != null ? new NameCorrection(name, best) : null,
         };
+    }
+
+    /// <summary>
+    /// A name as a command argument that CrmOps reads back as the same name: bare when it is lower case (unquoted names
+    /// fold to lower case), else each part quoted as SQL does, inside PowerShell's single quotes ('"Customer_Profiles"').
+    /// </summary>
+    public static string ArgumentFor(string? schema, string name)
+    {
+        static bool Plain(string part) => part.Length > 0 && !char.IsAsciiDigit(part[0]) && part.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
+        if ((schema is null || Plain(schema)) && Plain(name)) return schema is null ? name : $"{schema}.{name}";
+        var sql = schema is null ? Identifier.Quote(name) : Identifier.Quote(schema, name);
+        return "'" + sql.Replace("'", "''", StringComparison.Ordinal) + "'";
     }
 }

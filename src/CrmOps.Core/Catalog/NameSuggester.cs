@@ -16,6 +16,7 @@ public static class NameSuggester
             .Where(x => x.Score.HasValue)
             .OrderBy(x => x.Score!.Value)
             .ThenBy(x => Math.Abs(x.Name.Length - typed.Length))
+            .ThenBy(x => Distance(typed, x.Name)) // on a tie, the name in the case that was typed
             .ThenBy(x => x.Name, StringComparer.Ordinal)
             .Take(max)
             .Select(x => x.Name)

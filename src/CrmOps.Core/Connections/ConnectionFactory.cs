@@ -162,7 +162,7 @@ public static class ConnectionFactory
             catch (Exception ex)
             {
                 conn?.Dispose();
-                throw Translate(ex, connection.Host, connection.Port, connection.Username, connection.Database, connection.Secret);
+                throw Translate(ex, connection.Host, connection.Port, connection.Username, connection.Database, connection.Secret, connection.DisplayString);
             }
         }
     }
@@ -180,12 +180,18 @@ public static class ConnectionFactory
     }
 
     /// <summary>Turns a connection failure into a one-line error naming host and port, never the password.</summary>
-    public static CrmException Translate(Exception ex, string host, int port, string user, string database, string? secret)
+    public static CrmException Translate(Exception ex, string host, int port, string user, string database, string? secret, string? display = null)
     {
         if (ex is CrmException ce) return ce;
         var where = $"{host}:{port}";
         CrmException result = ex switch
         {
+            NpgsqlException ne when ne.Message.StartsWith("No password has been provided", StringComparison.Ordinal) => new CrmException("ConnectionPasswordMissing", CrmErrorKind.AuthenticationError,
+                $"Cannot connect to {where}: the server asks user \"{user}\" for a password and none was given. Give it with -Credential (Get-Credential), " +
+                "in a pgpass file (PGPASSFILE, Passfile=... in the connection string, or ~/.pgpass), or in $env:CRMOPS_CONNECTION (or PGPASSWORD) for unattended runs.")
+            {
+                RecommendedAction = $"Connect-CrmDatabase '{display ?? $"Host={host};Port={port};Database={database};Username={user}"}' -Credential (Get-Credential '{user.Replace("'", "''", StringComparison.Ordinal)}')",
+            },
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } => new CrmException("ConnectionAuthenticationFailed", CrmErrorKind.AuthenticationError,
                 $"Cannot connect to {where}: password authentication failed for user \"{user}\"."),
             PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } pg => new CrmException("ConnectionRejected", CrmErrorKind.AuthenticationError,
@@ -216,7 +222,10 @@ public static class ConnectionFactory
     {
         var message = Secrets.Redact(e.Message, secret);
         // The inner exception is not kept: its text or data could carry what we must not show.
-        return new CrmException(e.ErrorId, e.Kind, message, e.TargetObject);
+        return new CrmException(e.ErrorId, e.Kind, message, e.TargetObject)
+        {
+            RecommendedAction = e.RecommendedAction is { } action ? Secrets.Redact(action, secret) : null,
+        };
     }
 
     private static string SocketReason(SocketException se) => se.SocketErrorCode switch

@@ -19,6 +19,9 @@ public enum CrmErrorKind
     OperationStopped,
 }
 
+/// <summary>A mistyped name and the existing name it most likely meant.</summary>
+public sealed record NameCorrection(string Typed, string Suggested);
+
 /// <summary>
 /// The one exception type the core throws at its callers: a stable error id, a kind, a one-line
 /// message that never contains a password, and optionally the object it is about.
@@ -29,7 +32,10 @@ public class CrmException : Exception
     public CrmErrorKind Kind { get; }
     /// <summary>What the error is about (a table, a file, a version): PowerShell's ErrorRecord.TargetObject.</summary>
     public object? TargetObject { get; }
+    /// <summary>What to do about it: a command to run, ready as written (PowerShell's ErrorDetails.RecommendedAction).</summary>
     public string? RecommendedAction { get; init; }
+    /// <summary>For a name that was not found: what was typed and the closest existing name, so a host can offer the user's own command corrected.</summary>
+    public NameCorrection? Correction { get; init; }
 
     public CrmException(string errorId, CrmErrorKind kind, string message, object? targetObject = null, Exception? inner = null)
         : base(message, inner)

@@ -15,6 +15,12 @@ public interface ICrmHost
     /// <summary>Something the user should know although the work goes on (a skipped step, a degraded mode).</summary>
     void WriteWarning(string message);
 
+    /// <summary>
+    /// A word where silence would puzzle, though nothing is wrong ("nothing to apply", which default a run used):
+    /// shown by default, never part of the output (PowerShell: the information stream, tagged like Write-Host).
+    /// </summary>
+    void WriteInformation(string message);
+
     /// <summary>A non-terminating error about one item; the work goes on with the next.</summary>
     void WriteError(CrmException exception);
 

@@ -26,8 +26,12 @@ public sealed class NullHost : ICrmHost
     /// <summary>Warnings reported so far.</summary>
     public List<string> Warnings { get; } = [];
 
+    /// <summary>Information messages reported so far.</summary>
+    public List<string> Information { get; } = [];
+
     public void WriteVerbose(string message) { }
     public void WriteWarning(string message) => Warnings.Add(message);
+    public void WriteInformation(string message) => Information.Add(message);
     public void WriteError(CrmException exception) => _errors.Add(exception);
     public void WriteProgress(string activity, string status, int percent) { }
     public bool ShouldProcess(string target, string action) => !IsWhatIf;

@@ -17,18 +17,28 @@ public static class MigrationRunner
     /// <summary>Applies pending migrations in version order; each result is returned as soon as it is known.</summary>
     public static IEnumerable<CrmMigrationResult> Apply(CrmConnection connection, MigrationSet set, MigrationOptions o, ICrmHost host) =>
         host.IsWhatIf
-            ? WhatIf(connection, MigrationPlanner.PlanApply(connection, set, o), "Apply migration", host)
+            ? WhatIf(connection, MigrationPlanner.PlanApply(connection, set, o), "Apply migration", host,
+                () => host.WriteInformation(NothingToApply(connection, set, o)))
             : ApplyPending(connection, set, o, host);
 
     /// <summary>Rolls back applied migrations newest first (-Count, or everything newer than -Target).</summary>
     public static IEnumerable<CrmMigrationResult> Undo(CrmConnection connection, MigrationSet set, MigrationOptions o, ICrmHost host) =>
         host.IsWhatIf
-            ? WhatIf(connection, MigrationPlanner.PlanUndo(connection, set, o), "Roll back migration", host)
+            ? WhatIf(connection, MigrationPlanner.PlanUndo(connection, set, o), "Roll back migration", host,
+                () => host.WriteWarning(NothingToUndo(connection, set, o)))
             : UndoApplied(connection, set, o, host);
 
-    private static IEnumerable<CrmMigrationResult> WhatIf(CrmConnection connection, IReadOnlyList<CrmMigrationResult> plan, string action, ICrmHost host)
+    // Said, not left to -Verbose: an empty plan must not look like a command that did nothing without a word.
+    private static string NothingToApply(CrmConnection connection, MigrationSet set, MigrationOptions o) =>
+        $"Nothing to apply: every migration in '{set.Root}'{(o.TargetVersion is { } t ? $" up to {t}" : "")} is already applied on {connection}.";
+
+    private static string NothingToUndo(CrmConnection connection, MigrationSet set, MigrationOptions o) =>
+        $"Nothing to roll back: no migration of '{set.Root}'{(o.TargetVersion is { } t ? $" newer than {t}" : "")} is applied on {connection}.";
+
+    private static IEnumerable<CrmMigrationResult> WhatIf(CrmConnection connection, IReadOnlyList<CrmMigrationResult> plan, string action, ICrmHost host,
+        Action sayNothingToDo)
     {
-        if (plan.Count == 0) host.WriteVerbose($"Nothing to do on {connection}.");
+        if (plan.Count == 0) sayNothingToDo();
         foreach (var r in plan)
         {
             var touches = r.Tables.Length > 0 ? ", touches " + string.Join(", ", r.Tables) : "";
@@ -53,7 +63,7 @@ public static class MigrationRunner
             throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), pending[0].FileName);
         if (pending.Count == 0)
         {
-            host.WriteVerbose($"No pending migrations in '{set.Root}' for {connection}.");
+            host.WriteInformation(NothingToApply(connection, set, o));
             yield break;
         }
         var activity = $"Applying migrations to {connection}";
@@ -79,7 +89,7 @@ public static class MigrationRunner
         var files = MigrationPlanner.ToUndo(set, o, MigrationStatus.Get(connection, set));
         if (files.Count == 0)
         {
-            host.WriteVerbose("Nothing to roll back.");
+            host.WriteWarning(NothingToUndo(connection, set, o));
             yield break;
         }
         var activity = $"Rolling back migrations on {connection}";
@@ -147,9 +157,11 @@ public static class MigrationRunner
         using var conn = connection.Open();
         NpgsqlTransaction? tx = null;
         SqlStatement? current = null;
+        using var watch = new LockWatch(connection, o.LockTimeout);
         try
         {
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
+            watch.Follow(conn, tx);
             MigrationHistory.Ensure(conn, tx);
             // Re-check the history inside the locked transaction: a concurrent run may have done this one already.
             var history = MigrationHistory.Read(conn, tx);
@@ -186,7 +198,7 @@ public static class MigrationRunner
         {
             MigrationCommands.SafeRollback(tx);
             host.Cancellation.ThrowIfCancellationRequested();
-            throw Explain(ex, connection, f, current, label, o);
+            throw Explain(ex, connection, f, current, label, o, watch);
         }
     }
 
@@ -230,6 +242,7 @@ public static class MigrationRunner
             return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
         var sw = Stopwatch.StartNew();
         SqlStatement? current = null;
+        using var watch = LockWatch.Start(connection, conn, null, o.LockTimeout);
         try
         {
             // Session settings only on a direct connection: through a transaction-mode pooler they would leak to
@@ -255,7 +268,7 @@ public static class MigrationRunner
         }
         catch (Exception ex)
         {
-            var error = host.Cancellation.IsCancellationRequested ? null : Explain(ex, connection, f, current, label, o);
+            var error = host.Cancellation.IsCancellationRequested ? null : Explain(ex, connection, f, current, label, o, watch);
             // Statements before the failure stay applied: say so in a history row (success = false), from a fresh connection.
             try
             {
@@ -276,13 +289,15 @@ public static class MigrationRunner
     }
 
     /// <summary>A failure as a one-line error that names the migration, the statement's line and, after a lock_timeout, the lock.</summary>
-    private static CrmException Explain(Exception ex, CrmConnection connection, MigrationFile f, SqlStatement? s, string label, MigrationOptions o)
+    private static CrmException Explain(Exception ex, CrmConnection connection, MigrationFile f, SqlStatement? s, string label, MigrationOptions o,
+        LockWatch? watch = null)
     {
         if (ex is CrmException ce) return ce;
         var where = s == null ? f.FileName : $"{f.FileName} line {s.Line}";
         if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable } && s != null)
         {
-            var holders = LockHolders(connection, s);
+            // What the statement was seen waiting for (the lock watch), else who holds locks on the tables it names.
+            var holders = watch?.LastWait ?? LockHolders(connection, s);
             return new CrmException("MigrationLockTimeout", CrmErrorKind.ResourceBusy,
                 $"{label}: {where} waited longer than the lock_timeout of {o.LockTimeout.TotalSeconds:0.###} s for a lock ({holders}); rolled back, nothing was changed. Run it when the workload is quieter, or raise -LockTimeout.", f.FileName);
         }

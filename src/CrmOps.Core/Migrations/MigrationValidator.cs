@@ -12,7 +12,9 @@ public static class MigrationValidator
         foreach (var p in set.Problems)
             results.Add(Fail(p.ErrorId, p.Path, p.Message));
         if (set.Problems.Count == 0)
-            results.Add(Pass("MigrationFiles", set.Root, $"{set.Migrations.Count} migration(s): names, versions and scripts are valid."));
+            results.Add(Pass("MigrationFiles", set.Root,
+                $"{set.Migrations.Count} migration(s): file names and versions are valid and every script could be read and split into statements. " +
+                "The SQL itself was not run or parsed by the server: Test-CrmMigration -RoundTrip rehearses it."));
 
         var history = Db.ReadOnly(connection, (c, tx) => MigrationHistory.Read(c, tx), "Reading the migration history");
         var status = MigrationStatus.Join(set, history);

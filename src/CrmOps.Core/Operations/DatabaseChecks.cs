@@ -1,4 +1,7 @@
 using CrmOps.Connections;
+using CrmOps.Errors;
+using CrmOps.Hosting;
+using CrmOps.Migrations;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -53,12 +56,17 @@ public static class DatabaseChecks
                 unlinkedPercent <= options.MaxUnlinkedPercent,
                 $"{unlinked:N0} of {orders:N0} orders have an email that links to no customer ({unlinkedPercent}%; allowed {options.MaxUnlinkedPercent}%)."));
 
+            string Cmd(string command) => Advice.Command(connection, command);
+            var refresh = Cmd("Invoke-CrmTimelineRefresh");
             if (!hasTimeline)
+            {
+                var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Timeline);
                 results.Add(Check("TimelineExists", "public.customer_activity_timeline", "exists", "missing", false,
-                    "The activity timeline does not exist: apply the built-in migrations (Invoke-CrmMigration -BuiltIn)."));
+                    $"The activity timeline does not exist: {fix.Why}. Run: {fix.Commands}", fix.Commands));
+            }
             else if (!populated)
                 results.Add(Check("TimelineExists", "public.customer_activity_timeline", "populated", "not populated", false,
-                    "The activity timeline has never been populated: run Invoke-CrmTimelineRefresh."));
+                    $"The activity timeline has never been populated: run {refresh}.", refresh));
             else
             {
                 results.Add(Check("TimelineExists", "public.customer_activity_timeline", "populated", "populated", true, "The activity timeline exists and is populated."));
@@ -71,57 +79,72 @@ public static class DatabaseChecks
                     $"{rows} activities, {customers} customers", rows == linked && customers == linkedCustomers,
                     rows == linked && customers == linkedCustomers
                         ? $"The timeline holds all {linked:N0} linked orders of {linkedCustomers:N0} customers."
-                        : $"The timeline holds {rows:N0} activities of {customers:N0} customers, but {linked:N0} orders of {linkedCustomers:N0} customers link today: refresh it (Invoke-CrmTimelineRefresh)."));
+                        : $"The timeline holds {rows:N0} activities of {customers:N0} customers, but {linked:N0} orders of {linkedCustomers:N0} customers link today: refresh it ({refresh}).",
+                    refresh));
                 DateTimeOffset? lastRefresh = null;
                 if (hasRefreshLog)
                     using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-refresh.sql"), conn, tx))
                         lastRefresh = c2.ExecuteScalar() is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
                 var fresh = lastRefresh is { } lr && now - lr <= options.MaxRefreshAge;
-                results.Add(Check("TimelineFresh", "public.customer_activity_timeline", $"refreshed within {options.MaxRefreshAge}",
-                    lastRefresh?.ToString("u") ?? "never (by CrmOps)", fresh,
+                results.Add(Check("TimelineFresh", "public.customer_activity_timeline", $"refreshed within {Words.Duration(options.MaxRefreshAge)}",
+                    lastRefresh is { } at0 ? $"{at0:u} ({Words.Duration(Whole(now - at0))} ago)" : "never (by CrmOps)", fresh,
                     fresh ? $"Last refreshed {lastRefresh:u}." : lastRefresh is null
-                        ? "No refresh is recorded in crmops.refresh_log: schedule Invoke-CrmTimelineRefresh."
-                        : $"Last refreshed {lastRefresh:u}, more than {options.MaxRefreshAge} ago."));
+                        ? $"No refresh is recorded in crmops.refresh_log: run {refresh}, and schedule it (README: Running unattended)."
+                        : $"Last refreshed {lastRefresh:u}, more than {Words.Duration(options.MaxRefreshAge)} ago: run {refresh}, and check its schedule.",
+                    refresh));
             }
 
+            var score = Cmd("Update-CrmLeadScore");
             if (!hasScoring || !hasRules)
+            {
+                var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Scoring);
                 results.Add(Check("EveryProfileScored", "public.customer_profiles", "scored", "scoring not installed", false,
-                    "Lead scoring is not installed: apply the built-in migrations (Invoke-CrmMigration -BuiltIn)."));
+                    $"Lead scoring is not installed: {fix.Why}. Run: {fix.Commands}", fix.Commands));
+            }
             else
             {
                 results.Add(Check("EveryProfileScored", "public.customer_profiles", "0 unscored", $"{unscored} unscored", unscored == 0,
-                    unscored == 0 ? $"All {profiles:N0} profiles have a lead score." : $"{unscored:N0} of {profiles:N0} profiles have no lead score: run Update-CrmLeadScore."));
+                    unscored == 0 ? $"All {profiles:N0} profiles have a lead score." : $"{unscored:N0} of {profiles:N0} profiles have no lead score: run {score}.",
+                    score));
                 DateTimeOffset? asOf = null, scoredAt = null;
                 if (hasRuns)
                     using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-scoring.sql"), conn, tx))
                     using (var r = c2.ExecuteReader())
                         if (r.Read()) { asOf = r.GetFieldValue<DateTimeOffset>(0); scoredAt = r.GetFieldValue<DateTimeOffset>(1); }
                 var current = scoredAt is { } s && now - s <= options.MaxScoreAge;
-                results.Add(Check("ScoresCurrent", "public.customer_profiles", $"scored within {options.MaxScoreAge}",
-                    scoredAt?.ToString("u") ?? "never (by CrmOps)", current,
+                results.Add(Check("ScoresCurrent", "public.customer_profiles", $"scored within {Words.Duration(options.MaxScoreAge)}",
+                    scoredAt is { } at1 ? $"{at1:u} ({Words.Duration(Whole(now - at1))} ago)" : "never (by CrmOps)", current,
                     current ? $"Last scoring run at {scoredAt:u} (as of {asOf:u})." : scoredAt is null
-                        ? "No scoring run is recorded in crmops.scoring_runs: run Update-CrmLeadScore."
-                        : $"The last scoring run was at {scoredAt:u}, more than {options.MaxScoreAge} ago: scores decay with time."));
+                        ? $"No scoring run is recorded in crmops.scoring_runs: run {score}."
+                        : $"The last scoring run was at {scoredAt:u}, more than {Words.Duration(options.MaxScoreAge)} ago (scores decay with time): run {score}, and check its schedule.",
+                    score));
                 if (asOf is { } at)
                 {
                     using var c3 = new NpgsqlCommand(SqlText.Get("Operations/checks-scoring.sql"), conn, tx) { CommandTimeout = 0 };
                     c3.Parameters.AddWithValue("as_of", at);
                     var disagreeing = (long)c3.ExecuteScalar()!;
+                    // A targeted run rescores only customers whose inputs changed: a hand-edited score needs everyone rescored.
+                    var full = Cmd("Update-CrmLeadScore -Full");
                     results.Add(Check("ScoresConsistent", "public.customer_profiles", "0 disagreeing", $"{disagreeing} disagreeing", disagreeing == 0,
                         disagreeing == 0 ? $"Every score equals a recomputation as of {at:u}."
-                            : $"{disagreeing:N0} scores differ from a recomputation as of {at:u} (changed data or hand edits): run Update-CrmLeadScore."));
+                            : $"{disagreeing:N0} scores differ from a recomputation as of {at:u} (changed data or hand edits): run {full}.",
+                        full));
                 }
             }
 
             if (hasExport)
             {
                 var exportRows = Db.Scalar<long>(conn, tx, SqlText.Get("Operations/checks-export-rows.sql"));
+                var refreshExport = Cmd("Invoke-CrmTimelineRefresh customer_marketing_export");
                 results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,
-                    exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
+                    exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it ({refreshExport}).",
+                    refreshExport));
             }
             return (IReadOnlyList<CrmCheckResult>)results;
         }, "Checking the database");
 
-    private static CrmCheckResult Check(string check, string connection, string expected, string actual, bool passed, string message) =>
-        new() { Check = check, Target = connection, Expected = expected, Actual = actual, Passed = passed, Message = message };
+    private static CrmCheckResult Check(string check, string target, string expected, string actual, bool passed, string message, string? fix = null) =>
+        new() { Check = check, Target = target, Expected = expected, Actual = actual, Passed = passed, Message = message, RecommendedAction = passed ? null : fix };
+
+    private static TimeSpan Whole(TimeSpan span) => TimeSpan.FromSeconds(Math.Floor(span.TotalSeconds));
 }

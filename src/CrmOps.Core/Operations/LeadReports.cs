@@ -1,5 +1,6 @@
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Migrations;
 using CrmOps.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -122,9 +123,12 @@ public static class LeadReports
         return Stream(connection, "Reading the customer timeline", (conn, tx) =>
         {
             if (!Db.RelationExists(conn, tx, "public.customer_activity_timeline"))
+            {
+                var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Timeline);
                 throw new CrmException("TimelineNotInstalled", CrmErrorKind.ObjectNotFound,
-                    $"customer_activity_timeline does not exist on {connection.Host}:{connection.Port}/{connection.Database}. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
-                { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
+                    $"customer_activity_timeline does not exist on {connection.Host}:{connection.Port}/{connection.Database}: {fix.Why}. Run: {fix.Commands}")
+                { RecommendedAction = fix.Commands };
+            }
             var cmd = new NpgsqlCommand(SqlText.Get("Operations/timeline.sql"), conn, tx) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("customer_id", customerId);
             cmd.Parameters.Add(new NpgsqlParameter("last", NpgsqlDbType.Bigint) { Value = last is null ? DBNull.Value : (long)last });
@@ -135,8 +139,43 @@ public static class LeadReports
             EventName = r.StringOrNull(3), Amount = r.ValueOrNull<decimal>(4),
             Source = r.StringOrNull(5), Status = r.StringOrNull(6),
             PurchaserName = r.StringOrNull(7), OrderId = r.StringOrNull(8),
+            FullName = r.StringOrNull(9), Email = r.StringOrNull(10),
         }, cancel);
     }
+
+    /// <summary>Most customers a name may match (a pattern that matches more is refused: narrow it).</summary>
+    public const int MaxCustomersByName = 100;
+
+    /// <summary>The customer that owns an email (any of its emails, case and surrounding spaces ignored).</summary>
+    public static (Guid Id, string Name) CustomerByEmail(CrmConnection connection, string email) =>
+        Db.ReadOnly(connection, (conn, tx) =>
+        {
+            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/customer-by-email.sql"), conn, tx);
+            cmd.Parameters.AddWithValue("email", email);
+            using var r = cmd.ExecuteReader();
+            if (r.Read()) return (r.GetGuid(0), r.GetString(1));
+            throw new CrmException("CustomerNotFound", CrmErrorKind.ObjectNotFound,
+                $"No customer has the email '{email.Trim()}' (any of a customer's emails, in any case). Look a customer up by name with -Name '*part of the name*'.", email);
+        }, "Finding a customer by email");
+
+    /// <summary>Customers whose name matches (PowerShell wildcards, case-insensitive), in name order.</summary>
+    public static IReadOnlyList<(Guid Id, string Name)> CustomersByName(CrmConnection connection, string name) =>
+        Db.ReadOnly(connection, (conn, tx) =>
+        {
+            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/customer-by-name.sql"), conn, tx) { CommandTimeout = 0 };
+            cmd.Parameters.AddWithValue("name_re", Catalog.CatalogPattern.ToRegex(name.Trim()));
+            cmd.Parameters.AddWithValue("limit", (long)MaxCustomersByName);
+            var list = new List<(Guid, string)>();
+            using (var r = cmd.ExecuteReader())
+                while (r.Read()) list.Add((r.GetGuid(0), r.GetString(1)));
+            if (list.Count == 0)
+                throw new CrmException("CustomerNotFound", CrmErrorKind.ObjectNotFound,
+                    $"No customer is named '{name.Trim()}' (canonical_full_name, any case). Use wildcards for part of a name: -Name '*{name.Trim()}*'.", name);
+            if (list.Count > MaxCustomersByName)
+                throw new CrmException("CustomerNameAmbiguous", CrmErrorKind.InvalidArgument,
+                    $"More than {MaxCustomersByName} customers match the name '{name.Trim()}': narrow the pattern, or use -Email or -CustomerId.", name);
+            return (IReadOnlyList<(Guid, string)>)list;
+        }, "Finding customers by name");
 
     /// <summary>
     /// Streams a query's rows inside a READ ONLY transaction. When the consumer stops early, the
@@ -196,8 +235,11 @@ public static class LeadReports
     internal static void RequireScoring(NpgsqlConnection conn, NpgsqlTransaction? tx, CrmConnection connection)
     {
         if (!Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/scoring-column-exists.sql")))
+        {
+            var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Scoring);
             throw new CrmException("ScoringNotInstalled", CrmErrorKind.ObjectNotFound,
-                $"customer_profiles on {connection.Host}:{connection.Port}/{connection.Database} has no lead_score column. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
-            { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
+                $"customer_profiles on {connection.Host}:{connection.Port}/{connection.Database} has no lead_score column: {fix.Why}. Run: {fix.Commands}")
+            { RecommendedAction = fix.Commands };
+        }
     }
 }

@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using System.Globalization;
 using CrmOps.Connections;
 using CrmOps.Errors;
 using CrmOps.Hosting;
+using CrmOps.Migrations;
 using CrmOps.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -10,7 +12,7 @@ namespace CrmOps.Operations;
 
 public sealed class ScoringOptions
 {
-    /// <summary>The instant the scores describe (recency decays with time). Default: now.</summary>
+    /// <summary>The instant the scores describe (recency decays with time). Default: the database's reference date (crmops.reference_date) when set, else now.</summary>
     public DateTimeOffset? AsOf { get; init; }
     /// <summary>Score only these customers.</summary>
     public IReadOnlyCollection<Guid>? CustomerIds { get; init; }
@@ -18,6 +20,8 @@ public sealed class ScoringOptions
     public bool Full { get; init; }
     /// <summary>Keyset batch size of a full recalculation (each batch is one short transaction).</summary>
     public int BatchSize { get; init; } = 100_000;
+    /// <summary>How long a batch waits for a lock (a row an application holds, a table a migration holds) before the run gives up.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>
@@ -40,41 +44,46 @@ public static class LeadScorer
     /// </summary>
     public static CrmScoringResult? Update(CrmConnection connection, ScoringOptions options, ICrmHost host)
     {
-        var asOf = (options.AsOf ?? DateTimeOffset.UtcNow).ToUniversalTime();
-        if (asOf.Year is < 1990 or > 2200)
-            throw new CrmException("ScoringAsOfOutOfRange", CrmErrorKind.InvalidArgument,
-                $"-AsOf {asOf:u} is out of range (1990 to 2200).");
+        if (options.AsOf is { } given) CheckRange(given.ToUniversalTime(), "-AsOf");
         if (options.BatchSize is < 100 or > 10_000_000)
             throw new CrmException("ScoringBatchSizeOutOfRange", CrmErrorKind.InvalidArgument, "-BatchSize must be from 100 to 10,000,000.");
+        if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > TimeSpan.FromHours(1))
+            throw new CrmException("LockTimeoutOutOfRange", CrmErrorKind.InvalidArgument,
+                $"The lock timeout must be more than 0 and at most 1 hour, not {options.LockTimeout}: 0 would mean 'wait forever' to PostgreSQL.");
         var ids = options.CustomerIds is { Count: > 0 } list ? list.Distinct().ToArray() : null;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         var cancel = host.Cancellation;
         var scope = ids != null ? $"{ids.Length:N0} customer(s)" : "all customers";
         var target = $"{scope} in customer_profiles on {connection}";
-        var action = $"Recalculate lead scores as of {asOf:u}";
+        using var watch = new LockWatch(connection, options.LockTimeout);
 
         try
         {
             using var conn = connection.Open();
             using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
             RequireScoringColumns(conn, connection);
+            var asOf = ResolveAsOf(conn, options.AsOf, host);
+            var action = $"Recalculate lead scores as of {asOf:u}";
 
             if (host.IsWhatIf)
             {
                 using var tx = conn.BeginTransaction();
                 Db.MakeReadOnly(conn, tx);
+                Db.SetLockTimeout(conn, tx, options.LockTimeout);
+                watch.Follow(conn, tx);
                 using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-whatif.sql"), conn, tx) { CommandTimeout = 0 };
                 cmd.Parameters.AddWithValue("as_of", asOf);
                 cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });
-                using var r = cmd.ExecuteReader();
-                r.Read();
-                var wouldChange = r.GetInt64(0);
-                var seen = r.GetInt64(1);
-                r.Close();
+                long wouldChange, seen, hot, warm, cool, cold;
+                using (var r = cmd.ExecuteReader())
+                {
+                    r.Read();
+                    (wouldChange, seen, hot, warm, cool, cold) = (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.GetInt64(5));
+                }
                 tx.Commit();
-                var (_, hot, warm, cool, cold, _) = Segments(conn);
-                host.ShouldProcess(target, $"{action}: {wouldChange:N0} of {seen:N0} customers would change score");
+                host.ShouldProcess(target,
+                    $"{action}: {wouldChange:N0} of {seen:N0} customers would change score; afterwards Hot {hot:N0}, Warm {warm:N0}, Cool {cool:N0}, Cold {cold:N0}");
                 return new CrmScoringResult
                 {
                     AsOf = asOf, Customers = seen, Changed = wouldChange, Duration = clock.Elapsed,
@@ -90,13 +99,13 @@ public static class LeadScorer
             if (ids != null)
             {
                 mode = CrmScoringMode.Customers;
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, null, ids));
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, null, ids, options.LockTimeout, watch));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
                 mode = CrmScoringMode.Targeted;
                 host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, prev, null));
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, prev, null, options.LockTimeout, watch));
             }
             else
             {
@@ -109,10 +118,11 @@ public static class LeadScorer
                 {
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
-                    changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", ("as_of", asOf), ("from_page", from), ("to_page", to)));
+                    changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", options.LockTimeout, watch,
+                        ("as_of", asOf), ("from_page", from), ("to_page", to)));
                     host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
-                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", ("as_of", asOf)));
+                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", options.LockTimeout, watch, ("as_of", asOf)));
             }
 
             var counts = Segments(conn);
@@ -145,19 +155,78 @@ public static class LeadScorer
         {
             if (cancel.IsCancellationRequested)
                 throw new CrmException("OperationStopped", CrmErrorKind.OperationStopped,
-                    "Scoring was stopped. Batches already committed keep their new scores; the rest keep their old ones. Run Update-CrmLeadScore again to finish.");
+                    "Scoring was stopped. Batches already committed keep their new scores; the rest keep their old ones. Run Update-CrmLeadScore again to finish.")
+                { RecommendedAction = Advice.Command(connection, "Update-CrmLeadScore") };
+            if (ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable })
+                throw new CrmException("ScoringLockTimeout", CrmErrorKind.ResourceBusy,
+                    $"Scoring on {connection.Host}:{connection.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for " +
+                    $"{watch.LastWait ?? "a lock on customer_profiles (its holder could not be seen)"}. Batches already committed keep their new scores. " +
+                    "Run Update-CrmLeadScore again once that session is done (or end it), or raise -LockTimeout.", "customer_profiles")
+                { RecommendedAction = Advice.Command(connection, "Update-CrmLeadScore") };
             throw Db.Translate(ex, connection, "Scoring");
         }
+    }
+
+    /// <summary>
+    /// The instant to score as of: -AsOf; else the database's reference date (crmops.reference_date: a sandbox records the
+    /// day its sample data describes, so that scoring it "now" does not make every customer Cold), said so; else now.
+    /// Warns when the instant is in the future, or so long after the newest order that no customer can be Hot.
+    /// </summary>
+    private static DateTimeOffset ResolveAsOf(NpgsqlConnection conn, DateTimeOffset? given, ICrmHost host)
+    {
+        string? reference;
+        DateTimeOffset? newest;
+        using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-context.sql"), conn))
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            reference = r.StringOrNull(0);
+            newest = r.ValueOrNull<DateTimeOffset>(1);
+        }
+        var now = DateTimeOffset.UtcNow;
+        DateTimeOffset asOf;
+        if (given is { } g) asOf = g.ToUniversalTime();
+        else if (reference != null)
+        {
+            if (!DateTimeOffset.TryParse(reference, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var rd))
+                throw new CrmException("ReferenceDateInvalid", CrmErrorKind.InvalidData,
+                    $"The database's setting crmops.reference_date is '{reference}', not a date. Pass -AsOf, or correct it: ALTER DATABASE ... SET crmops.reference_date = '2025-10-15'.");
+            asOf = rd.ToUniversalTime();
+            CheckRange(asOf, "crmops.reference_date");
+            host.WriteInformation($"Scoring as of {asOf:yyyy-MM-dd}, this database's reference date (crmops.reference_date: the day its sample data describes). " +
+                                  "Pass -AsOf (Get-Date) to score as of now.");
+        }
+        else asOf = now;
+
+        if (asOf > now.AddHours(1))
+            host.WriteWarning($"Scoring as of {asOf:u}, {Days(asOf - now)} in the future: recency is counted back from that day, so these scores describe customers as they will be then, not now.");
+        if (newest is { } n && asOf - n > TimeSpan.FromDays(90))
+            host.WriteWarning($"The newest order is from {n:yyyy-MM-dd}, {Days(asOf - n)} before {asOf:yyyy-MM-dd}, the as-of date: no customer can be Hot " +
+                              "(Hot needs an order within 90 days) and most will be Cold. " +
+                              $"Score as of a date nearer the data (-AsOf {n.AddDays(1):yyyy-MM-dd}), or check that orders are still being loaded.");
+        return asOf;
+    }
+
+    private static string Days(TimeSpan span) => span.TotalDays >= 2 ? $"{Math.Floor(span.TotalDays):N0} days" : $"{span.TotalHours:N0} hours";
+
+    private static void CheckRange(DateTimeOffset asOf, string what)
+    {
+        if (asOf.Year is < 1990 or > 2200)
+            throw new CrmException("ScoringAsOfOutOfRange", CrmErrorKind.InvalidArgument,
+                $"{what} {asOf:u} is out of range (1990 to 2200).");
     }
 
     private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection connection)
     {
         var ready = Db.Scalar<bool>(conn, null, SqlText.Get("Operations/scoring-installed.sql"));
         if (!ready)
+        {
+            var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Scoring);
             throw new CrmException("ScoringNotInstalled", CrmErrorKind.ObjectNotFound,
-                $"Lead scoring is not installed on {connection.Host}:{connection.Port}/{connection.Database}: customer_profiles has no lead_score column or lead_score_components() is missing. " +
-                "Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
-            { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
+                $"Lead scoring is not installed on {connection.Host}:{connection.Port}/{connection.Database}: customer_profiles has no lead_score column or lead_score_components() is missing; " +
+                $"{fix.Why}. Run: {fix.Commands}")
+            { RecommendedAction = fix.Commands };
+        }
     }
 
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
@@ -179,10 +248,11 @@ public static class LeadScorer
     }
 
     /// <summary>One batch in its own transaction (all old or all new within it); returns the rows changed.</summary>
-    private static long Write(NpgsqlConnection conn, string sql, params (string Name, object Value)[] args)
+    private static long Write(NpgsqlConnection conn, string sql, TimeSpan lockTimeout, LockWatch watch,
+        params (string Name, object Value)[] args)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
+        Begin(conn, tx, lockTimeout, watch);
         using var cmd = new NpgsqlCommand(SqlText.Get(sql), conn, tx) { CommandTimeout = 0 };
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
         var changed = cmd.ExecuteNonQuery();
@@ -190,10 +260,11 @@ public static class LeadScorer
         return changed;
     }
 
-    private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids)
+    private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids,
+        TimeSpan lockTimeout, LockWatch watch)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
+        Begin(conn, tx, lockTimeout, watch);
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-targeted.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("targeted", prev != null);
         cmd.Parameters.AddWithValue("as_of", asOf);
@@ -208,6 +279,17 @@ public static class LeadScorer
         }
         tx.Commit();
         return result;
+    }
+
+    /// <summary>
+    /// The start of every writing transaction: yield in a deadlock, wait at most the lock timeout for a lock, and let the
+    /// lock watch follow this transaction's backend (which can change between transactions behind a pooler).
+    /// </summary>
+    private static void Begin(NpgsqlConnection conn, NpgsqlTransaction tx, TimeSpan lockTimeout, LockWatch watch)
+    {
+        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
+        Db.SetLockTimeout(conn, tx, lockTimeout);
+        watch.Follow(conn, tx);
     }
 
     /// <summary>A batch that met a concurrent writer (serialization failure, deadlock) is retried whole.</summary>

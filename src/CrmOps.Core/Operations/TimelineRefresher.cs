@@ -1,7 +1,9 @@
 using System.Diagnostics;
+using CrmOps.Catalog;
 using CrmOps.Connections;
 using CrmOps.Errors;
 using CrmOps.Hosting;
+using CrmOps.Migrations;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -43,8 +45,7 @@ public static class TimelineRefresher
         using var conn = connection.Open();
         OpsSchema.Ensure(conn);
 
-        var info = Inspect(conn, schema, name) ?? throw new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound,
-            $"Materialized view '{display}' does not exist on {connection.Host}:{connection.Port}.", display);
+        var info = Inspect(conn, schema, name) ?? throw Missing(connection, conn, schema, name, display);
         if (info.RelKind != "m")
             throw new CrmException("NotAMaterializedView", CrmErrorKind.InvalidArgument,
                 $"'{display}' is not a materialized view (only materialized views can be refreshed).", display);
@@ -65,10 +66,12 @@ public static class TimelineRefresher
         long? before = null, after = null;
         using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
         NpgsqlTransaction? tx = null;
+        using var watch = new LockWatch(connection, options.LockTimeout);
         try
         {
             tx = conn.BeginTransaction();
             Db.SetLockTimeout(conn, tx, options.LockTimeout);
+            watch.Follow(conn, tx);
             // Our own concurrent runs: skip, do not queue.
             if (!Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/refresh-try-lock.sql"), ("ns", LockNamespace), ("oid", (int)info.Oid)))
                 return Skipped(conn, tx, display, mode, started, clock, "another CrmOps refresh of this view is running", host);
@@ -96,8 +99,10 @@ public static class TimelineRefresher
             try { tx?.Rollback(); } catch { /* connection may be gone */ }
             var error = ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }
                 ? new CrmException("RefreshLockTimeout", CrmErrorKind.ResourceBusy,
-                    $"Refreshing {display} on {connection.Host}:{connection.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for the lock on {display}: " +
-                    $"{Blockers(connection, info.Oid)}", display)
+                    $"Refreshing {display} on {connection.Host}:{connection.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for " +
+                    (watch.LastWait ?? $"a lock on {display}: {Blockers(connection, info.Oid)}") +
+                    ". The view keeps its previous contents; refresh again once that session is done (or end it), or raise -LockTimeout.", display)
+                { RecommendedAction = Advice.Command(connection, $"Invoke-CrmTimelineRefresh {CrmCatalog.ArgumentFor(schema == "public" ? null : schema, name)}") }
                 : cancel.IsCancellationRequested
                     ? new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"Refreshing {display} was stopped; the view keeps its previous contents.", display)
                     : Db.Translate(ex, connection, $"Refreshing {display}");
@@ -135,6 +140,24 @@ public static class TimelineRefresher
                 });
             return list;
         }, "Reading the refresh log");
+    }
+
+    /// <summary>
+    /// The error for a view that does not exist: for the activity timeline, how to (re)install it from the built-in
+    /// migrations; for another name, the materialized views it may have meant.
+    /// </summary>
+    private static CrmException Missing(CrmConnection connection, NpgsqlConnection conn, string schema, string name, string display)
+    {
+        if (schema == "public" && name == DefaultView)
+        {
+            var fix = Advice.InstallBuiltIn(connection, BuiltInMigrations.Timeline);
+            return new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound,
+                $"Materialized view '{display}' does not exist on {connection.Host}:{connection.Port}: {fix.Why}. Run: {fix.Commands}", display)
+            { RecommendedAction = fix.Commands };
+        }
+        var candidates = CrmCatalog.CandidateNames(conn, null, default, "m");
+        return CrmCatalog.NotFound("Materialized view", schema, name, candidates, connection: connection,
+            retry: suggestion => $"Invoke-CrmTimelineRefresh {suggestion}");
     }
 
     private sealed record ViewInfo(long Oid, string RelKind, bool Populated, bool HasUniqueIndex);
@@ -184,7 +207,7 @@ public static class TimelineRefresher
         cmd.Parameters.AddWithValue("status", r.Status.ToString());
         cmd.Parameters.Add(new NpgsqlParameter("rows_before", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsBefore ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("rows_after", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsAfter ?? DBNull.Value });
-        cmd.Parameters.AddWithValue("started_at", r.StartedAt);
+        cmd.Parameters.AddWithValue("started_at", r.StartedAt.Value);
         cmd.Parameters.AddWithValue("duration_ms", (long)r.Duration.TotalMilliseconds);
         cmd.Parameters.Add(new NpgsqlParameter("message", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)r.Message ?? DBNull.Value });
         cmd.ExecuteNonQuery();

@@ -37,9 +37,14 @@ public static class Identifier
     /// False when the text is not one or two identifiers (for example <c>customers; drop table x</c>): callers that take
     /// any text as a name then use the text as it is, which simply matches nothing.
     /// </summary>
-    public static bool TryParse(string text, out QualifiedName name)
+    public static bool TryParse(string text, out QualifiedName name) => TryParse(text, out name, out _, out _);
+
+    /// <summary>As <see cref="TryParse(string, out QualifiedName)"/>, saying which parts were quoted (kept exactly as written).</summary>
+    public static bool TryParse(string text, out QualifiedName name, out bool schemaQuoted, out bool nameQuoted)
     {
         name = default;
+        schemaQuoted = nameQuoted = false;
+        var quoted = new List<bool>(2);
         if (string.IsNullOrEmpty(text)) return false;
         var parts = new List<string>(2);
         var i = 0;
@@ -48,6 +53,7 @@ public static class Identifier
             while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
             if (i >= text.Length) return false;
             var sb = new StringBuilder();
+            quoted.Add(text[i] == '"');
             if (text[i] == '"')
             {
                 i++;
@@ -77,6 +83,8 @@ public static class Identifier
             i++;
         }
         name = parts.Count == 1 ? new QualifiedName(null, parts[0]) : new QualifiedName(parts[0], parts[1]);
+        nameQuoted = quoted[^1];
+        schemaQuoted = parts.Count == 2 && quoted[0];
         return true;
     }
 

@@ -22,6 +22,10 @@ internal sealed class CmdletHost : ICrmHost
     public void WriteWarning(string message) => _cmdlet.WriteWarning(_cmdlet.Redact(message));
     public void WriteError(CrmException exception) => _cmdlet.WriteCrmError(exception);
 
+    // Tagged PSHOST as Write-Host does: shown by default, kept out of captured output, silenced by -InformationAction Ignore.
+    public void WriteInformation(string message) =>
+        _cmdlet.WriteInformation(new HostInformationMessage { Message = _cmdlet.Redact(message) }, ["PSHOST"]);
+
     public void WriteProgress(string activity, string status, int percent)
     {
         if (!_activities.TryGetValue(activity, out var id)) _activities[activity] = id = _activities.Count + 1;

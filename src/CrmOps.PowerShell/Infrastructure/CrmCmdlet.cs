@@ -14,8 +14,13 @@ public abstract class CrmCmdlet : CrmCmdletBase
     [ValidateNotNull]
     public CrmConnection? Connection { get; set; }
 
-    /// <summary>The database this invocation works on: -Connection, else the session default, else the environment.</summary>
-    protected CrmConnection Database => _resolved ??= Connection ?? CrmSession.Default ?? ConnectFromEnvironment();
+    /// <summary>
+    /// The database this invocation works on: -Connection, else the session default, else the environment. With
+    /// -Connection, it carries how the user named it, so that every command CrmOps recommends names the same database.
+    /// </summary>
+    protected CrmConnection Database => _resolved ??= Connection is { } given
+        ? given.WithCommandArgument(Recommendations.ConnectionArgument(MyInvocation, given))
+        : CrmSession.Default ?? ConnectFromEnvironment();
 
     private static CrmConnection ConnectFromEnvironment()
     {

@@ -20,7 +20,14 @@ public abstract class CrmCmdletBase : PSCmdlet, IDisposable
     /// <summary>This invocation as the core's host. Created on first use (after the module's load context is in place).</summary>
     protected ICrmHost CrmHost => _host ??= new CmdletHost(this);
 
-    protected sealed override void BeginProcessing() => Guard(BeginCrmProcessing);
+    private HashSet<string>? _commandLine;
+
+    protected sealed override void BeginProcessing()
+    {
+        // What the command line bound; a parameter bound later came from the pipeline.
+        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        Guard(BeginCrmProcessing);
+    }
     protected sealed override void ProcessRecord() => Guard(ProcessCrmRecord);
     protected sealed override void EndProcessing() => Guard(EndCrmProcessing);
     protected override void StopProcessing() => _stopping.Cancel();
@@ -50,6 +57,17 @@ public abstract class CrmCmdletBase : PSCmdlet, IDisposable
                 : GetVariableValue("WhatIfPreference") is { } p && LanguagePrimitives.IsTrue(p);
         }
     }
+
+    /// <summary>True when the parameter's current value came down the pipeline (an object's property), not from the command line.</summary>
+    protected bool FromPipeline(string parameter) =>
+        MyInvocation.BoundParameters.ContainsKey(parameter) && _commandLine?.Contains(parameter) != true;
+
+    /// <summary>
+    /// A name as the core reads it: typed names as PostgreSQL reads them (unquoted folds to lower case), while a name that
+    /// came down the pipeline (CrmDbObject.Name: the catalog's own spelling) is quoted, so that it stays exactly itself.
+    /// </summary>
+    protected string NameAsTyped(string parameter, string value) =>
+        FromPipeline(parameter) && !string.IsNullOrEmpty(value) ? CrmOps.Sql.Identifier.Quote(value) : value;
 
     /// <summary>Changes proceed without asking (a -Force that means "do not prompt"); -WhatIf still changes nothing.</summary>
     protected internal virtual bool SkipConfirmation => false;
@@ -82,6 +100,9 @@ public abstract class CrmCmdletBase : PSCmdlet, IDisposable
     /// <summary>Errors that stop all progress (no connection) terminate; errors about one item do not.</summary>
     protected internal void WriteCrmError(CrmException ex)
     {
+        // "Did you mean ...?": the user's own command with the name corrected is the best recommendation.
+        if (ex.Correction is { } correction && Recommendations.Corrected(MyInvocation, correction) is { } corrected)
+            ex = new CrmException(ex.ErrorId, ex.Kind, ex.Message, ex.TargetObject) { RecommendedAction = corrected, Correction = ex.Correction };
         var record = ErrorRecords.From(ex);
         if (ex.Kind is CrmErrorKind.ConnectionError or CrmErrorKind.AuthenticationError or CrmErrorKind.SecurityError or CrmErrorKind.NotInstalled)
             ThrowTerminatingError(record);

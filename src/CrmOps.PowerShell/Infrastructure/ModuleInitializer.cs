@@ -24,7 +24,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     {
         if (Interlocked.Exchange(ref _registered, 1) == 0)
             AssemblyLoadContext.Default.Resolving += ResolveCore;
+        TellCoreWhereBuiltInMigrationsAre();
     }
+
+    // Its own method, called after the resolver is in place: compiling it is what loads CrmOps.Core.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static void TellCoreWhereBuiltInMigrationsAre() =>
+        CrmOps.Migrations.BuiltInMigrations.Root = Cmdlets.Migrations.MigrationPaths.BuiltInRoot;
 
     /// <summary>
     /// Remove-Module: closes the session's connections and sandboxes and takes the resolver away, so nothing of ours

@@ -9,5 +9,5 @@ namespace CrmOps.PowerShell.Cmdlets.Discovery;
 public sealed class GetCrmColumn : TableCmdlet
 {
     protected override void ProcessCrmRecord() =>
-        WriteObject(CrmCatalog.GetColumns(Database, Table, Schema, StopToken), enumerateCollection: true);
+        WriteObject(CrmCatalog.GetColumns(Database, TableAsTyped, SchemaAsTyped, StopToken), enumerateCollection: true);
 }

@@ -4,7 +4,10 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Discovery;
 
-/// <summary>Lists tables, views, materialized views, functions, triggers, indexes and sequences.</summary>
+/// <summary>
+/// Lists tables, views and materialized views (functions, triggers, indexes and sequences with -Type, or by their exact
+/// name).
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "CrmDbObject")]
 [OutputType(typeof(CrmDbObject))]
 public sealed class GetCrmDbObject : CrmCmdlet
@@ -16,6 +19,7 @@ public sealed class GetCrmDbObject : CrmCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     [Parameter]
@@ -23,7 +27,9 @@ public sealed class GetCrmDbObject : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var result = CrmCatalog.GetObjects(Database, Name, Schema, Type, StopToken);
+        var names = Name?.Select(n => NameAsTyped(nameof(Name), n)).ToArray();
+        var schemas = Schema?.Select(n => NameAsTyped(nameof(Schema), n)).ToArray();
+        var result = CrmCatalog.GetObjects(Database, names, schemas, Type, StopToken);
         CrmHost.WriteVerbose($"{result.Items.Count} objects in schema {string.Join(", ", Schema ?? [CrmCatalog.DefaultSchema])}.");
         foreach (var item in result.Items) WriteObject(item);
         foreach (var error in result.Errors) WriteCrmError(error);

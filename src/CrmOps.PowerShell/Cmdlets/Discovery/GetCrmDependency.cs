@@ -16,6 +16,7 @@ public sealed class GetCrmDependency : CrmCmdlet
     public string Name { get; set; } = "";
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string? Schema { get; set; }
 
     // A string, not the Core enum: a value-type field from CrmOps.Core would make this type load
@@ -26,6 +27,7 @@ public sealed class GetCrmDependency : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        foreach (var edge in CrmCatalog.GetDependencies(Database, Name, Schema, Direction, StopToken)) WriteObject(edge);
+        foreach (var edge in CrmCatalog.GetDependencies(Database, NameAsTyped(nameof(Name), Name),
+                     Schema is null ? null : NameAsTyped(nameof(Schema), Schema), Direction, StopToken)) WriteObject(edge);
     }
 }

@@ -22,6 +22,7 @@ public sealed class GetCrmRowCount : CrmCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
+    [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string[]? Schema { get; set; }
 
     [Parameter]
@@ -46,14 +47,13 @@ public sealed class GetCrmRowCount : CrmCmdlet
             CrmHost.WriteVerbose($"Skipped {string.Join(", ", Table ?? [])}: a {Type} has no rows to count.");
             return;
         }
-        string?[] schemas = Schema is { Length: > 0 } ? [.. Schema] : [null];
-        var tables = Table is { Length: > 0 } ? Table : ["*"];
+        string[] schemas = Schema is { Length: > 0 } ? [.. Schema.Select(x => NameAsTyped(nameof(Schema), x))] : [""];
+        var tables = Table is { Length: > 0 } ? Table.Select(x => NameAsTyped(nameof(Table), x)).ToArray() : ["*"];
         foreach (var s in schemas)
             foreach (var t in tables)
             {
                 if (string.IsNullOrEmpty(t)) continue;
-                var (qs, qn) = CrmCatalog.ResolveName(t, s);
-                _requests.Add(new CrmCatalog.RelationRequest(qs, qn));
+                _requests.Add(new CrmCatalog.RelationRequest(s, t));
             }
     }
 

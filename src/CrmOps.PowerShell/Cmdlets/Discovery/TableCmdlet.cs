@@ -15,5 +15,12 @@ public abstract class TableCmdlet : CrmCmdlet
 
     /// <summary>The schema of -Table when it is not schema-qualified (default public).</summary>
     [Parameter(ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(SchemaNameCompleter))]
     public string? Schema { get; set; }
+
+    /// <summary>-Table as the core reads it (typed: as PostgreSQL reads it; from the pipeline: exact).</summary>
+    protected string TableAsTyped => NameAsTyped(nameof(Table), Table);
+
+    /// <summary>-Schema as the core reads it.</summary>
+    protected string? SchemaAsTyped => Schema is null ? null : NameAsTyped(nameof(Schema), Schema);
 }

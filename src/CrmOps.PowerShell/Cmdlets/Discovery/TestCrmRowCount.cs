@@ -34,7 +34,7 @@ public sealed class TestCrmRowCount : TableCmdlet
         CrmCheckResult result;
         try
         {
-            result = CrmCatalog.CheckRowCount(Database, Table, Schema, Bound(nameof(Minimum), Minimum),
+            result = CrmCatalog.CheckRowCount(Database, TableAsTyped, SchemaAsTyped, Bound(nameof(Minimum), Minimum),
                 Bound(nameof(Maximum), Maximum), Bound(nameof(Expected), Expected), StopToken);
         }
         catch (CrmException) when (Quiet)

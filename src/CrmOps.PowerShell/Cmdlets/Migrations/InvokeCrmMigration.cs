@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CrmOps.Migrations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
@@ -10,6 +11,7 @@ public sealed class InvokeCrmMigration : LockingMigrationCmdlet
 {
     /// <summary>Apply up to and including this version.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     [ValidatePattern("^[0-9]{14}$")]
     public string? Target { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CrmOps.Migrations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
@@ -9,6 +10,7 @@ namespace CrmOps.PowerShell.Cmdlets.Migrations;
 public sealed class SetCrmMigrationState : LockingMigrationCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     [ValidatePattern("^[0-9]{14}$")]
     public string Version { get; set; } = "";
 

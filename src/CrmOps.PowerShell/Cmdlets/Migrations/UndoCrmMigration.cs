@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CrmOps.Migrations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
@@ -14,6 +15,7 @@ public sealed class UndoCrmMigration : LockingMigrationCmdlet
 
     /// <summary>Roll back every applied version newer than this one.</summary>
     [Parameter]
+    [ArgumentCompleter(typeof(MigrationVersionCompleter))]
     [ValidatePattern("^[0-9]{14}$")]
     public string? Target { get; set; }
 

@@ -16,6 +16,7 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
     [Alias("Id")]
     public Guid[]? CustomerId { get; set; }
 
+    /// <summary>The instant the scores describe. Default: the database's reference date (a sandbox's) when it has one, else now.</summary>
     [Parameter]
     public DateTimeOffset? AsOf { get; set; }
 
@@ -26,6 +27,11 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
     [Parameter]
     [ValidateRange(100, 10_000_000)]
     public int BatchSize { get; set; } = 100_000;
+
+    /// <summary>How long a batch waits for a lock (default 30 s) before the run gives up, naming the session that holds it.</summary>
+    [Parameter]
+    [Seconds(0, 3600, MinimumExclusive = true)]
+    public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     protected override void ProcessCrmRecord()
     {
@@ -39,7 +45,10 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
             CrmHost.WriteVerbose("No customer ids came down the pipeline: nothing to score.");
             return; // an empty pipeline must never mean "everyone"
         }
-        var options = new ScoringOptions { AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize };
+        var options = new ScoringOptions
+        {
+            AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize, LockTimeout = LockTimeout,
+        };
         if (LeadScorer.Update(Database, options, CrmHost) is { } result) WriteObject(result);
     }
 }

@@ -1,0 +1,61 @@
+using CrmOps.Migrations;
+
+namespace CrmOps.Errors;
+
+/// <summary>What to do about a missing built-in object: why, and the commands that fix it, ready to run.</summary>
+public sealed record BuiltInFix(string Why, string Commands);
+
+/// <summary>
+/// The commands CrmOps recommends in its messages and RecommendedAction: each ready to run as written, on the database
+/// the user named (with -Connection as they gave it), and leading somewhere that works. A built-in migration recorded
+/// as applied whose objects were dropped is restored (rolled back or marked, then applied again), not "applied" again,
+/// which would do nothing.
+/// </summary>
+public static class Advice
+{
+    /// <summary>A CrmOps command line, with -Connection as the user gave it when they did.</summary>
+    public static string Command(CrmConnection connection, string command) =>
+        connection.CommandArgument is { } argument ? $"{command} -Connection {argument}" : command;
+
+    /// <summary>Several commands, to run one after the other (one line, separated by '; ').</summary>
+    public static string Commands(CrmConnection connection, params string[] commands) =>
+        string.Join("; ", commands.Select(c => Command(connection, c)));
+
+    /// <summary>
+    /// How to (re)install the objects of a built-in migration (<see cref="BuiltInMigrations"/>), from what the
+    /// database's history says of it: pending, apply it; recorded as applied (its objects dropped since), roll it
+    /// back (its rollback drops whatever is left) or mark it rolled back, then apply it again. Scoring is followed by a
+    /// scoring run, since a reinstalled score column starts empty.
+    /// </summary>
+    public static BuiltInFix InstallBuiltIn(CrmConnection connection, string version)
+    {
+        IReadOnlyList<CrmMigration>? status = null;
+        if (BuiltInMigrations.TryLoad() is { } set)
+        {
+            try { status = MigrationStatus.Get(connection, set); }
+            catch (CrmException) { /* no history readable: advise the plain apply */ }
+        }
+        static bool Applied(CrmMigration m) => m.State is CrmMigrationState.Applied or CrmMigrationState.Modified or CrmMigrationState.Missing;
+        var m = status?.FirstOrDefault(x => x.Version == version);
+        var steps = new List<string>();
+        string why;
+        if (m is null || !Applied(m))
+        {
+            var newerApplied = status?.Any(x => Applied(x) && string.CompareOrdinal(x.Version, version) > 0) == true;
+            why = $"its built-in migration {version} is not applied";
+            steps.Add(newerApplied ? $"Invoke-CrmMigration -BuiltIn -Target {version} -AllowOutOfOrder" : "Invoke-CrmMigration -BuiltIn");
+        }
+        else
+        {
+            var newest = status!.Where(Applied).Max(x => x.Version);
+            why = $"its built-in migration {version} is recorded as applied (on {m.AppliedAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown date"}), but its objects are gone since";
+            if (newest == version)
+                steps.AddRange(["Undo-CrmMigration -BuiltIn -Confirm:$false", "Invoke-CrmMigration -BuiltIn -Confirm:$false"]);
+            else
+                steps.AddRange([$"Set-CrmMigrationState -BuiltIn -Version {version} -State RolledBack -Confirm:$false",
+                                $"Invoke-CrmMigration -BuiltIn -Target {version} -AllowOutOfOrder -Confirm:$false"]);
+        }
+        if (version == BuiltInMigrations.Scoring) steps.Add("Update-CrmLeadScore");
+        return new BuiltInFix(why, Commands(connection, [.. steps]));
+    }
+}

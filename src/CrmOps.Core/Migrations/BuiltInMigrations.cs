@@ -1,0 +1,22 @@
+namespace CrmOps.Migrations;
+
+/// <summary>The migration set that ships with the module (the seed's two corrected migrations).</summary>
+public static class BuiltInMigrations
+{
+    /// <summary>20250115100000_create_customer_activity_timeline_correct: the activity timeline.</summary>
+    public const string Timeline = "20250115100000";
+
+    /// <summary>20250115100001_create_lead_scoring_correct: lead scoring (columns, rules function, triggers).</summary>
+    public const string Scoring = "20250115100001";
+
+    /// <summary>The folder that holds the set's migrations/; the PowerShell module sets it when it is imported.</summary>
+    public static string? Root { get; set; }
+
+    /// <summary>The set, or null when no host said where it is.</summary>
+    public static MigrationSet? TryLoad()
+    {
+        if (Root is not { } root || !Directory.Exists(Path.Combine(root, "migrations"))) return null;
+        try { return MigrationSet.Load(root); }
+        catch (Errors.CrmException) { return null; }
+    }
+}
