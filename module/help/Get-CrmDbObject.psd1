@@ -1,18 +1,20 @@
 @{
-    Synopsis    = 'Lists the tables, views, materialized views, functions, triggers, indexes and sequences of a CRM database.'
+    Synopsis    = 'Lists the tables, views and materialized views of a CRM database (functions, triggers, indexes and sequences on request).'
     Description = @'
 Get-CrmDbObject is the first step of every change: investigate the schema before you touch it. It reads pg_catalog in one round trip inside a READ ONLY transaction, so it needs only USAGE on the schemas and works in seconds on databases with thousands of tables.
 
 Each object comes with its schema, type, the planner's estimated row count (empty when the table was never analyzed: unknown, not 0), its size (from the catalog's page counts as of the last VACUUM, ANALYZE or CREATE INDEX; reading them never locks a table), its owner and its comment. Indexes and triggers carry the table they belong to in Parent, functions their argument list; triggers their definition in Definition.
 
--Name and -Schema take PowerShell wildcards (* ? [abc]); matching is case-insensitive, like -like. A name without wildcards that matches nothing gives an ObjectNotFound error that suggests close names. On Supabase, the default schema public keeps auth, storage, extensions and the other platform schemas out of the way; use -Schema * to see everything.
+Without -Type, it lists tables, views and materialized views (as psql's \d does), which indexes and sequences would otherwise bury; a name without wildcards is found whatever its type (Get-CrmDbObject lead_score_components finds the function), and -Type lists the rest.
+
+Names are read as PostgreSQL reads them: an unquoted name folds to lower case (Customer_Profiles finds customer_profiles), a quoted one keeps its case ('"Customer_Profiles"'). Wildcard patterns (* ? [abc]) match case-insensitively, like -like. A name without wildcards that matches nothing gives an ObjectNotFound error that suggests close names, with the corrected command as its recommended action. Names that come down the pipeline (the Name and Schema of a CrmDbObject) are taken exactly as the catalog spells them. On Supabase, the default schema public keeps auth, storage, extensions and the other platform schemas out of the way; use -Schema * to see everything.
 
 The output pipes into Get-CrmRowCount, Get-CrmColumn and Get-CrmDependency by Schema and Name.
 '@
     Parameters  = @{
-        Name   = 'Names of the objects to list. Wildcards are allowed. Default: all objects.'
-        Schema = 'Schemas to look in. Wildcards are allowed (-Schema * for all). Default: public.'
-        Type   = 'Only objects of these types: Table (including partitioned tables), View, MaterializedView, Function (including procedures), Trigger, Index, Sequence (also PartitionedTable, Procedure, ForeignTable).'
+        Name   = 'Names of the objects to list (unquoted names fold to lower case; quote a mixed-case name: ''"Name"''). Wildcards are allowed. Default: every table, view and materialized view.'
+        Schema = 'Schemas to look in. Wildcards are allowed (-Schema * for all); tab completion offers the database''s schemas. Default: public.'
+        Type   = 'Only objects of these types: Table (including partitioned tables), View, MaterializedView, Function (including procedures), Trigger, Index, Sequence (also PartitionedTable, Procedure, ForeignTable). Default: tables, views and materialized views (any type for a name without wildcards).'
     }
     Examples    = @(
         @{

@@ -8,11 +8,13 @@ Each migration runs in its own transaction together with its history rows (crmop
 Concurrent runs are serialised by a transaction-level advisory lock (pg_try_advisory_xact_lock, retried up to -LockWait), which also works through PgBouncer or Supabase's pooler in transaction mode; after taking the lock each run re-reads the history, so every migration is applied exactly once. Every statement runs with lock_timeout (-LockTimeout), so a migration never queues the production workload behind itself; the error names the lock and who holds it.
 
 With -WhatIf, prints the plan instead: each pending migration, its statements, every existing table it touches (ALTER TABLE, CREATE INDEX/TRIGGER ... ON, UPDATE, DELETE FROM, INSERT INTO, DROP TABLE, TRUNCATE) with its exact row count, and a warning for tables with fewer than 10 rows (likely test data). It outputs CrmMigrationResult objects with Status Planned.
+
+When nothing is pending, with or without -WhatIf, it says so ('Nothing to apply: ...'): an information message, shown like Write-Host output but not part of what the command returns ($r = Invoke-CrmMigration stays empty; -InformationAction Ignore silences it).
 '@
     Parameters  = @{
         Path            = 'The folder that holds migrations/ (Supabase''s layout). Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn         = 'Uses the migration set that ships with the module (module/migrations under the module root).'
-        Target          = 'Applies pending migrations up to and including this 14-digit version.'
+        Target          = 'Applies pending migrations up to and including this 14-digit version. Tab completion offers the set''s versions.'
         LockTimeout     = 'How long any statement may wait for a table lock before the migration is rolled back (lock_timeout). A TimeSpan or a number of seconds. Default: 5 seconds.'
         LockWait        = 'How long to wait for another migration run to finish (the advisory lock) before failing with MigrationRunInProgress. A TimeSpan or a number of seconds. Default: 30 seconds.'
         AllowOutOfOrder = 'Applies pending migrations even when they are older than the newest applied one.'

@@ -6,7 +6,7 @@ Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' hi
     Parameters  = @{
         Path     = 'The folder that holds migrations/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn  = 'Uses the migration set that ships with the module.'
-        Version  = 'The 14-digit version of the migration to mark.'
+        Version  = 'The 14-digit version of the migration to mark. Tab completion offers the set''s versions (newest first).'
         State    = 'Applied or RolledBack.'
         LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds (0: do not wait; at most 1 hour). Default: 30 seconds.'
         LockTimeout = 'How long writing the history rows may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'

@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Runs the seed''s verification queries as checks that a Pester test can assert on.'
     Description = @'
-Test-CrmDatabase returns one CrmCheckResult per check, each with Expected, Actual, Passed and a message that says what to do when it fails:
+Test-CrmDatabase returns one CrmCheckResult per check, each with Expected, Actual, Passed, a message, and for a failed check a RecommendedAction: the command(s) that fix it, ready to run as written (with -Connection as you gave it; when a built-in migration is recorded as applied but its objects were dropped, the commands restore it rather than an apply that would do nothing). The checks:
 NoMigrationOnTestTable (the 3-row customers test table carries no scoring columns: the seed's mistake is absent), UnlinkedOrders (orders whose email links to no customer stay under -MaxUnlinkedPercent), TimelineExists, TimelineCoverage (the timeline holds every order that links to a customer today), TimelineFresh (refreshed within -MaxRefreshAge), EveryProfileScored, ScoresCurrent (scored within -MaxScoreAge), ScoresConsistent (every score equals a recomputation as of the last run) and MarketingExportFresh. Everything runs in one read-only transaction.
 '@
     Parameters  = @{
@@ -12,6 +12,7 @@ NoMigrationOnTestTable (the 3-row customers test table carries no scoring column
     }
     Examples    = @(
         @{ Title = 'After a deployment'; Code = 'Test-CrmDatabase | Format-Table Check, Passed, Message'; Remarks = 'Shows each check and what to do about a failure.' }
+        @{ Title = 'Fix what failed'; Code = 'Test-CrmDatabase | Where-Object { -not $_.Passed } | ForEach-Object { $_.RecommendedAction }'; Remarks = 'The commands that fix each failed check; run them (Invoke-Expression) after reading them.' }
         @{ Title = 'In a Pester test'; Code = 'Test-CrmDatabase | ForEach-Object { $_.Passed | Should -BeTrue -Because $_.Message }'; Remarks = 'Each check becomes an assertion.' }
     )
     Links       = @('Invoke-CrmTimelineRefresh', 'Update-CrmLeadScore')

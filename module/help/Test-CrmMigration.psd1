@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Validates a migration set, or rehearses each pending migration''s up, verify and down with nothing persisting.'
     Description = @'
-Without -RoundTrip, Test-CrmMigration validates the set and returns one CrmCheckResult per finding: malformed names, duplicate versions, unreadable or unsplittable files (psql meta-commands, unterminated quotes), applied files whose checksum changed, applied migrations without a file, migrations without a rollback, out-of-order pending versions and every require-rows guard of the pending migrations (with the exact row count).
+Without -RoundTrip, Test-CrmMigration validates the set's files and history, without running any SQL: it returns one CrmCheckResult per finding: malformed names, duplicate versions, unreadable or unsplittable files (psql meta-commands, unterminated quotes), applied files whose checksum changed, applied migrations without a file, migrations without a rollback, out-of-order pending versions and every require-rows guard of the pending migrations (with the exact row count). It does not check that the SQL itself is valid (a misspelt WHERE passes): -RoundTrip runs it.
 
 With -RoundTrip, it rehearses every pending migration inside one transaction that is always rolled back: a schema fingerprint (tables, columns with types and defaults, constraints, indexes, views and their definitions, functions and their bodies, triggers, policies, types, comments), then up, verify and down, then the fingerprint again. Every difference is reported by object (a CrmCheckResult per difference); a clean round trip gives one passing result. Nothing persists, even on failure.
 '@
