@@ -45,19 +45,52 @@ internal static class Recommendations
     public static string? Corrected(InvocationInfo invocation, NameCorrection correction)
     {
         if (Command(invocation) is not { } command) return null;
-        var start = command.Extent.StartOffset;
-        // The command and its arguments, without redirections (2>&1) or what follows them.
-        var text = command.Extent.Text[..(command.CommandElements.Max(e => e.Extent.EndOffset) - start)];
-        foreach (var arg in command.CommandElements.Skip(1).SelectMany(e => e.FindAll(a => a is StringConstantExpressionAst, true)).Cast<StringConstantExpressionAst>())
+        var elements = command.CommandElements;
+        var typo = elements.Skip(1).SelectMany(e => e.FindAll(a => a is StringConstantExpressionAst, true)).Cast<StringConstantExpressionAst>()
+            .FirstOrDefault(a => string.Equals(Sql.Identifier.ParseLenient(a.Value).Name, correction.Typed, StringComparison.Ordinal)
+                                 || string.Equals(a.Value, correction.Typed, StringComparison.Ordinal));
+        if (typo == null) return null;
+        // The command and its own arguments, the typo replaced; common parameters (-ErrorAction, -ErrorVariable...) and
+        // redirections left out: they are how this call was made, not part of what to run.
+        var parts = new List<string> { elements[0].Extent.Text };
+        for (var i = 1; i < elements.Count; i++)
         {
-            var parsed = Sql.Identifier.ParseLenient(arg.Value);
-            if (!string.Equals(parsed.Name, correction.Typed, StringComparison.Ordinal) && !string.Equals(arg.Value, correction.Typed, StringComparison.Ordinal))
+            if (elements[i] is CommandParameterAst p && IsCommon(p.ParameterName, out var isSwitch))
+            {
+                if (!isSwitch && p.Argument == null && i + 1 < elements.Count && elements[i + 1] is not CommandParameterAst) i++;
                 continue;
-            var from = arg.Extent.StartOffset - start;
-            return Secrets.Redact(text[..from] + correction.Suggested + text[(from + arg.Extent.Text.Length)..], null);
+            }
+            var text = elements[i].Extent.Text;
+            if (typo.Extent.StartOffset >= elements[i].Extent.StartOffset && typo.Extent.EndOffset <= elements[i].Extent.EndOffset)
+            {
+                var from = typo.Extent.StartOffset - elements[i].Extent.StartOffset;
+                text = text[..from] + correction.Suggested + text[(from + typo.Extent.Text.Length)..];
+            }
+            parts.Add(text);
         }
-        return null;
+        return Secrets.Redact(string.Join(" ", parts), null);
     }
+
+    private static bool IsCommon(string parameter, out bool isSwitch)
+    {
+        var name = CommonAliases.TryGetValue(parameter, out var full) ? full
+            : parameter.Length >= 3 ? Common.FirstOrDefault(c => c.StartsWith(parameter, StringComparison.OrdinalIgnoreCase)) : null;
+        isSwitch = name is "Verbose" or "Debug";
+        return name != null;
+    }
+
+    private static readonly string[] Common =
+    [
+        "ErrorAction", "ErrorVariable", "WarningAction", "WarningVariable", "InformationAction", "InformationVariable",
+        "OutVariable", "OutBuffer", "PipelineVariable", "ProgressAction", "Verbose", "Debug",
+    ];
+
+    private static readonly Dictionary<string, string> CommonAliases = new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["ea"] = "ErrorAction", ["ev"] = "ErrorVariable", ["wa"] = "WarningAction", ["wv"] = "WarningVariable",
+        ["infa"] = "InformationAction", ["iv"] = "InformationVariable", ["ov"] = "OutVariable", ["ob"] = "OutBuffer",
+        ["pv"] = "PipelineVariable", ["proga"] = "ProgressAction", ["vb"] = "Verbose", ["db"] = "Debug",
+    };
 
     /// <summary>
     /// The command this invocation is, parsed from its statement's text (InvocationInfo.Statement, PowerShell 7.4+; read by
