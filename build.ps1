@@ -231,11 +231,12 @@ function Invoke-Package {
     $stage = Join-Path $out "CrmOps/$($v.Prefix)"
     $packages = Join-Path $out 'packages'
 
-    # The assemblies, compiled with the package's version (the same as bin/'s unless -Version says otherwise).
-    $publish = Join-Path $Artifacts 'package-build'
+    # The assemblies, compiled with the package's version (the same as bin/'s unless -Version says otherwise),
+    # with intermediate files of their own so that a -Version build leaves the projects' obj/ to bin/'s build.
+    $publish = Join-Path $Artifacts 'package-build/publish'
     Remove-Item $publish -Recurse -Force -ErrorAction SilentlyContinue
     & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly `
-        "-p:VersionPrefix=$($v.Prefix)" "-p:VersionSuffix=$($v.Prerelease)"
+        --artifacts-path (Join-Path $Artifacts 'package-build/obj') "-p:VersionPrefix=$($v.Prefix)" "-p:VersionSuffix=$($v.Prerelease)"
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
     Remove-Item $stage -Recurse -Force -ErrorAction SilentlyContinue
