@@ -303,7 +303,7 @@ $h = Get-Help about_CrmOps
         $bare | Should -Not -Be $CronCommand
         $r = Invoke-CronLine $bare
         $r.ExitCode | Should -Be 1
-        $r.StdErr | Should -Match 'Invoke-CrmTimelineRefresh: .*Cannot connect to 127\.0\.0\.1'
+        $r.StdErr | Should -Match 'Cannot connect to 127\.0\.0\.1'
         $r.StdOut | Should -Not -Match 'Cannot connect'
     }
 }
