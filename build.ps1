@@ -259,9 +259,10 @@ function Invoke-Package {
     $text = Get-Content (Join-Path $Root 'CrmOps.psd1') -Raw
     $text = $text -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$($v.Prefix)'"
     $text = $text -replace "(?m)^\s*Prerelease\s*=.*\r?\n", ''
-    $psdata = "`$0`n            ReleaseNotes = $(& $quote (Get-ReleaseNote $v.Full))"
-    if ($v.Prerelease) { $psdata += "`n            Prerelease = '$($v.Prerelease)'" }
-    $text = $text -replace '(?m)^\s*PSData\s*=\s*@\{[ \t]*(?=\r?\n)', $psdata
+    $insert = "`n            ReleaseNotes = $(& $quote (Get-ReleaseNote $v.Full))"
+    if ($v.Prerelease) { $insert += "`n            Prerelease = '$($v.Prerelease)'" }
+    # (an evaluator, not a replacement pattern: release notes may hold '$_' or '$1')
+    $text = [regex]::Replace($text, '(?m)^\s*PSData\s*=\s*@\{[ \t]*(?=\r?\n)', { param($m) $m.Value + $insert })
     $stagedManifest = Join-Path $stage 'CrmOps.psd1'
     Set-Content -Path $stagedManifest -Value $text -NoNewline
 
