@@ -272,12 +272,11 @@ function Invoke-Package {
     if ("$($test.Version)" -ne $v.Prefix -or "$($data.PrivateData.PSData['Prerelease'])" -ne $v.Prerelease -or -not $data.PrivateData.PSData.ReleaseNotes) {
         throw "The staged manifest does not carry version $($v.Full) and release notes."
     }
-    foreach ($dll in 'bin/CrmOps.dll', 'bin/CrmOps.Model.dll', 'bin/deps/CrmOps.Core.dll') {
-        $path = Join-Path $stage $dll
-        $info = [Diagnostics.FileVersionInfo]::GetVersionInfo($path)
-        $assembly = [Reflection.AssemblyName]::GetAssemblyName($path).Version
+    foreach ($dll in Get-ChildItem (Join-Path $stage 'bin') -Recurse -Filter 'CrmOps*.dll') {
+        $info = [Diagnostics.FileVersionInfo]::GetVersionInfo($dll.FullName)
+        $assembly = [Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version
         if ("$assembly" -ne "$($v.Prefix).0" -or $info.FileVersion -ne "$($v.Prefix).0" -or ($info.ProductVersion -split '\+')[0] -ne $v.Full) {
-            throw "$dll carries version $assembly (file $($info.FileVersion), product $($info.ProductVersion)), not $($v.Full)."
+            throw "$($dll.Name) carries version $assembly (file $($info.FileVersion), product $($info.ProductVersion)), not $($v.Full)."
         }
     }
 

@@ -144,7 +144,11 @@ Describe 'The package' {
     }
 
     It 'has assemblies that carry the manifest''s version' {
-        foreach ($dll in 'bin/CrmOps.dll', 'bin/CrmOps.Model.dll', 'bin/deps/CrmOps.Core.dll') {
+        $ours = @(Get-ChildItem "$Stage/bin" -Recurse -Filter 'CrmOps*.dll' | ForEach-Object { [IO.Path]::GetRelativePath($Stage, $_.FullName) -replace '\\', '/' })
+        $ours | Should -Contain 'bin/CrmOps.dll'
+        $ours | Should -Contain 'bin/CrmOps.Model.dll'
+        $ours | Should -Contain 'bin/deps/CrmOps.Core.dll'
+        foreach ($dll in $ours) {
             $info = [Diagnostics.FileVersionInfo]::GetVersionInfo("$Stage/$dll")
             "$([Reflection.AssemblyName]::GetAssemblyName("$Stage/$dll").Version)" | Should -Be "$Ver.0" -Because "$dll's AssemblyVersion"
             $info.FileVersion | Should -Be "$Ver.0" -Because "$dll's FileVersion"
