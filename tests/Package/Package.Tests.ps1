@@ -312,7 +312,7 @@ $h = Get-Help about_CrmOps
     }
 }
 
-Describe 'Updated, side by side, prerelease, uninstalled' {
+Describe 'Updated, side by side, prerelease, uninstalled; Install-Module too' {
     It 'Update-PSResource installs the newer version beside the first' {
         Copy-Item "$Tmp/build/packages/CrmOps.$Bumped.nupkg" $Repo
         $r = Invoke-Installed @'
@@ -379,5 +379,27 @@ Uninstall-PSResource CrmOps
         $r = Invoke-Installed 'Import-Module CrmOps'
         $r.ExitCode | Should -Be 1
         $r.StdErr | Should -Match 'CrmOps'
+    }
+
+    It 'installs with PowerShellGet 2 as well (Install-Module from a folder of releases), the newest version' {
+        # Releases only: PowerShellGet 2 does not tell a prerelease from a release in a folder repository (it would
+        # install 0.x.y-beta1 without -AllowPrerelease); the README says so.
+        $releases = "$Tmp/releases"
+        New-Item -ItemType Directory $releases | Out-Null
+        Copy-Item $Nupkg, "$Tmp/build/packages/CrmOps.$Bumped.nupkg" $releases
+        $r = Invoke-Installed @"
+Register-PSRepository -Name CrmOpsV2 -SourceLocation '$releases' -InstallationPolicy Trusted
+Install-Module CrmOps -Repository CrmOpsV2 -Scope CurrentUser
+Import-Module CrmOps
+`$m = Get-Module CrmOps
+'JSON:' + ([pscustomobject]@{ Version = "`$(`$m.Version)"; Base = `$m.ModuleBase; Commands = @(Get-Command -Module CrmOps).Count } | ConvertTo-Json -Compress)
+Remove-Module CrmOps
+Uninstall-Module CrmOps -AllVersions
+"@
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $r.Json.Version | Should -Be $Bumped
+        $r.Json.Base | Should -Be "$UserModules/CrmOps/$Bumped"
+        $r.Json.Commands | Should -Be @((Import-PowerShellDataFile "$Stage/CrmOps.psd1").CmdletsToExport).Count
+        @(Get-ChildItem "$UserModules/CrmOps" -Recurse -File -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
     }
 }
