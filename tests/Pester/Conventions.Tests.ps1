@@ -223,6 +223,9 @@ Describe 'TimeSpan parameters take seconds' {
         # A connection string that parses into nothing usable: a command that gets past binding fails
         # at its first use of the connection, before touching any database.
         $script:Unusable = 'postgresql://conventions@127.0.0.1:99999/none'
+        # Durations for which zero is meaningful and safe: how long to wait for another run before
+        # giving up (0: try once). A timeout of zero is never allowed: PostgreSQL reads it as no limit.
+        $script:ZeroAllowed = @{ LockWait = 'zero means: take the lock now or fail at once' }
         # Arguments that the rest of a command's parameter set needs for binding to succeed.
         $script:BindArguments = @{
             'Set-CrmMigrationState' = @{ BuiltIn = $true; Version = '20250115100000'; State = 'Applied' }
@@ -282,9 +285,19 @@ Describe 'TimeSpan parameters take seconds' {
         }
     }
 
-    It '<Command> -<Parameter> refuses zero and negative durations with a binding error naming it' -TestCases $timeSpans {
+    It '<Command> -<Parameter> refuses negative durations (and zero, unless it means "do not wait") with a binding error naming it' -TestCases $timeSpans {
         $mirror = New-BindingMirror $Command $Parameter
-        foreach ($value in @(0, -1, [TimeSpan]::Zero, '-00:00:02')) {
+        $refused = @(-1, '-00:00:02', [TimeSpan]::FromTicks(-1))
+        if ($ZeroAllowed.ContainsKey($Parameter)) {
+            $splat = @{ $Parameter = 0 }
+            & $mirror @splat | Should -Be ([TimeSpan]::Zero) -Because "-$Parameter 0 is allowed: $($ZeroAllowed[$Parameter])"
+            $err = Invoke-RealBinding $Command $Parameter 0
+            if ($err -and $err.Exception -is [System.Management.Automation.ParameterBindingException]) { throw "$Command -$Parameter 0 failed to bind: $($err.Exception.Message)" }
+        }
+        else {
+            $refused = @(0, [TimeSpan]::Zero, '00:00:00') + $refused
+        }
+        foreach ($value in $refused) {
             $splat = @{ $Parameter = $value }
             $mirrorError = try { & $mirror @splat | Out-Null; $null } catch { $_ }
             if (-not $mirrorError) { throw "-$Parameter $value ($($value.GetType().Name)) was accepted; it must be refused at binding" }

@@ -163,14 +163,17 @@ Describe 'Sandbox life cycle' {
         Set-Content "$fake/pg_ctl" "#!/bin/sh`ncase `"`$*`" in *--version*) echo 'pg_ctl (PostgreSQL) 15.99'; exit 0;; *start*) echo 'could not bind IPv4 address: fake failure' >&2; exit 1;; esac`nexit 0"
         Set-Content "$fake/postgres" "#!/bin/sh`nexit 1"
         chmod 755 $fake "$fake/initdb" "$fake/pg_ctl" "$fake/postgres"
-        $before = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
-        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_PG_BIN = $fake; CRMOPS_CACHE = "$fake/cache" } -Script 'Import-Module ./CrmOps.psd1; try { Start-CrmSandbox -Empty -ErrorAction Stop } catch { "ERR:" + $_.FullyQualifiedErrorId + ":" + $_.Exception.Message; exit 1 }'
+        # A temp folder of its own, so that sandboxes of other test runs on the machine cannot count as leftovers.
+        $tmp = Join-Path $fake 'tmp'
+        New-Item -ItemType Directory $tmp | Out-Null
+        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_PG_BIN = $fake; CRMOPS_CACHE = "$fake/cache"; TMPDIR = $tmp } -Script '"TMP:" + [IO.Path]::GetTempPath(); Import-Module ./CrmOps.psd1; try { Start-CrmSandbox -Empty -ErrorAction Stop } catch { "ERR:" + $_.FullyQualifiedErrorId + ":" + $_.Exception.Message; exit 1 }'
+        $leftovers = @(Get-ChildItem $tmp -Filter 'crmops-sandbox-*' -Directory).Name
         Remove-Item $fake -Recurse -Force
         $r.ExitCode | Should -Be 1
+        $r.StdOut | Should -Match "TMP:$([regex]::Escape($tmp))/?\r?\n" -Because 'the sandbox folder goes under the temp folder given'
         $r.StdOut | Should -Match 'ERR:CrmOps.SandboxStartFailed'
         $r.StdOut | Should -Match 'fake failure'
-        $after = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
-        @($after | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+        $leftovers | Should -BeNullOrEmpty
     }
 
     It 'refuses an out-of-range size before starting anything' {
