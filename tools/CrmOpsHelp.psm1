@@ -63,6 +63,14 @@ function Format-CrmDefaultValue {
     "$Value"
 }
 
+# 3600 -> '1 hour', 86400 -> '1 day', 0.5 -> '0.5 seconds'.
+function Format-CrmSeconds {
+    param([double] $Seconds)
+    $unit = if ($Seconds -ge 86400 -and $Seconds % 86400 -eq 0) { 86400, 'day' } elseif ($Seconds -ge 3600 -and $Seconds % 3600 -eq 0) { 3600, 'hour' } else { 1, 'second' }
+    $n = $Seconds / $unit[0]
+    "$($n.ToString([cultureinfo]::InvariantCulture)) $($unit[1])$(if ($n -ne 1) { 's' })"
+}
+
 function Get-CrmDefaultValues {
     param([Parameter(Mandatory)] [System.Management.Automation.CmdletInfo] $Command)
     $defaults = @{}
@@ -175,6 +183,8 @@ function Get-CrmHelpModel {
             $validSet = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateSetAttribute] } | Select-Object -First 1
             $elementType = if ($p.ParameterType.IsArray) { $p.ParameterType.GetElementType() } else { $p.ParameterType }
             $range = $p.Attributes | Where-Object { $_ -is [System.Management.Automation.ValidateRangeAttribute] } | Select-Object -First 1
+            # A duration's range, from the [Seconds(minimum, maximum)] attribute every TimeSpan parameter carries.
+            $seconds = $p.Attributes | Where-Object { $_.GetType().Name -eq 'SecondsAttribute' } | Select-Object -First 1
             $positions = @($sets | Where-Object { $null -ne $_.Position } | ForEach-Object Position)
             [pscustomobject]@{
                 Name           = $p.Name
@@ -190,7 +200,9 @@ function Get-CrmHelpModel {
                 ByPropertyName = [bool]($sets | Where-Object ByPropertyName)
                 Default        = $defaults[$p.Name]
                 AcceptedValues = if ($validSet) { @($validSet.ValidValues) } elseif ($elementType.IsEnum) { @([enum]::GetNames($elementType)) } else { @() }
-                Range          = if ($range -and $range.MinRange -is [IComparable]) { "$($range.MinRange) to $($range.MaxRange)" } else { $null }
+                Range          = if ($range -and $range.MinRange -is [IComparable]) { "$($range.MinRange) to $($range.MaxRange)" }
+                                 elseif ($seconds) { "$(if ($seconds.MinimumExclusive) { 'more than' } else { 'at least' }) $(Format-CrmSeconds $seconds.Minimum), at most $(Format-CrmSeconds $seconds.Maximum)" }
+                                 else { $null }
                 Order          = $syntaxOrder.IndexOf($p.Name) + $(if ($p.Name -in $script:OptionalCommonParameters) { 100000 } else { 0 })
             }
         }
