@@ -207,3 +207,28 @@ Stop-CrmSandbox `$s
         $r.StdOut | Should -Match 'loaded=Microsoft.Extensions.Logging.Abstractions/8\.\d\.\d\.\d/CrmOps'
     }
 }
+
+Describe 'Module life cycle' {
+    It 'Remove-Module closes the session (sandboxes stop) and Import-Module again works in the same session' {
+        $r = Invoke-ChildPwsh -TimeoutSeconds 180 -Script @'
+$ErrorActionPreference = 'Stop'
+Import-Module ./CrmOps.psd1
+$first = Start-CrmSandbox -Empty
+"FIRST $($first.Port) $(@(Get-CrmDbObject -Type Table).Count)"
+Remove-Module CrmOps
+$client = [System.Net.Sockets.TcpClient]::new()
+try { $client.Connect('127.0.0.1', $first.Port); 'FIRST-STILL-UP' } catch { 'FIRST-STOPPED' } finally { $client.Dispose() }
+Import-Module ./CrmOps.psd1
+$second = Start-CrmSandbox -Empty
+"SECOND $(@(Get-CrmDbObject -Type Table).Count) $((Get-CrmRowCount customer_profiles -Exact).Rows)"
+[System.Runtime.Loader.AssemblyLoadContext]::All | Where-Object Name -eq 'CrmOps' | ForEach-Object { "CONTEXTS $($_.Assemblies.Count)" }
+Stop-CrmSandbox $second
+'@
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $lines = $r.StdOut -split "`r?`n"
+        $lines | Should -Contain 'FIRST-STOPPED' -Because 'Remove-Module stops the sandboxes the session started'
+        ($lines | Where-Object { $_ -like 'FIRST *' }) -split ' ' | Select-Object -Last 1 | Should -Be '7' -Because 'the empty CRM has 7 tables'
+        ($lines | Where-Object { $_ -like 'SECOND *' }) | Should -Be 'SECOND 7 0'
+        @($lines | Where-Object { $_ -like 'CONTEXTS *' }) | Should -HaveCount 1 -Because 'the module reuses its one load context'
+    }
+}

@@ -79,9 +79,9 @@ public static class LeadReports
         CancellationToken cancel = default)
     {
         // COPY takes no parameters: the only values filled in are integers computed here.
-        var copy = SqlText.StartingAtStatement(SqlText.Fill("Operations/leads-export.sql",
+        var copy = SqlText.Fill("Operations/leads-export.sql",
             ("scores", "ARRAY[" + string.Join(",", Scores(segments, minScore)) + "]::int[]"),
-            ("limit", top is > 0 ? " LIMIT " + top.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : "")));
+            ("limit", top is > 0 ? " LIMIT " + top.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
         try
         {
             using var conn = connection.Open();

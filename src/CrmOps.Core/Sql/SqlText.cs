@@ -19,7 +19,7 @@ public static class SqlText
         using var stream = key.Item1.GetManifestResourceStream("Sql/" + key.Item2)
             ?? throw new InvalidOperationException($"Embedded SQL 'Sql/{key.Item2}' not found in {key.Item1.GetName().Name}.");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return StartingAtStatement(reader.ReadToEnd());
     });
 
     /// <summary>
@@ -33,7 +33,10 @@ public static class SqlText
         return text;
     }
 
-    /// <summary>The text without its leading comment lines (Npgsql's COPY API wants the statement to start with COPY).</summary>
-    public static string StartingAtStatement(string sql) =>
+    /// <summary>
+    /// A file's text without its leading comment lines: the server sees the statement itself (pg_stat_activity shows
+    /// "REFRESH ...", not the file's header), and Npgsql's COPY API finds the COPY it wants at the start.
+    /// </summary>
+    private static string StartingAtStatement(string sql) =>
         string.Join('\n', sql.Split('\n').SkipWhile(line => line.TrimStart().StartsWith("--", StringComparison.Ordinal) || line.Trim().Length == 0));
 }
