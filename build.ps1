@@ -4,7 +4,8 @@
     Builds, tests, demonstrates and benchmarks CrmOps.
 .DESCRIPTION
     Tasks:
-      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works
+      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works, and regenerate
+                   the committed reference (docs/commands, tests/README.md) from module/help
       Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed"
       Package      Build, then stage the installable module in artifacts/CrmOps/<version>/ and publish it to the
                    local repository folder artifacts/packages/ (CrmOps.<version>.nupkg)
@@ -82,14 +83,23 @@ function Copy-ModuleAssembly {
 }
 
 function Invoke-Build {
+    # Test builds with -NoDocs: its convention tests compare the committed reference with a fresh one.
+    param([switch] $NoDocs)
     $publish = Join-Path $Artifacts 'publish'
     & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
     Copy-ModuleAssembly -Publish $publish -Destination $Bin
-    # Help is generated from module/help/*.psd1 into <ModuleBase>/en-US, where Get-Help looks.
-    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -OutputPath (Join-Path $Root 'en-US/CrmOps.dll-Help.xml')
+    # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
+    # with the docs, docs/commands comes from the same source in the same run.
+    $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
+    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -HelpPath (Join-Path $Root 'en-US') @docsArgs
     Write-Host "Built CrmOps into $Bin"
+    if (-not $NoDocs) {
+        & (Join-Path $Root 'tools/New-TestIndex.ps1') -Root $Root -OutputPath (Join-Path $Root 'tests/README.md')
+        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md 2>$null)
+        if ($changed) { Write-Host "The committed reference changed (review, then commit):`n$($changed -join "`n")" }
+    }
 }
 
 function Invoke-TestTools {
@@ -101,7 +111,7 @@ function Invoke-TestTools {
 function Invoke-Test {
     Test-PostgresBinaries
     Invoke-TestTools
-    Invoke-Build
+    Invoke-Build -NoDocs
     $results = Join-Path $Artifacts 'test'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -226,7 +236,7 @@ function Get-ReleaseNote([string] $FullVersion) {
 # to the local repository folder packages/ as CrmOps.<version>.nupkg, with PSResourceGet.
 function Invoke-Package {
     $v = Get-ModuleVersion
-    Invoke-Build   # the help (en-US/) comes from the built module
+    Invoke-Build -NoDocs   # the help (en-US/) comes from the built module; packaging leaves the committed docs alone
     $out = if ($OutputPath) { [IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath) } else { $Artifacts }
     $stage = Join-Path $out "CrmOps/$($v.Prefix)"
     $packages = Join-Path $out 'packages'
