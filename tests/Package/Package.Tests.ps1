@@ -240,7 +240,7 @@ $h = Get-Help Invoke-CrmMigration -Full
     It 'has the about_CrmOps topic (Get-Help about_CrmOps)' {
         $topic = "$UserModules/CrmOps/$Ver/en-US/about_CrmOps.help.txt"
         if (-not (Test-Path $topic)) {
-            throw "The installed package has no about_CrmOps topic: en-US/about_CrmOps.help.txt is missing (module/help/about_CrmOps.help.txt, which build.ps1 Build copies into en-US/, does not exist yet)."
+            throw "The installed package has no about_CrmOps topic: en-US/about_CrmOps.help.txt is missing (build.ps1 Build renders it from module/help/about_CrmOps.md into en-US/, which Package ships)."
         }
         $r = Invoke-Installed @'
 $h = Get-Help about_CrmOps
