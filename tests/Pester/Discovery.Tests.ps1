@@ -69,8 +69,12 @@ Describe 'Get-CrmDbObject' -Tag Discovery {
         ($objects | Where-Object Name -EQ 'customer_orders_v').Type | Should -Be 'View'
         ($objects | Where-Object Name -EQ 'customers_flat_v').Type | Should -Be 'View'
         ($objects | Where-Object Name -EQ 'customer_marketing_export').Type | Should -Be 'MaterializedView'
-        ($objects | Where-Object Name -EQ 'customer_emails_pkey').Type | Should -Be 'Index'
-        ($objects | Where-Object Name -EQ 'customer_emails_id_seq').Type | Should -Be 'Sequence'
+        # Indexes and sequences on request (-Type), or by their exact name (issue 14).
+        ($objects | Where-Object Type -In 'Index', 'Sequence') | Should -BeNullOrEmpty
+        $all = Get-CrmDbObject -Type Index, Sequence
+        ($all | Where-Object Name -EQ 'customer_emails_pkey').Type | Should -Be 'Index'
+        ($all | Where-Object Name -EQ 'customer_emails_id_seq').Type | Should -Be 'Sequence'
+        (Get-CrmDbObject customer_emails_id_seq).Type | Should -Be 'Sequence'
         $objects[0].GetType().FullName | Should -Be 'CrmOps.CrmDbObject'
     }
 

@@ -133,10 +133,11 @@ Describe 'The README''s examples, typed as written (item 2)' {
     It 'a fresh sandbox and the README''s first block export 20 Hot leads, and every check passes' {
         $block = (Get-ReadmeBlock 'powershell')[0]
         $block | Should -Match 'Get-CrmLeadSegment -Segment Hot \| Export-Csv hot\.csv'
+        $block | Should -Match '^Import-Module CrmOps\b'
         $work = Join-Path $TestDrive 'readme'
         New-Item -ItemType Directory $work | Out-Null
-        $script = "Set-Location '$work'`n" + $block.Replace('./CrmOps.psd1', "'$psd1'")
-        $r = Invoke-ChildPwsh -Script $script -TimeoutSeconds 300
+        # As typed, in a folder of one's own, with CrmOps installed (on PSModulePath).
+        $r = Invoke-ChildPwsh -Script ("Set-Location '$work'`n" + $block) -Environment @{ PSModulePath = $modules } -TimeoutSeconds 300
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
         $r.StdErr | Should -BeNullOrEmpty
         $r.StdOut | Should -Match 'reference date' -Because 'scoring said which as-of date it used'

@@ -303,7 +303,7 @@ Describe 'Reports' {
             Get-CrmLeadSegment Hot | Export-Csv $csv
             $lines = Get-Content $csv
             $lines[0] | Should -Not -Match '^#TYPE'
-            $lines[0] | Should -Be '"CustomerId","FullName","Email","LeadScore","Segment","Recency","Frequency","Monetary","LifetimeOrders","LifetimeNet","LastOrderAt","LastScoredAt"'
+            $lines[0] | Should -Be '"CustomerId","FullName","Email","LeadScore","Segment","Recency","Frequency","Monetary","LifetimeOrders","LifetimeNet","LastOrderAt","LastScoredAt","ScoredAsOf"'
             $rows = Import-Csv $csv
             $rows | Should -HaveCount 20
             $rows | ForEach-Object { $_.LastOrderAt | Should -Match '^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$' }
