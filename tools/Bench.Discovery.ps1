@@ -75,7 +75,7 @@ ANALYZE;
 
     $cases = [ordered]@{
         'Get-CrmDbObject -Type Table'                 = { Get-CrmDbObject -Type Table -Connection $conn }
-        'Get-CrmDbObject (all kinds)'                 = { Get-CrmDbObject -Connection $conn }
+        'Get-CrmDbObject (all kinds)'                 = { Get-CrmDbObject -Type Table, View, MaterializedView, Function, Trigger, Index, Sequence -Connection $conn }
         'Get-CrmRowCount (estimates)'                 = { Get-CrmRowCount -Connection $conn }
         'Get-CrmDbObject -Type Table | Get-CrmRowCount' = { Get-CrmDbObject -Type Table -Connection $conn | Get-CrmRowCount -Connection $conn }
     }
