@@ -68,6 +68,23 @@ Describe 'Scoring as of the sandbox''s reference date (item 2)' {
         if ($Expected.Count) { ($warned -join ' ') | Should -Match '-AsOf 2025-10-1\d' -Because 'the warning names a date near the data' }
     }
 
+    It 'a Hot export that finds nobody says why and what to run, and that works' {
+        Update-CrmLeadScore -AsOf ([DateTimeOffset]::UtcNow) -Confirm:$false -WarningAction SilentlyContinue | Out-Null
+        $csv = Join-Path $TestDrive 'hot-now.csv'
+        Get-CrmLeadSegment -Segment Hot -InformationVariable info 6>$null | Export-Csv $csv
+        (Get-Item $csv).Length | Should -Be 0
+        $why = $info -join ' '
+        $why | Should -Match 'No leads in Hot: the scores are as of .* days after the newest order .*no customer can be Hot'
+        $fix = [regex]::Match($why, 'Update-CrmLeadScore -AsOf \d{4}-\d\d-\d\d$').Value
+        $fix | Should -Not -BeNullOrEmpty
+        Export-CrmLeadSegment (Join-Path $TestDrive 'hot-copy.csv') -Segment Hot -InformationVariable info2 6>$null | Out-Null
+        ($info2 -join ' ') | Should -Match 'No leads in Hot.*header only'
+        Invoke-Expression $fix | Out-Null
+        @(Get-CrmLeadSegment -Segment Hot).Count | Should -BeGreaterThan 0
+        Update-CrmLeadScore -AsOf 2025-10-15 -Full -Confirm:$false | Out-Null
+        Get-SegmentCounts | Should -Be @(20, 653, 1148, 7548)
+    }
+
     It 'on a database without a reference date, scores as of now and says nothing about it' {
         Invoke-TestSql $sb 'alter database crm reset crmops.reference_date' | Out-Null
         try {

@@ -67,7 +67,7 @@ public sealed class MigrationSet
     {
         if (Problems.Count == 0) return;
         var first = Problems[0];
-        var more = Problems.Count > 1 ? $" ({Problems.Count - 1} more problem(s): run Test-CrmMigration to list them all)" : "";
+        var more = Problems.Count > 1 ? $" ({Problems.Count - 1} more problem(s): run Test-CrmMigration -Path '{Root.Replace("'", "''", StringComparison.Ordinal)}' to list them all)" : "";
         throw new CrmException(first.ErrorId, CrmErrorKind.InvalidData, first.Message + more, first.Path);
     }
 

@@ -75,6 +75,31 @@ public static class LeadReports
         }, cancel);
     }
 
+    /// <summary>
+    /// Why a lead query of these segments found nobody, and what to do: the scores' as-of date against the newest
+    /// order (scored long after the data, no customer can be Hot), or no scoring run at all.
+    /// </summary>
+    public static string WhyNoLeads(CrmConnection connection, IEnumerable<CrmSegment>? segments, int? minScore) =>
+        Db.ReadOnly(connection, (conn, tx) =>
+        {
+            var chosen = segments?.Distinct().ToArray() is { Length: > 0 } s ? string.Join(", ", s) : "any segment";
+            var what = $"No leads in {chosen}{(minScore is { } m ? $" with a score of at least {m}" : "")}";
+            DateTimeOffset? asOf, newest;
+            using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/leads-empty-why.sql"), conn, tx))
+            using (var r = cmd.ExecuteReader())
+            {
+                r.Read();
+                (asOf, newest) = (r.ValueOrNull<DateTimeOffset>(0), r.ValueOrNull<DateTimeOffset>(1));
+            }
+            if (asOf is null)
+                return $"{what}: no scoring run is recorded. Score first: {Advice.Command(connection, "Update-CrmLeadScore")}";
+            if (newest is { } n && asOf.Value - n > TimeSpan.FromDays(90))
+                return $"{what}: the scores are as of {asOf:yyyy-MM-dd}, {Math.Floor((asOf.Value - n).TotalDays):N0} days after the newest order ({n:yyyy-MM-dd}), " +
+                       "when no customer can be Hot (Hot needs an order within 90 days). Score as of a date nearer the data: " +
+                       Advice.Command(connection, $"Update-CrmLeadScore -AsOf {n.AddDays(1):yyyy-MM-dd}");
+            return $"{what} (scores as of {asOf:yyyy-MM-dd}). Get-CrmLeadScoreDistribution shows how many customers each segment holds.";
+        }, "Reading the scoring state");
+
     /// <summary>Writes the leads straight to a CSV file with COPY (header, ISO dates), the fast path for big exports.</summary>
     public static long ExportLeads(CrmConnection connection, IEnumerable<CrmSegment>? segments, int? minScore, int? top, string path,
         CancellationToken cancel = default)
@@ -117,7 +142,12 @@ public static class LeadReports
         }
     }
 
-    public static IEnumerable<CrmActivity> Timeline(CrmConnection connection, Guid customerId, int? last, CancellationToken cancel = default)
+    public static IEnumerable<CrmActivity> Timeline(CrmConnection connection, Guid customerId, int? last, CancellationToken cancel = default) =>
+        Timeline(connection, customerId, last, (null, null), cancel);
+
+    /// <summary>A customer's activity, newest first, each labelled with the customer's name and email (see <see cref="CustomerLabel"/>).</summary>
+    public static IEnumerable<CrmActivity> Timeline(CrmConnection connection, Guid customerId, int? last, (string? Name, string? Email) label,
+        CancellationToken cancel = default)
     {
         if (last is <= 0) throw new CrmException("LastOutOfRange", CrmErrorKind.InvalidArgument, "-Last must be a positive number.");
         return Stream(connection, "Reading the customer timeline", (conn, tx) =>
@@ -139,8 +169,31 @@ public static class LeadReports
             EventName = r.StringOrNull(3), Amount = r.ValueOrNull<decimal>(4),
             Source = r.StringOrNull(5), Status = r.StringOrNull(6),
             PurchaserName = r.StringOrNull(7), OrderId = r.StringOrNull(8),
-            FullName = r.StringOrNull(9), Email = r.StringOrNull(10),
+            FullName = label.Name, Email = label.Email,
         }, cancel);
+    }
+
+    /// <summary>
+    /// A customer's name and primary email, waiting at most a quarter of a second for a lock: a session that holds
+    /// customer_profiles or customer_emails leaves the label empty rather than holding up the timeline.
+    /// </summary>
+    public static (string? Name, string? Email) CustomerLabel(CrmConnection connection, Guid customerId)
+    {
+        try
+        {
+            return Db.ReadOnly(connection, (conn, tx) =>
+            {
+                Db.SetLockTimeout(conn, tx, TimeSpan.FromMilliseconds(250));
+                using var cmd = new NpgsqlCommand(SqlText.Get("Operations/customer-label.sql"), conn, tx);
+                cmd.Parameters.AddWithValue("customer_id", customerId);
+                using var r = cmd.ExecuteReader();
+                return r.Read() ? (r.GetString(0), r.StringOrNull(1)) : ((string?)null, (string?)null);
+            }, "Reading the customer's name");
+        }
+        catch (CrmException e) when (e.ErrorId == "LockTimeout")
+        {
+            return (null, null);
+        }
     }
 
     /// <summary>Most customers a name may match (a pattern that matches more is refused: narrow it).</summary>

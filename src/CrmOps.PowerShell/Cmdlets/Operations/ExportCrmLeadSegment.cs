@@ -29,6 +29,7 @@ public sealed class ExportCrmLeadSegment : LeadFilterCmdlet
         if (!CrmHost.ShouldProcess(full, "Export leads to CSV")) return;
         var rows = LeadReports.ExportLeads(Database, Segment, MinScore, Top, full, StopToken);
         CrmHost.WriteVerbose($"Exported {rows:N0} leads to {full}.");
+        if (rows == 0) CrmHost.WriteInformation(LeadReports.WhyNoLeads(Database, Segment, MinScore) + $" ('{full}' holds the header only.)");
         WriteObject(new FileInfo(full));
     }
 }

@@ -75,7 +75,7 @@ public sealed class GetCrmCustomerTimeline : CrmCmdlet
     {
         if (!_shown.Add(id)) return;
         var rows = 0;
-        foreach (var activity in LeadReports.Timeline(Database, id, Last, StopToken))
+        foreach (var activity in LeadReports.Timeline(Database, id, Last, LeadReports.CustomerLabel(Database, id), StopToken))
         {
             rows++;
             WriteObject(activity);

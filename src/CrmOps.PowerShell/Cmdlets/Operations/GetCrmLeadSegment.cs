@@ -14,7 +14,13 @@ public sealed class GetCrmLeadSegment : LeadFilterCmdlet
     protected override void ProcessCrmRecord()
     {
         // Streamed: each row goes down the pipeline as it arrives; nothing is buffered.
+        var any = false;
         foreach (var lead in LeadReports.Leads(Database, Segment, MinScore, Top, StopToken))
+        {
+            any = true;
             WriteObject(lead);
+        }
+        // Nobody: say why (a Hot export of 0 rows without a word is a trap), outside the output.
+        if (!any) CrmHost.WriteInformation(LeadReports.WhyNoLeads(Database, Segment, MinScore));
     }
 }
