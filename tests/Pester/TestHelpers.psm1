@@ -132,7 +132,8 @@ function Stop-TestPgBouncer {
     if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
 }
 
-# A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
+# A schema fingerprint, row counts, a digest of every row, and both migration ledgers, independent of CrmOps: to prove
+# that bad input changed nothing (or exactly what its message says).
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)
     $sql = @'
@@ -159,7 +160,29 @@ select string_agg(format('%s.%s=%s', table_schema, table_name,
   from information_schema.tables
  where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema');
 '@
-    [pscustomobject]@{ Schema = $schema; Counts = ($counts -join '') }
+    # Data: a digest of every table's and populated materialized view's rows, independent of their order (the sum of
+    # each row's 64-bit hash): an UPDATE that keeps the row count shows.
+    $data = Invoke-TestSql $Sandbox @'
+select string_agg(format('%s.%s=%s', n.nspname, c.relname,
+       (xpath('/row/h/text()', query_to_xml(format('select coalesce(sum(hashtextextended(t::text, 0)), 0) as h from %I.%I t', n.nspname, c.relname), false, true, '')))[1]::text), ','
+       order by n.nspname, c.relname)
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('r', 'p', 'm') and (c.relkind <> 'm' or c.relispopulated)
+   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%';
+'@
+    # Both migration ledgers, readable: CrmOps' history (one entry per row, in order) and Supabase's versions.
+    $exists = Invoke-TestSql $Sandbox "select concat_ws(',', to_regclass('crmops.migration_history') is not null, to_regclass('supabase_migrations.schema_migrations') is not null)"
+    $history = $ledger = ''
+    if ($exists -like 't,*') {
+        $history = (Invoke-TestSql $Sandbox "select coalesce(string_agg(format('%s %s %s %s %s', version, direction, case when success then 'ok' else 'failed' end, mode, case when transactional then 'tx' else 'no-tx' end), ' | ' order by id), '') from crmops.migration_history") -join ''
+    }
+    if ($exists -like '*,t') {
+        $ledger = (Invoke-TestSql $Sandbox "select coalesce(string_agg(version::text, ',' order by version), '') from supabase_migrations.schema_migrations") -join ''
+    }
+    [pscustomobject]@{
+        Schema = $schema; Counts = ($counts -join ''); Data = ($data -join '')
+        History = $history; Ledger = $ledger
+    }
 }
 
 Export-ModuleMember -Function *

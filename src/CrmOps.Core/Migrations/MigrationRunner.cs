@@ -375,7 +375,7 @@ public static class MigrationRunner
                 ? new CrmException("MigrationStopped", CrmErrorKind.OperationStopped, $"{label}: stopped{(current == null ? "" : $" at line {current.Line}")}.", f.FileName)
                 : Explain(ex, connection, f, current, label, o);
             var ran = current == null
-                ? (statements.Count > 0 ? $"all {statements.Count} statement(s) of its {what} ran and stay applied" : "")
+                ? (statements.Count == 1 ? "its one statement ran and stays applied" : $"all {statements.Count} of its statements ran and stay applied")
                 : statements.TakeWhile(s => s != current).Count() is var n && n > 0
                     ? $"{(n == 1 ? $"the statement at line {statements[0].Line}" : $"the {n} statements at lines {statements[0].Line}-{statements[n - 1].Line}")} ran and stay{(n == 1 ? "s" : "")} applied, line {current.Line} did not"
                     : $"line {current.Line}, its first statement, did not run, so nothing of it is applied";
