@@ -112,7 +112,7 @@ public static class MigrationRehearsal
         catch (Exception ex) when (ex is PostgresException or CrmException)
         {
             cancel.ThrowIfCancellationRequested();
-            var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
+            var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message.TrimEnd('.');
             var line = current != null && stage != "verify" ? $" at line {current.Line}" : "";
             results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName}: the {stage} script failed{line}: {msg}. Rehearsal stopped here; nothing persists."));
             return false;
