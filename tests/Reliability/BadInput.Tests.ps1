@@ -137,10 +137,11 @@ BeforeAll {
             if ($c.SetupFiles) { New-CaseFolder "$root.setup" $c.SetupFiles $null $c.V0 }
         }
     }
-    # Runs a case's command text ({dir}: its folder, {port}: the sandbox); returns the error record, or throws when
+    # Runs a case's command text ({dir}: its folder, {port}: the sandbox, {cs}: its direct connection, which migrations
+    # without a transaction need); returns the error record, or throws when
     # it succeeds although it must fail.
     function Invoke-CaseScript([string] $Text, [string] $Root, [switch] $MustFail) {
-        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)")
+        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)").Replace('{cs}', $script:sb.ConnectionString)
         $ErrorActionPreference = 'Stop'
         $record = $null
         try { $null = & ([scriptblock]::Create($text)) } catch { $record = $_ }
@@ -252,7 +253,7 @@ BeforeDiscovery {
            Setup = "Invoke-CrmMigration -Path '{dir}' $yes"; Script = "Undo-CrmMigration -Path '{dir}' $yes"; Id = 'MigrationRequirementFailed'; Match = 'its rollback\) requires public.p_rbg = 0 \(line 1\), but public.p_rbg has 5 row' }
         @{ Name = 'require-rows in a rollback on the wrong table'; Files = @{ 'migrations/{v0}_d9.sql' = 'alter table public.customers add column p_d9 int;'; 'rollbacks/{v0}_d9.sql' = "-- crmops:require-rows public.customers >= 1000`nalter table public.customers drop column p_d9;" }
            Setup = "Invoke-CrmMigration -Path '{dir}' $yes"; Script = "Undo-CrmMigration -Path '{dir}' $yes"; Id = 'MigrationRequirementFailed'; Match = 'has 3 row' }
-        @{ Name = 'a no-transaction guard on a table that never exists'; Files = @{ 'migrations/{v0}_d10.sql' = "$notx`n-- crmops:require-rows public.p_never >= 1`ncreate index concurrently p_d10 on public.customers (email);" }; Id = 'MigrationRequirementFailed'; Match = 'p_never does not exist' }
+        @{ Name = 'a no-transaction guard on a table that never exists'; Files = @{ 'migrations/{v0}_d10.sql' = "$notx`n-- crmops:require-rows public.p_never >= 1`ncreate index concurrently p_d10 on public.customers (email);" }; Script = "Invoke-CrmMigration -Path '{dir}' -Connection '{cs}' $yes"; Id = 'MigrationRequirementFailed'; Match = 'p_never does not exist' }
         # 6: templates and scripts with nothing to run
         @{ Name = 'an untouched New-CrmMigration template'; Template = @{ Name = 'untouched' }; Files = @{}; Id = 'MigrationFileEmpty'; Match = 'untouched\.sql. has no statement to run: it is New-CrmMigration.s template, untouched' }
         @{ Name = 'an up script of comments only'; Files = @{ 'migrations/{v0}_e2.sql' = "/* to do */`n-- alter table public.customers add column x int;`n" }; Id = 'MigrationFileEmpty'; Match = 'only comments' }
@@ -414,7 +415,7 @@ Describe 'Migration files with an outcome of their own' -Tag Reliability, BadInp
     It 'a failing no-transaction migration says first what stays applied, is Incomplete, and is refused until it is settled' {
         $c = $Sets['ntf1']; $root = Get-Root 'ntf1'
         $before = Get-State
-        $record = Get-Failure { Invoke-CrmMigration -Path $root -Confirm:$false -ErrorAction Stop }
+        $record = Get-Failure { Invoke-CrmMigration -Path $root -Connection $script:sb.ConnectionString -Confirm:$false -ErrorAction Stop }
         $record.FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationFailed,*'
         "$record" | Should -Match ("^Applying $($c.V0)_ntf1\.sql \(no transaction\): $($c.V0)_ntf1\.sql line 3 failed: relation .public\.no_such_table. does not exist .*" +
             'This up script runs without a transaction \(crmops:no-transaction\): the statement at line 2 ran and stays applied, line 3 did not\. Its state is now Incomplete')
@@ -448,7 +449,7 @@ Describe 'Migration files with an outcome of their own' -Tag Reliability, BadInp
     It 'a no-transaction migration whose verify query fails says every statement stays applied, and RolledBack settles it' {
         $c = $Sets['ntf2']; $root = Get-Root 'ntf2'
         $before = Get-State
-        $record = Get-Failure { Invoke-CrmMigration -Path $root -Confirm:$false -ErrorAction Stop }
+        $record = Get-Failure { Invoke-CrmMigration -Path $root -Connection $script:sb.ConnectionString -Confirm:$false -ErrorAction Stop }
         $record.FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationVerifyFailed,*'
         "$record" | Should -Match "verify query at .+:1 \('select false'\) returned false\. This up script runs without a transaction \(crmops:no-transaction\): all 2 of its statements ran and stay applied\."
         "$record" | Should -Not -Match 'Rolled back|nothing was changed'
@@ -467,11 +468,11 @@ Describe 'Migration files with an outcome of their own' -Tag Reliability, BadInp
     It 'a no-transaction guard on a table an earlier migration of the run creates is checked before it starts' {
         $c = $Sets['ng1']; $root = Get-Root 'ng1'
         $before = Get-State
-        $plan = Invoke-CrmMigration -Path $root -WhatIf -WarningVariable warned 3>$null
+        $plan = Invoke-CrmMigration -Path $root -Connection $script:sb.ConnectionString -WhatIf -WarningVariable warned 3>$null
         $plan.Status | Should -Be @('Planned', 'Planned')
         "$warned" | Should -Match 'p_ng does not exist yet: the guard is checked again just before it runs'
         Assert-Same $before (Get-State)
-        $record = Get-Failure { Invoke-CrmMigration -Path $root -Confirm:$false -ErrorAction Stop }
+        $record = Get-Failure { Invoke-CrmMigration -Path $root -Connection $script:sb.ConnectionString -Confirm:$false -ErrorAction Stop }
         $record.FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRequirementFailed,*'
         "$record" | Should -Match "$($c.V1)_ng1b\.sql requires public\.p_ng >= 1000 \(line 2\), but public\.p_ng has 0 row\(s\): refused, nothing of it was run\..* Earlier in this run, $($c.V0)_ng1a\.sql was applied and stays so\."
         $after = Get-State
@@ -579,7 +580,7 @@ Describe 'No-transaction migrations under concurrency and kill -9' -Tag Slow, Re
         Wait-Until -What 'the orphaned pg_sleep' -TimeoutSeconds 30 { [int](Invoke-TestSql $script:sb "select count(*) from pg_stat_activity where query like 'select pg_sleep(8)%'") -eq 0 }
         Invoke-TestSql $script:sb 'drop table public.p_kill1' | Out-Null
         (Set-CrmMigrationState -Path $root -Version $c.V0 -State RolledBack -Confirm:$false -ErrorAction Stop).State | Should -Be 'RolledBack'
-        (Invoke-CrmMigration -Path $root -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
+        (Invoke-CrmMigration -Path $root -Connection $script:cs -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
         Invoke-TestSql $script:sb "select to_regclass('public.p_kill1') is not null and to_regclass('public.p_kill2') is not null" | Should -Be 't'
         (Get-TestDatabaseState $script:sb).History | Should -BeLike "*$($c.V0) up failed run no-tx | $($c.V0) down ok marked no-tx | $($c.V0) up ok run no-tx"
     }
