@@ -20,8 +20,7 @@ public class SampleDataLoaderTests
     [Fact]
     public void DefaultLoadReproducesTheSeedFigures()
     {
-        using var db = SampleDatabase.TryCreate();
-        if (db is null) return;
+        using var db = SampleDatabase.Create();
         using var conn = db.Open();
         var progress = new List<(string, int)>();
         var sw = Stopwatch.StartNew();
@@ -109,8 +108,7 @@ public class SampleDataLoaderTests
     [InlineData(2500, 99)]
     public void OtherSizesLoadConsistently(int n, int seed)
     {
-        using var db = SampleDatabase.TryCreate();
-        if (db is null) return;
+        using var db = SampleDatabase.Create();
         using var conn = db.Open();
         var result = SampleDataLoader.Load(conn, n, seed);
         var gen = new SampleDataGenerator(n, seed);
@@ -133,8 +131,7 @@ public class SampleDataLoaderTests
     [Fact]
     public void CreateSchemaBuildsAnEmptySandbox()
     {
-        using var db = SampleDatabase.TryCreate();
-        if (db is null) return;
+        using var db = SampleDatabase.Create();
         using var conn = db.Open();
         SampleDataLoader.CreateSchema(conn);
         Assert.Equal(0, Scalar(conn, "SELECT count(*) FROM customer_profiles"));
