@@ -1,6 +1,7 @@
 #requires -Version 7.4
 # Migration engine (issue 5). Each test gets its own fresh database; files live under $TestDrive.
 BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
     $script:sb = Start-CrmSandbox -Empty
     $script:adminCs = $script:sb.ConnectionString
@@ -59,6 +60,23 @@ BeforeAll {
     }
     function Test-Column($Db, [string] $Table, [string] $Column) {
         (Invoke-Sql $Db.Name "select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = '$Table' and column_name = '$Column')") -eq 't'
+    }
+    # Polls a query (as psql sees it) until it returns 't': waiting for a condition, never for a guessed time.
+    function Wait-Sql([string] $Database, [string] $Sql, [string] $What, [int] $TimeoutSeconds = 30) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ((Invoke-Sql $Database $Sql) -ne 't') {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $TimeoutSeconds s waiting for $What" }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+    # True once another session holds a granted lock of this mode on public.$Table.
+    function Wait-TableLock([string] $Database, [string] $Table, [string] $Mode) {
+        Wait-Sql $Database "select exists (select 1 from pg_locks where relation = 'public.$Table'::regclass and mode = '$Mode' and granted and pid <> pg_backend_pid())" "a session to hold $Mode on $Table"
+    }
+    # Ends a background psql (its server backend too: a killed client's backend would sleep on, holding its locks).
+    function Stop-Sql([string] $Database, $Process) {
+        Invoke-Sql $script:adminDb "select pg_terminate_backend(pid) from pg_stat_activity where datname = '$Database' and application_name = 'psql' and pid <> pg_backend_pid()" | Out-Null
+        if (-not $Process.WaitForExit(10000)) { $Process.Kill() }
     }
     function Test-Table($Db, [string] $Table) { (Invoke-Sql $Db.Name "select to_regclass('public.$Table') is not null") -eq 't' }
     function New-Customers($Db) {
@@ -159,25 +177,32 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
 
     It 'leaves nothing when the run is stopped with Ctrl+C (StopProcessing) mid-statement' {
         $db = New-TestDb
-        Add-Migration $db '20250101000000' 'stopped' "create table public.stopped (id int);`nselect pg_sleep(20);`n" 'drop table public.stopped;' | Out-Null
+        Add-Migration $db '20250101000000' 'stopped' "create table public.stopped (id int);`nselect pg_sleep(300);`n" 'drop table public.stopped;' | Out-Null
         $ps = [powershell]::Create()
         [void] $ps.AddScript("Import-Module '$($script:psd1)'; Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)'")
         $handle = $ps.BeginInvoke()
         $seen = $false
         $deadline = [DateTime]::UtcNow.AddSeconds(30)
         while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
-            $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and pid <> pg_backend_pid()")
+            $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(300)%' and pid <> pg_backend_pid()")
             if (-not $seen) { Start-Sleep -Milliseconds 100 }
         }
         $seen | Should -BeTrue
+        $log = Join-Path (Split-Path $script:sb.DataDirectory) 'server.log'
+        $logBefore = (Get-Item $log).Length
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
-        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        # The statement sleeps 300 s: a Stop that waited for it would take minutes.
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 60
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
+        # The server itself says the statement was cancelled.
+        $fs = [IO.File]::Open($log, 'Open', 'Read', 'ReadWrite'); $fs.Position = $logBefore
+        $tail = [IO.StreamReader]::new($fs).ReadToEnd(); $fs.Dispose()
+        $tail | Should -Match 'canceling statement due to user request'
         Test-Table $db 'stopped' | Should -BeFalse
         Get-HistoryCount $db | Should -Be 0
-        (Invoke-Sql $db.Name "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and state = 'active' and pid <> pg_backend_pid()") | Should -Be '0'
+        (Invoke-Sql $db.Name "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(300)%' and state = 'active' and pid <> pg_backend_pid()") | Should -Be '0'
     }
 
     It 'applies each migration exactly once when four pwsh processes run at the same time' {
@@ -210,8 +235,11 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationModified*'
         $err[0].Exception.Message | Should -Match '20250101000000_a\.sql'
         Test-Table $db 'b' | Should -BeFalse
-        # Line endings alone are not a modification.
-        [IO.File]::WriteAllText($path, "create table public.a (id int);".Replace("`n", "`r`n"))
+        # Put back as applied: no longer modified, and the run goes on to b.
+        [IO.File]::WriteAllText($path, 'create table public.a (id int);')
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn)[0].State | Should -Be 'Applied'
+        (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Version | Should -Be '20250101000001'
+        Test-Table $db 'b' | Should -BeTrue
     }
 
     It 'treats CRLF and LF versions of an applied file as unchanged' {
@@ -249,35 +277,37 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.busy (id int)' | Out-Null
         Add-Migration $db '20250101000000' 'busy' 'alter table public.busy add column x int;' 'alter table public.busy drop column x;' | Out-Null
-        $holder = Start-Sql $db.Name "begin; lock table public.busy in access share mode; select pg_sleep(8); commit;"
+        $holder = Start-Sql $db.Name "begin; lock table public.busy in access share mode; select pg_sleep(300); commit;"
         try {
-            Start-Sleep -Milliseconds 700
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
             $err = $null
-            $sw = [Diagnostics.Stopwatch]::StartNew()
             Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -LockTimeout 1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 6
+            # It gave up while the holder still held its lock: it did not wait for the holder.
+            $holder.HasExited | Should -BeFalse
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationLockTimeout*'
             $err[0].Exception.Message | Should -Match 'AccessShareLock on busy'
             $err[0].Exception.Message | Should -Match 'pid \d+'
+            $err[0].Exception.Message | Should -Match 'lock_timeout of 1 s'
             Test-Column $db 'busy' 'x' | Should -BeFalse
             Get-HistoryCount $db | Should -Be 0
         }
-        finally { if (-not $holder.HasExited) { $holder.Kill() } }
+        finally { Stop-Sql $db.Name $holder }
     }
 
     It 'waits -LockWait for another run''s advisory lock, then fails clearly' {
         $db = New-TestDb
         Add-Migration $db '20250101000000' 'w' 'create table public.w (id int);' 'drop table public.w;' | Out-Null
-        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(6); commit;"
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
         try {
-            Start-Sleep -Milliseconds 700
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
             $err = $null
             Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the other run still held the lock'
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
-            $err[0].Exception.Message | Should -Match 'another migration run'
+            $err[0].Exception.Message | Should -Match 'another migration run .* held the migration lock for 1 s'
             Test-Table $db 'w' | Should -BeFalse
         }
-        finally { if (-not $holder.HasExited) { $holder.Kill() } }
+        finally { Stop-Sql $db.Name $holder }
     }
 
     It 'records a no-transaction migration as such' {
@@ -435,13 +465,24 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
     }
 
     It '-BuiltIn resolves to module/migrations under the module root' {
-        $err = $null
-        Get-CrmMigration -BuiltIn -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-        if ($err) {
-            $err[0].Exception.Message | Should -Match ([regex]::Escape([IO.Path]::Combine('module', 'migrations')))
-        }
-        else { $true | Should -BeTrue }
-        (Get-Command Invoke-CrmMigration).ParameterSets.Name | Should -Contain 'BuiltIn'
+        $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
+        $onDisk = @(Get-ChildItem $folder -Filter *.sql | Sort-Object Name)
+        $onDisk.Count | Should -Be 2
+        $m = @(Get-CrmMigration -BuiltIn -ErrorAction Stop)
+        $m.FileName | Should -Be $onDisk.Name
+        $m.Path | Should -Be $onDisk.FullName
+        $m.Name | Should -Be @('create_customer_activity_timeline_correct', 'create_lead_scoring_correct')
+        $m.HasRollback | Should -Be @($true, $true)
+    }
+
+    It 'New-CrmMigration -BuiltIn -WhatIf names the module''s own folder and creates nothing there' {
+        $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
+        $before = @(Get-ChildItem (Split-Path $folder) -Recurse -File).FullName
+        $r = Invoke-ChildPwsh -Script 'Import-Module ./CrmOps.psd1; New-CrmMigration -Name add_probe -BuiltIn -WhatIf; "count=" + @(New-CrmMigration -Name add_probe -BuiltIn -WhatIf).Count'
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $r.StdOut | Should -Match ('What if: .*Create migration files.*' + [regex]::Escape($folder) + '.*_add_probe\.sql')
+        $r.StdOut | Should -Match 'count=0'
+        @(Get-ChildItem (Split-Path $folder) -Recurse -File).FullName | Should -Be $before
     }
 }
 
