@@ -47,6 +47,30 @@ function Test-ProcessAlive {
     [bool](Get-Process -Id $Id -ErrorAction Ignore)
 }
 
+# Polls until $Condition returns true; throws after the timeout. Tests wait for a condition this
+# way, never for a guessed time.
+function Wait-Until {
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 30, [string] $What = 'condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (& $Condition) { return }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "timed out after $TimeoutSeconds s waiting for $What"
+}
+
+# What a sandbox's server wrote to its log (server.log) from byte $From on.
+function Get-ServerLog {
+    param([Parameter(Mandatory)] $Sandbox, [long] $From = 0)
+    $log = Join-Path (Split-Path $Sandbox.DataDirectory) 'server.log'
+    $fs = [IO.File]::Open($log, 'Open', 'Read', 'ReadWrite')
+    try { $fs.Position = [Math]::Min($From, $fs.Length); [IO.StreamReader]::new($fs).ReadToEnd() } finally { $fs.Dispose() }
+}
+function Get-ServerLogLength {
+    param([Parameter(Mandatory)] $Sandbox)
+    (Get-Item (Join-Path (Split-Path $Sandbox.DataDirectory) 'server.log')).Length
+}
+
 function Get-Psql {
     $psql = Get-Command psql -ErrorAction SilentlyContinue
     if ($psql) { return $psql.Source }

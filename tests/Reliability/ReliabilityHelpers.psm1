@@ -27,17 +27,6 @@ function Wait-CrmChild {
     [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = ($Process.OutTask.Result + $Process.ErrTask.Result).Trim() }
 }
 
-# Polls until $Condition returns true; throws after the timeout.
-function Wait-Until {
-    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 30, [string] $What = 'condition')
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if (& $Condition) { return }
-        Start-Sleep -Milliseconds 100
-    }
-    throw "timed out after $TimeoutSeconds s waiting for $What"
-}
-
 function Get-PgCtl {
     $onPath = Get-Command pg_ctl -ErrorAction Ignore
     if ($onPath) { return $onPath.Source }
