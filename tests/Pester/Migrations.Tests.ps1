@@ -155,16 +155,20 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
 
     It 'leaves nothing when the migrating connection is killed mid-run, and the next run succeeds' {
         $db = New-TestDb
-        Add-Migration $db '20250101000000' 'slow' "create table public.slow (id int);`nselect pg_sleep(3);`n" 'drop table public.slow;' | Out-Null
+        # The migration waits at a gate this test holds shut (an advisory lock), provably mid-run, until the kill.
+        Add-Migration $db '20250101000000' 'slow' "create table public.slow (id int);`nselect pg_advisory_xact_lock_shared(4242);`n" 'drop table public.slow;' | Out-Null
+        $gate = Start-Sql $db.Name 'select pg_advisory_lock(4242); select pg_sleep(600);'
+        Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and objid = 4242 and mode = 'ExclusiveLock' and granted)" 'the gate to close'
         $child = Start-Pwsh "Import-Module '$($script:psd1)'; try { Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -ErrorAction Stop | Out-Null; exit 0 } catch { [Console]::Error.WriteLine(`$_.Exception.Message); exit 1 }"
         $killed = $false
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
         while (-not $killed -and [DateTime]::UtcNow -lt $deadline -and -not $child.HasExited) {
-            $pid_ = Invoke-Sql $db.Name "select pid from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid() limit 1"
+            $pid_ = Invoke-Sql $db.Name "select pid from pg_stat_activity where datname = current_database() and wait_event = 'advisory' and query like '%pg_advisory_xact_lock_shared(4242)%' limit 1"
             if ($pid_) { Invoke-Sql $db.Name "select pg_terminate_backend($pid_)" | Out-Null; $killed = $true }
             else { Start-Sleep -Milliseconds 100 }
         }
         $child.WaitForExit(60000) | Should -BeTrue
+        Stop-Sql $db.Name $gate
         $stderr = $child.StandardError.ReadToEnd()
         $killed | Should -BeTrue
         $child.ExitCode | Should -Be 1
@@ -182,7 +186,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         [void] $ps.AddScript("Import-Module '$($script:psd1)'; Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)'")
         $handle = $ps.BeginInvoke()
         $seen = $false
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
         while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
             $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(300)%' and pid <> pg_backend_pid()")
             if (-not $seen) { Start-Sleep -Milliseconds 100 }
@@ -384,6 +388,97 @@ Describe 'Undo-CrmMigration' -Tag Migrations {
     }
 }
 
+Describe 'Undo-CrmMigration: -WhatIf, -Force, -LockTimeout, -LockWait' -Tag Migrations {
+    BeforeAll {
+        # Two applied migrations on a table that holds rows.
+        function New-AppliedDb {
+            $db = New-TestDb
+            Invoke-Sql $db.Name 'create table public.busy (id int); insert into public.busy select generate_series(1, 12);' | Out-Null
+            Add-Migration $db '20250101000001' 'col_a' 'alter table public.busy add column a int;' 'alter table public.busy drop column a;' | Out-Null
+            Add-Migration $db '20250101000002' 'col_b' 'alter table public.busy add column b int;' 'alter table public.busy drop column b;' | Out-Null
+            Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+            $db
+        }
+    }
+
+    It '-WhatIf plans the rollbacks with their tables and rolls back nothing' {
+        $db = New-AppliedDb
+        $plan = @(Undo-CrmMigration -Path $db.Root -Connection $db.Conn -Count 2 -WhatIf)
+        $plan.Version | Should -Be @('20250101000002', '20250101000001')
+        $plan.Direction | Should -Be @('Down', 'Down')
+        $plan.StatementText | Should -Be @('alter table public.busy drop column b', 'alter table public.busy drop column a')
+        $plan[0].Tables | Should -Be 'public.busy (12 rows)'
+        Test-Column $db 'busy' 'a' | Should -BeTrue
+        Test-Column $db 'busy' 'b' | Should -BeTrue
+        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Applied')
+    }
+
+    It 'asks before each rollback with -Confirm, and -Force rolls back without asking' {
+        $db = New-AppliedDb
+        # A non-interactive session cannot answer: asking fails, so the rollback cannot happen unasked.
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Undo-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -ErrorAction Stop | Out-Null; 'ROLLED BACK' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Test-Column $db 'busy' 'b' | Should -BeTrue
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Undo-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -Force -ErrorAction Stop).Status"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'RolledBack'
+        Test-Column $db 'busy' 'b' | Should -BeFalse
+        Test-Column $db 'busy' 'a' | Should -BeTrue
+    }
+
+    It '-LockTimeout: gives up on a table another session holds, and changes nothing' {
+        $db = New-AppliedDb
+        $holder = Start-Sql $db.Name 'begin; lock table public.busy in access share mode; select pg_sleep(300); commit;'
+        try {
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
+            $err = $null
+            Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockTimeout 0.5 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the holder still held its lock'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationLockTimeout*'
+            $err[0].Exception.Message | Should -Match 'lock_timeout of 0\.5 s'
+            $err[0].Exception.Message | Should -Match 'AccessShareLock on busy'
+            Test-Column $db 'busy' 'b' | Should -BeTrue
+            (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+        }
+        finally { Stop-Sql $db.Name $holder }
+    }
+
+    It '-LockWait: gives up while another run holds the migration lock, and changes nothing' {
+        $db = New-AppliedDb
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
+            $err = $null
+            Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
+            $err[0].Exception.Message | Should -Match 'held the migration lock for 1 s'
+            Test-Column $db 'busy' 'b' | Should -BeTrue
+        }
+        finally { Stop-Sql $db.Name $holder }
+        # Free again: the same rollback goes through.
+        (Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -Confirm:$false -ErrorAction Stop).Status | Should -Be 'RolledBack'
+        Test-Column $db 'busy' 'b' | Should -BeFalse
+    }
+}
+
+Describe 'Invoke-CrmMigration -Force' -Tag Migrations {
+    It 'asks before each migration with -Confirm, and -Force applies without asking' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'forced' 'create table public.forced (id int);' 'drop table public.forced;' | Out-Null
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -ErrorAction Stop | Out-Null; 'APPLIED' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Test-Table $db 'forced' | Should -BeFalse
+        Get-HistoryCount $db | Should -Be 0
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -Force -ErrorAction Stop).Status"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'Applied'
+        Test-Table $db 'forced' | Should -BeTrue
+        Get-HistoryCount $db | Should -Be 1
+    }
+}
+
 Describe 'Set-CrmMigrationState' -Tag Migrations {
     It 'marks a migration applied or rolled back without running it' {
         $db = New-TestDb
@@ -395,6 +490,23 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -WhatIf | Should -BeNullOrEmpty
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
+    }
+
+    It '-LockWait: gives up while another run holds the migration lock, and marks nothing' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
+            $err = $null
+            Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -LockWait 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
+            $err[0].Exception.Message | Should -Match 'held the migration lock for 1 s'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        Get-HistoryCount $db | Should -Be 0
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'Pending'
     }
 }
 
@@ -443,6 +555,81 @@ Describe 'Test-CrmMigration' -Tag Migrations {
         $failed.Check | Should -Contain 'MigrationRollbackMissing'
         ($failed | Where-Object Check -eq 'MigrationRequirement').Actual | Should -Be '3'
         ($failed | Where-Object Check -eq 'MigrationFileInvalid').Target | Should -BeLike '*not_a_migration.sql'
+    }
+}
+
+Describe 'Test-CrmMigration failures' -Tag Migrations {
+    It 'reports an applied migration whose file is gone (MigrationMissing)' {
+        $db = New-TestDb
+        $path = Add-Migration $db '20250101000001' 'gone' 'create table public.gone (id int);' 'drop table public.gone;'
+        Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+        (Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        Remove-Item $path, (Join-Path $db.Root 'rollbacks/20250101000001_gone.sql')
+        $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
+        $failed.Check | Should -Be 'MigrationMissing'
+        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database but has no file'
+    }
+
+    It 'reports an out-of-order pending migration; -RoundTrip refuses it unless -AllowOutOfOrder' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000005' 'new' 'create table public.n (id int);' 'drop table public.n;' | Out-Null
+        Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+        Add-Migration $db '20250101000001' 'old' 'create table public.o (id int);' 'drop table public.o;' | Out-Null
+        $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
+        $failed.Check | Should -Be 'MigrationOutOfOrder'
+        $failed[0].Expected | Should -Be '> 20250101000005'
+        $failed[0].Actual | Should -Be '20250101000001'
+        { Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.MigrationOutOfOrder*'
+        $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -AllowOutOfOrder -ErrorAction Stop)
+        $r.Target | Should -Be '20250101000001_old.sql'
+        $r.Passed | Should -Be $true
+        Test-Table $db 'o' | Should -BeFalse -Because 'a rehearsal leaves nothing'
+    }
+
+    It '-RoundTrip -LockTimeout: a rehearsal that meets a held lock fails on it and leaves nothing' {
+        $db = New-TestDb
+        Invoke-Sql $db.Name 'create table public.busy (id int)' | Out-Null
+        Add-Migration $db '20250101000001' 'busy' 'alter table public.busy add column x int;' 'alter table public.busy drop column x;' | Out-Null
+        $holder = Start-Sql $db.Name 'begin; lock table public.busy in access share mode; select pg_sleep(300); commit;'
+        try {
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
+            $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -LockTimeout 0.5 -ErrorAction Stop)
+            $holder.HasExited | Should -BeFalse
+            $r.Passed | Should -Be $false
+            $r[0].Message | Should -Match 'the up script failed line 1: canceling statement due to lock timeout'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        Test-Column $db 'busy' 'x' | Should -BeFalse
+        (Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -LockTimeout 0.5 -ErrorAction Stop).Passed | Should -BeTrue -Because 'free again'
+    }
+
+    It '-RoundTrip reports <Case>' -TestCases @(
+        @{ Case = 'a rollback that drops what the migration did not add'; Up = 'create table public.added (id int);'; Down = 'drop table public.added; drop table public.keep;'; Message = 'table public.keep is gone' }
+        @{ Case = 'a migration without a rollback'; Up = 'create table public.added (id int);'; Down = $null; Message = 'has no rollback script; rehearsal stopped here' }
+        @{ Case = 'a no-transaction migration'; Up = "-- crmops:no-transaction`ncreate index concurrently keep_id on public.keep (id);"; Down = 'drop index public.keep_id;'; Message = 'cannot be rehearsed inside one' }
+        @{ Case = 'a verify query that returns false'; Up = 'create table public.added (id int);'; Down = 'drop table public.added;'; Verify = 'select count(*) = 1 from public.added;'; Message = 'the verify script failed' }
+    ) {
+        $db = New-TestDb
+        Invoke-Sql $db.Name 'create table public.keep (id int)' | Out-Null
+        $files = @{}
+        if ($Down) { $files.Down = $Down }
+        if ($Verify) { $files.Verify = $Verify }
+        Add-Migration $db '20250101000001' 'case' $Up @files | Out-Null
+        $before = Invoke-Sql $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'public'::regnamespace"
+        $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -ErrorAction Stop)
+        @($r | Where-Object { -not $_.Passed }).Count | Should -BeGreaterThan 0
+        ($r | Where-Object { -not $_.Passed }).Message -join ' ' | Should -Match ([regex]::Escape($Message))
+        Invoke-Sql $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'public'::regnamespace" | Should -Be $before
+        Get-HistoryCount $db | Should -Be 0
+    }
+
+    It 'reports a requirement on a table that does not exist' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000001' 'needs' "-- crmops:require-rows public.not_there >= 1`nselect 1;" 'select 1;' | Out-Null
+        $req = Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object Check -EQ 'MigrationRequirement'
+        $req.Passed | Should -BeFalse
+        $req.Actual | Should -Be '(no such table)'
+        $req.Message | Should -Match 'requires .*not_there.*does not exist'
     }
 }
 
