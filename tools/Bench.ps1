@@ -108,7 +108,9 @@ UPDATE customer_profiles p
     $allScores = 'ARRAY[' + ((6..30) -join ',') + ']::int[]'
     $oneLine = { param($text) (($text -split "`n" | Where-Object { $_ -notmatch '^\s*--' }) -join ' ') -replace '\s+', ' ' -replace ';\s*$', '' }
     $leadsQuery = & $oneLine ((Get-Content (Join-Path $sqlDir 'leads.sql') -Raw) -replace '@scores', $allScores -replace '@top', 'NULL')
-    $exportQuery = & $oneLine ((Get-Content (Join-Path $sqlDir 'leads-export.sql') -Raw) -replace '@scores', $allScores -replace '@limit', '')
+    # leads-export.sql is the whole COPY (...) TO STDOUT statement: the reference runs its inner query through psql's \copy.
+    $exportCopy = & $oneLine ((Get-Content (Join-Path $sqlDir 'leads-export.sql') -Raw) -replace '\{scores\}', $allScores -replace '\{limit\}', '')
+    $exportQuery = $exportCopy -replace '^\s*COPY \(\s*', '' -replace '\s*\) TO STDOUT WITH \(FORMAT csv, HEADER true\)\s*$', ''
     $csvDir = Join-Path ([IO.Path]::GetTempPath()) "crmops-bench-$PID"
     New-Item -ItemType Directory -Force $csvDir | Out-Null
     $stream = @(); $streamRef = @(); $rates = @(); $memory = @(); $export = @(); $copyExport = @(); $exportRef = @()

@@ -10,7 +10,7 @@ Built for scheduled tasks: pwsh -NoProfile -Command "Invoke-CrmTimelineRefresh" 
     Parameters  = @{
         Name         = 'Materialized views to refresh, schema-qualified or in public. Default: customer_activity_timeline.'
         Concurrently = 'Requires a concurrent refresh and fails if the view cannot have one. -Concurrently:$false forces a plain (blocking) refresh. Without it: concurrent when possible.'
-        LockTimeout  = 'How long to wait for the view''s lock before giving up (default 5 seconds), so the refresh never queues the production workload behind itself.'
+        LockTimeout  = 'A number of seconds (2, 0.5) or a TimeSpan (00:00:02), more than 0 and at most 1 hour: how long to wait for the view''s lock before giving up (default 5 seconds), so the refresh never queues the production workload behind itself.'
     }
     Examples    = @(
         @{ Title = 'Refresh the timeline'; Code = 'Invoke-CrmTimelineRefresh'; Remarks = 'Refreshes customer_activity_timeline concurrently and returns rows before and after.' }

@@ -8,7 +8,9 @@ Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' hi
         BuiltIn  = 'Uses the migration set that ships with the module.'
         Version  = 'The 14-digit version of the migration to mark.'
         State    = 'Applied or RolledBack.'
-        LockWait = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds. Default: 30 seconds.'
+        LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds (0: do not wait; at most 1 hour). Default: 30 seconds.'
+        LockTimeout = 'How long writing the history rows may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'
+        Force       = 'Marks the migration without asking for confirmation. -WhatIf still changes nothing.'
     }
     Examples    = @(
         @{ Title = 'Record a hand-applied migration'; Code = 'Set-CrmMigrationState -Version 20250115100000 -State Applied'; Remarks = 'After confirmation, the migration counts as applied; Invoke-CrmMigration will not run it.' }

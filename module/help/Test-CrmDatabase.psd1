@@ -5,8 +5,8 @@ Test-CrmDatabase returns one CrmCheckResult per check, each with Expected, Actua
 NoMigrationOnTestTable (the 3-row customers test table carries no scoring columns: the seed's mistake is absent), UnlinkedOrders (orders whose email links to no customer stay under -MaxUnlinkedPercent), TimelineExists, TimelineCoverage (the timeline holds every order that links to a customer today), TimelineFresh (refreshed within -MaxRefreshAge), EveryProfileScored, ScoresCurrent (scored within -MaxScoreAge), ScoresConsistent (every score equals a recomputation as of the last run) and MarketingExportFresh. Everything runs in one read-only transaction.
 '@
     Parameters  = @{
-        MaxScoreAge        = 'How old the last scoring run may be before ScoresCurrent fails (default 1 day).'
-        MaxRefreshAge      = 'How old the last timeline refresh may be before TimelineFresh fails (default 1 day).'
+        MaxScoreAge        = 'How old the last scoring run may be before ScoresCurrent fails: a TimeSpan (1.00:00:00) or a number of seconds (86400). Default: 1 day.'
+        MaxRefreshAge      = 'How old the last timeline refresh may be before TimelineFresh fails: a TimeSpan (1.00:00:00) or a number of seconds (86400). Default: 1 day.'
         MaxUnlinkedPercent = 'The share of orders (percent) allowed to link to no customer (default 1).'
         Quiet              = 'Returns only $true when every check passes, else $false.'
     }

@@ -5,5 +5,5 @@
         WhatIf     = 'Shows what the command would do without changing anything.'
         Confirm    = 'Asks for confirmation before each change.'
     }
-    Links = @('about_CrmOps', 'https://github.com/crmops/crmops')
+    Links = @('about_CrmOps')
 }

@@ -3,6 +3,9 @@ namespace CrmOps;
 public enum CrmMigrationState { Pending, Applied, Modified, Missing, RolledBack }
 public enum CrmMigrationDirection { Up, Down }
 
+/// <summary>What became of one migration in a run (or, with -WhatIf, what would).</summary>
+public enum CrmMigrationStatus { Applied, RolledBack, Planned, Refused, Failed, Skipped }
+
 /// <summary>A migration file joined with the database's history. Output of Get-CrmMigration and New-CrmMigration.</summary>
 public sealed class CrmMigration
 {
@@ -29,8 +32,7 @@ public sealed class CrmMigrationResult
     public string Version { get; init; } = "";
     public string Name { get; init; } = "";
     public CrmMigrationDirection Direction { get; init; }
-    /// <summary>Applied, RolledBack, Planned, Refused, Failed, Skipped.</summary>
-    public string Status { get; init; } = "";
+    public CrmMigrationStatus Status { get; init; }
     public TimeSpan Duration { get; init; }
     public int Statements { get; init; }
     /// <summary>Existing tables the migration touches, with their exact row counts ("public.customers (3 rows)").</summary>

@@ -2,14 +2,29 @@ namespace CrmOps;
 
 public enum CrmSegment { Hot, Warm, Cool, Cold }
 
+/// <summary>How a materialized view was refreshed: CONCURRENTLY (readers go on) or a plain, blocking refresh.</summary>
+public enum CrmRefreshMode { Concurrent, Blocking }
+
+/// <summary>What became of a refresh.</summary>
+public enum CrmRefreshStatus { Succeeded, Skipped, Failed }
+
+/// <summary>Which customers a scoring run recomputed.</summary>
+public enum CrmScoringMode
+{
+    /// <summary>Everyone, in page-range batches (the first run, or -Full).</summary>
+    Full,
+    /// <summary>Only those whose score can have changed since the previous run.</summary>
+    Targeted,
+    /// <summary>The customer ids given.</summary>
+    Customers,
+}
+
 /// <summary>One refresh of a materialized view. Output of Invoke-CrmTimelineRefresh and Get-CrmRefreshHistory.</summary>
 public sealed class CrmRefreshResult
 {
     public string View { get; init; } = "";
-    /// <summary>Concurrent or Blocking.</summary>
-    public string Mode { get; init; } = "";
-    /// <summary>Succeeded, Skipped, Failed.</summary>
-    public string Status { get; init; } = "";
+    public CrmRefreshMode Mode { get; init; }
+    public CrmRefreshStatus Status { get; init; }
     public long? RowsBefore { get; init; }
     public long? RowsAfter { get; init; }
     public DateTimeOffset StartedAt { get; init; }
@@ -31,8 +46,8 @@ public sealed class CrmScoringResult
     public long Cool { get; init; }
     public long Cold { get; init; }
     public bool WhatIf { get; init; }
-    /// <summary>Full (everyone, in keyset batches), Targeted (only those whose score can have changed since the last run) or Customers (the ids given).</summary>
-    public string Mode { get; init; } = "";
+    /// <summary>Which customers were recomputed (null for a what-if run).</summary>
+    public CrmScoringMode? Mode { get; init; }
     /// <summary>Customers whose score was recomputed.</summary>
     public long Examined { get; init; }
     public override string ToString() => $"{Changed} of {Customers} changed as of {AsOf:u}";

@@ -223,6 +223,39 @@ Describe 'Timeline refresh' {
         Invoke-TestSql $sb "select xmin::text from pg_class where relname = 'customer_activity_timeline'" | Should -Be $populatedAt
     }
 
+    It 'takes -LockTimeout 2 as two seconds: fails with the lock-timeout error, naming the holder, while ANALYZE holds the view' {
+        # ANALYZE takes SHARE UPDATE EXCLUSIVE, which conflicts with a concurrent refresh's EXCLUSIVE. It is maintenance,
+        # not a refresh: the busy check does not skip for it; the refresh waits its lock timeout, then fails (issue 11).
+        $holder = Start-TestSql $sb 'begin; analyze customer_activity_timeline; select pg_sleep(20); commit;'
+        try {
+            $deadline = (Get-Date).AddSeconds(15)
+            while ((Invoke-TestSql $sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_activity_timeline' and l.mode = 'ShareUpdateExclusiveLock' and l.granted") -eq '0') {
+                if ((Get-Date) -gt $deadline) { throw 'the ANALYZE session never took its lock' }
+                Start-Sleep -Milliseconds 100
+            }
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            { Invoke-CrmTimelineRefresh -LockTimeout 2 -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.RefreshLockTimeout,*'
+            $clock.Stop()
+            $clock.Elapsed.TotalSeconds | Should -BeGreaterOrEqual 1.9 -Because '2 means two seconds, not two ticks'
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 5
+            $Error[0].Exception.Message | Should -Match 'ShareUpdateExclusiveLock'
+            (Get-CrmRefreshHistory customer_activity_timeline -Last 1).Status | Should -Be 'Failed'
+        }
+        finally {
+            # Killing psql does not end its server session's sleep: end the session itself.
+            Invoke-TestSql $sb "select pg_terminate_backend(pid) from pg_stat_activity where query like 'begin; analyze customer_activity_timeline%' and pid <> pg_backend_pid()" | Out-Null
+            $holder.WaitForExit()
+        }
+    }
+
+    It 'refuses -LockTimeout 0 and negative durations before doing anything (0 would mean wait forever)' {
+        $before = Invoke-TestSql $sb 'select count(*) from crmops.refresh_log'
+        { Invoke-CrmTimelineRefresh -LockTimeout 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+        { Invoke-CrmTimelineRefresh -LockTimeout -1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+        { Invoke-CrmTimelineRefresh -LockTimeout 00:00:00 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
+        Invoke-TestSql $sb 'select count(*) from crmops.refresh_log' | Should -Be $before
+    }
+
     It 'logs every refresh, newest first, with rows before and after' {
         Invoke-CrmTimelineRefresh | Out-Null
         $h = Get-CrmRefreshHistory -Last 10

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Hosting;
 using CrmOps.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -28,7 +29,7 @@ public static class CrmCatalog
     /// schemas matching <paramref name="schemas"/> (default public). A name without wildcards that
     /// matches nothing is reported as an ObjectNotFound error with suggestions.
     /// </summary>
-    public static CatalogResult<CrmDbObject> GetObjects(CrmConnection target, IReadOnlyList<string>? names = null,
+    public static CatalogResult<CrmDbObject> GetObjects(CrmConnection connection, IReadOnlyList<string>? names = null,
         IReadOnlyList<string>? schemas = null, IReadOnlyList<CrmObjectType>? types = null, CancellationToken cancellation = default)
     {
         var nameList = names?.Where(n => !string.IsNullOrEmpty(n)).ToArray() ?? [];
@@ -40,7 +41,7 @@ public static class CrmCatalog
             if (schemas is { Count: > 0 }) pairs.AddRange(schemas.Select(s => (s, n)));
             else
             {
-                var (qs, qn) = Identifier.Split(n);
+                var (qs, qn) = Identifier.ParseLenient(n);
                 pairs.Add((qs ?? DefaultSchema, qn));
             }
         }
@@ -51,7 +52,7 @@ public static class CrmCatalog
         var nameRes = pairs.Select(p => CatalogPattern.ToRegex(p.Name)).ToArray();
         var kinds = ExpandTypes(types);
 
-        return Db.ReadOnly(target, (conn, tx) =>
+        return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmDbObject>();
             using (var cmd = Command(conn, tx, "Catalog/objects.sql", cancellation))
@@ -69,12 +70,12 @@ public static class CrmCatalog
                         Schema = reader.GetString(0),
                         Name = reader.GetString(1),
                         Type = Enum.Parse<CrmObjectType>(reader.GetString(2)),
-                        EstimatedRows = reader.IsDBNull(3) ? null : reader.GetInt64(3),
-                        SizeBytes = reader.IsDBNull(4) ? null : reader.GetInt64(4),
+                        EstimatedRows = reader.ValueOrNull<long>(3),
+                        SizeBytes = reader.ValueOrNull<long>(4),
                         Owner = reader.IsDBNull(5) ? "" : reader.GetString(5),
-                        Description = reader.IsDBNull(6) ? null : reader.GetString(6),
-                        Parent = reader.IsDBNull(7) ? null : reader.GetString(7),
-                        Definition = reader.IsDBNull(8) ? null : reader.GetString(8),
+                        Description = reader.StringOrNull(6),
+                        Parent = reader.StringOrNull(7),
+                        Definition = reader.StringOrNull(8),
                     });
             }
 
@@ -111,10 +112,10 @@ public static class CrmCatalog
     // ---------------------------------------------------------------- columns
 
     /// <summary>Columns of a table, view or materialized view ("name" or "schema.name").</summary>
-    public static IReadOnlyList<CrmColumn> GetColumns(CrmConnection target, string table, string? schema = null, CancellationToken cancellation = default)
+    public static IReadOnlyList<CrmColumn> GetColumns(CrmConnection connection, string table, string? schema = null, CancellationToken cancellation = default)
     {
         var (s, n) = ResolveName(table, schema);
-        return Db.ReadOnly(target, (conn, tx) =>
+        return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmColumn>();
             using (var cmd = Command(conn, tx, "Catalog/columns.sql", cancellation))
@@ -135,10 +136,10 @@ public static class CrmCatalog
                         Position = reader.GetInt32(3),
                         DataType = reader.GetString(4),
                         IsNullable = reader.GetBoolean(5),
-                        Default = reader.IsDBNull(6) ? null : reader.GetString(6),
+                        Default = reader.StringOrNull(6),
                         IsPrimaryKey = reader.GetBoolean(7),
-                        References = reader.IsDBNull(8) ? null : reader.GetString(8),
-                        Description = reader.IsDBNull(9) ? null : reader.GetString(9),
+                        References = reader.StringOrNull(8),
+                        Description = reader.StringOrNull(9),
                         IsIdentity = reader.GetBoolean(10),
                         Identity = identity switch { "a" => "ALWAYS", "d" => "BY DEFAULT", _ => null },
                         IsGenerated = generated is "s",
@@ -156,15 +157,15 @@ public static class CrmCatalog
     /// Transitive dependencies through views and materialized views: upstream (what it is built
     /// from) or downstream (what is built on it). Each edge is Name → DependsOn at its shortest Depth.
     /// </summary>
-    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection target, string name, string? schema,
+    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection connection, string name, string? schema,
         string direction, CancellationToken cancellation = default) =>
-        GetDependencies(target, name, schema, Enum.Parse<CrmDependencyDirection>(direction, ignoreCase: true), cancellation);
+        GetDependencies(connection, name, schema, Enum.Parse<CrmDependencyDirection>(direction, ignoreCase: true), cancellation);
 
-    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection target, string name, string? schema = null,
+    public static IReadOnlyList<CrmDependency> GetDependencies(CrmConnection connection, string name, string? schema = null,
         CrmDependencyDirection direction = CrmDependencyDirection.Upstream, CancellationToken cancellation = default)
     {
         var (s, n) = ResolveName(name, schema);
-        return Db.ReadOnly(target, (conn, tx) =>
+        return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmDependency>();
             var found = false;
@@ -214,7 +215,7 @@ public static class CrmCatalog
     /// in the public schema. One round trip however many requests (plus one for suggestions when a
     /// name is not found).
     /// </summary>
-    public static CatalogResult<CrmRowCount> GetRowEstimates(CrmConnection target, IReadOnlyList<RelationRequest> requests, CancellationToken cancellation = default)
+    public static CatalogResult<CrmRowCount> GetRowEstimates(CrmConnection connection, IReadOnlyList<RelationRequest> requests, CancellationToken cancellation = default)
     {
         if (requests.Count == 0) requests = [new RelationRequest(DefaultSchema, "*")];
         var exact = new List<RelationRequest>();
@@ -228,7 +229,7 @@ public static class CrmCatalog
                 exact.Add(new RelationRequest(CatalogPattern.Unescape(qs), CatalogPattern.Unescape(qn)));
         }
 
-        return Db.ReadOnly(target, (conn, tx) =>
+        return Db.ReadOnly(connection, (conn, tx) =>
         {
             var items = new List<CrmRowCount>();
             using (var cmd = Command(conn, tx, "Catalog/relations.sql", cancellation))
@@ -246,7 +247,7 @@ public static class CrmCatalog
                         Schema = reader.GetString(0),
                         Table = reader.GetString(1),
                         Type = Enum.Parse<CrmObjectType>(reader.GetString(2)),
-                        Rows = reader.IsDBNull(3) ? null : reader.GetInt64(3),
+                        Rows = reader.ValueOrNull<long>(3),
                         IsExact = false,
                     });
             }
@@ -263,34 +264,36 @@ public static class CrmCatalog
     }
 
     /// <summary>
-    /// Exact counts, count(*) per relation (quoted identifiers), each in its own READ ONLY
-    /// transaction; results and per-table errors are reported as they come.
+    /// Exact counts, count(*) per relation (quoted identifiers), each in its own READ ONLY transaction, returned as
+    /// they come; a relation that cannot be counted is a non-terminating error through the host.
     /// </summary>
-    public static void CountExact(CrmConnection target, IReadOnlyList<CrmRowCount> relations, Action<CrmRowCount> onResult,
-        Action<CrmException>? onError = null, Action<string, int>? progress = null, CancellationToken cancellation = default)
+    public static IEnumerable<CrmRowCount> CountExact(CrmConnection connection, IReadOnlyList<CrmRowCount> relations, ICrmHost host)
     {
+        const string activity = "Counting rows";
         for (var i = 0; i < relations.Count; i++)
         {
-            cancellation.ThrowIfCancellationRequested();
+            host.Cancellation.ThrowIfCancellationRequested();
             var r = relations[i];
-            progress?.Invoke($"count(*) {r.Schema}.{r.Table} ({i + 1} of {relations.Count})", relations.Count == 0 ? 0 : i * 100 / relations.Count);
+            host.WriteProgress(activity, $"count(*) {r.Schema}.{r.Table} ({i + 1} of {relations.Count})", i * 100 / relations.Count);
+            CrmRowCount? counted = null;
             try
             {
-                onResult(CountOne(target, r.Schema, r.Table, r.Type, cancellation));
+                counted = CountOne(connection, r.Schema, r.Table, r.Type, host.Cancellation);
             }
-            catch (CrmException ex) when (ex.Kind is not (CrmErrorKind.ConnectionError or CrmErrorKind.OperationStopped) && onError != null)
+            catch (CrmException ex) when (ex.Kind is not (CrmErrorKind.ConnectionError or CrmErrorKind.OperationStopped))
             {
-                onError(ex);
+                host.WriteError(ex);
             }
+            if (counted != null) yield return counted;
         }
-        progress?.Invoke("Done", 100);
+        host.WriteProgress(activity, "Done", 100);
     }
 
-    private static CrmRowCount CountOne(CrmConnection target, string schema, string table, CrmObjectType type, CancellationToken cancellation)
+    private static CrmRowCount CountOne(CrmConnection connection, string schema, string table, CrmObjectType type, CancellationToken cancellation)
     {
-        var sql = "SELECT count(*) FROM " + Identifier.Quote(schema, table);
+        var sql = SqlText.Fill("Common/count-rows.sql", ("relation", Identifier.Quote(schema, table)));
         var watch = Stopwatch.StartNew();
-        var rows = Db.ReadOnly(target, (conn, tx) =>
+        var rows = Db.ReadOnly(connection, (conn, tx) =>
         {
             if (type == CrmObjectType.MaterializedView)
             {
@@ -313,19 +316,19 @@ public static class CrmCatalog
     /// Test-CrmRowCount: the exact count of one table checked against -Minimum, -Maximum and/or
     /// -Expected (none given: at least one row).
     /// </summary>
-    public static CrmCheckResult CheckRowCount(CrmConnection target, string table, string? schema, long? minimum, long? maximum, long? expected,
+    public static CrmCheckResult CheckRowCount(CrmConnection connection, string table, string? schema, long? minimum, long? maximum, long? expected,
         CancellationToken cancellation = default)
     {
         var (s, n) = ResolveName(table, schema);
-        var resolved = GetRowEstimates(target, [new RelationRequest(s, n)], cancellation);
+        var resolved = GetRowEstimates(connection, [new RelationRequest(s, n)], cancellation);
         if (resolved.Errors.Count > 0) throw resolved.Errors[0];
         var r = resolved.Items[0];
-        var actual = CountOne(target, r.Schema, r.Table, r.Type, cancellation).Rows!.Value;
+        var actual = CountOne(connection, r.Schema, r.Table, r.Type, cancellation).Rows!.Value;
         return Evaluate($"{r.Schema}.{r.Table}", actual, minimum, maximum, expected);
     }
 
     /// <summary>The pass/fail logic of Test-CrmRowCount (pure, unit-tested).</summary>
-    public static CrmCheckResult Evaluate(string target, long actual, long? minimum, long? maximum, long? expected)
+    public static CrmCheckResult Evaluate(string relation, long actual, long? minimum, long? maximum, long? expected)
     {
         if (minimum is null && maximum is null && expected is null) minimum = 1;
         var parts = new List<string>();
@@ -337,13 +340,13 @@ public static class CrmCatalog
         return new CrmCheckResult
         {
             Check = "RowCount",
-            Target = target,
+            Target = relation,
             Expected = expectation,
             Actual = actual.ToString(System.Globalization.CultureInfo.InvariantCulture),
             Passed = passed,
             Message = passed
-                ? $"{target} has {actual:N0} rows ({expectation})."
-                : $"{target} has {actual:N0} rows; expected {expectation}.",
+                ? $"{relation} has {actual:N0} rows ({expectation})."
+                : $"{relation} has {actual:N0} rows; expected {expectation}.",
         };
     }
 
@@ -354,14 +357,14 @@ public static class CrmCatalog
     /// for tab completion. Never throws and gives up after <paramref name="timeout"/>: no completions
     /// rather than a stuck prompt.
     /// </summary>
-    public static IReadOnlyList<string> CompleteNames(CrmConnection target, string? schema, string? typed, TimeSpan timeout)
+    public static IReadOnlyList<string> CompleteNames(CrmConnection connection, string? schema, string? typed, TimeSpan timeout)
     {
         try
         {
             typed ??= "";
             var (s, n) = ResolveName(typed.Trim('\'', '"'), schema);
             using var cts = new CancellationTokenSource(timeout);
-            var task = Task.Run(() => Db.ReadOnly(target, (conn, tx) =>
+            var task = Task.Run(() => Db.ReadOnly(connection, (conn, tx) =>
             {
                 using var cmd = Command(conn, tx, "Catalog/complete.sql", cts.Token);
                 using var cancel = CancelOn(cmd, cts.Token);
@@ -389,7 +392,7 @@ public static class CrmCatalog
         if (string.IsNullOrEmpty(text))
             throw new CrmException("InvalidName", CrmErrorKind.InvalidArgument, "A table or view name is required.");
         if (!string.IsNullOrEmpty(schema)) return (schema, text);
-        var (s, n) = Identifier.Split(text);
+        var (s, n) = Identifier.ParseLenient(text);
         return (s ?? DefaultSchema, n);
     }
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using CrmOps.Errors;
+using CrmOps.Sql;
 using Npgsql;
 
 namespace CrmOps.Connections;
@@ -95,7 +96,7 @@ public static class ConnectionFactory
     }
 
     /// <summary>
-    /// A connection target for a -Connection string, not opened yet: a failure (unreachable host, bad
+    /// A connection for a -Connection string, not opened yet: a failure (unreachable host, bad
     /// password, even a malformed string) surfaces at the command's first use as that command's own
     /// CrmOps error, after the bounded retries, instead of as a parameter-binding error.
     /// </summary>
@@ -116,7 +117,7 @@ public static class ConnectionFactory
         }
     }
 
-    /// <summary>The handle of a connection target that cannot work: using it throws the error.</summary>
+    /// <summary>The handle of a connection that cannot work: using it throws the error.</summary>
     internal sealed class FailedHandle(CrmException error) : IDisposable
     {
         public CrmException Error { get; } = error;
@@ -131,20 +132,20 @@ public static class ConnectionFactory
     /// starting or restarting, too many connections, connection refused) are retried with backoff a
     /// bounded number of times; everything else fails at once with a one-line error.
     /// </summary>
-    internal static NpgsqlConnection OpenChecked(CrmConnection target)
+    internal static NpgsqlConnection OpenChecked(CrmConnection connection)
     {
-        if (target.Handle is FailedHandle failed) throw failed.Error;
+        if (connection.Handle is FailedHandle failed) throw failed.Error;
         var delay = TimeSpan.FromMilliseconds(200);
         for (var attempt = 1; ; attempt++)
         {
             NpgsqlConnection? conn = null;
             try
             {
-                conn = target.DataSource().OpenConnection();
+                conn = connection.DataSource().OpenConnection();
                 // A pooled connection may have died while idle (server restarted, backend terminated):
                 // a one-round-trip probe finds out before any work starts, when retrying is still safe.
-                using (var probe = new NpgsqlCommand(";", conn)) probe.ExecuteNonQuery();
-                if (string.IsNullOrEmpty(target.ServerVersion)) target.ServerVersion = conn.PostgreSqlVersion.ToString();
+                using (var probe = new NpgsqlCommand(SqlText.Get("Common/ping.sql"), conn)) probe.ExecuteNonQuery();
+                if (string.IsNullOrEmpty(connection.ServerVersion)) connection.ServerVersion = conn.PostgreSqlVersion.ToString();
                 return conn;
             }
             catch (Exception ex) when (conn != null && attempt < OpenAttempts && IsTransient(ex))
@@ -161,7 +162,7 @@ public static class ConnectionFactory
             catch (Exception ex)
             {
                 conn?.Dispose();
-                throw Translate(ex, target.Host, target.Port, target.Username, target.Database, target.Secret);
+                throw Translate(ex, connection.Host, connection.Port, connection.Username, connection.Database, connection.Secret);
             }
         }
     }
@@ -169,7 +170,8 @@ public static class ConnectionFactory
     internal static bool IsTransient(Exception ex)
     {
         if (ex is PostgresException pg)
-            return pg.SqlState is "57P03" or "53300" or "57P01" or "08006" or "08001";
+            return pg.SqlState is PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections or PostgresErrorCodes.AdminShutdown
+                or PostgresErrorCodes.ConnectionFailure or PostgresErrorCodes.SqlClientUnableToEstablishSqlConnection;
         if (ex is NpgsqlException { InnerException: SocketException se })
             return se.SocketErrorCode is SocketError.ConnectionRefused or SocketError.ConnectionReset;
         if (ex is NpgsqlException { InnerException: EndOfStreamException or IOException })
@@ -184,11 +186,11 @@ public static class ConnectionFactory
         var where = $"{host}:{port}";
         CrmException result = ex switch
         {
-            PostgresException { SqlState: "28P01" } => new CrmException("ConnectionAuthenticationFailed", CrmErrorKind.AuthenticationError,
+            PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } => new CrmException("ConnectionAuthenticationFailed", CrmErrorKind.AuthenticationError,
                 $"Cannot connect to {where}: password authentication failed for user \"{user}\"."),
-            PostgresException { SqlState: "28000" } pg => new CrmException("ConnectionRejected", CrmErrorKind.AuthenticationError,
+            PostgresException { SqlState: PostgresErrorCodes.InvalidAuthorizationSpecification } pg => new CrmException("ConnectionRejected", CrmErrorKind.AuthenticationError,
                 $"Cannot connect to {where}: the server rejected user \"{user}\" on database \"{database}\" ({FirstLine(pg.MessageText)})."),
-            PostgresException { SqlState: "3D000" } => new CrmException("ConnectionDatabaseNotFound", CrmErrorKind.ObjectNotFound,
+            PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => new CrmException("ConnectionDatabaseNotFound", CrmErrorKind.ObjectNotFound,
                 $"Cannot connect to {where}: database \"{database}\" does not exist."),
             PostgresException pg => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,
                 $"Cannot connect to {where}: {FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState})."),
@@ -214,7 +216,7 @@ public static class ConnectionFactory
     {
         var message = Secrets.Redact(e.Message, secret);
         // The inner exception is not kept: its text or data could carry what we must not show.
-        return new CrmException(e.ErrorId, e.Kind, message, e.Target);
+        return new CrmException(e.ErrorId, e.Kind, message, e.TargetObject);
     }
 
     private static string SocketReason(SocketException se) => se.SocketErrorCode switch
@@ -237,9 +239,10 @@ public static class ConnectionFactory
 
 
 /// <summary>The core's view of a CrmConnection: its pooled data source, and opening a connection from it.</summary>
-internal static class CrmConnectionAccess
+public static class CrmConnectionAccess
 {
-    public static NpgsqlDataSource DataSource(this CrmConnection connection) => (NpgsqlDataSource)connection.Handle;
+    internal static NpgsqlDataSource DataSource(this CrmConnection connection) => (NpgsqlDataSource)connection.Handle;
 
+    /// <summary>An open connection from the pool, checked alive (transient failures retried); a CrmException otherwise.</summary>
     public static NpgsqlConnection Open(this CrmConnection connection) => ConnectionFactory.OpenChecked(connection);
 }

@@ -27,14 +27,15 @@ public class CrmException : Exception
 {
     public string ErrorId { get; }
     public CrmErrorKind Kind { get; }
-    public object? Target { get; }
+    /// <summary>What the error is about (a table, a file, a version): PowerShell's ErrorRecord.TargetObject.</summary>
+    public object? TargetObject { get; }
     public string? RecommendedAction { get; init; }
 
-    public CrmException(string errorId, CrmErrorKind kind, string message, object? target = null, Exception? inner = null)
+    public CrmException(string errorId, CrmErrorKind kind, string message, object? targetObject = null, Exception? inner = null)
         : base(message, inner)
     {
         ErrorId = errorId;
         Kind = kind;
-        Target = target;
+        TargetObject = targetObject;
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using CrmOps.Errors;
+using CrmOps.Sql;
 
 namespace CrmOps.Migrations;
 
@@ -7,7 +8,7 @@ namespace CrmOps.Migrations;
 public sealed record RowRequirement(string? Schema, string Table, string Operator, long Count, int Line)
 {
     /// <summary>The table as written, each part quoted: "public"."customers".</summary>
-    public string QuotedName => (Schema == null ? "" : Identifiers.Quote(Schema) + ".") + Identifiers.Quote(Table);
+    public string QuotedName => new QualifiedName(Schema, Table).Quoted;
     public string DisplayName => Schema == null ? Table : Schema + "." + Table;
     public override string ToString() => $"{DisplayName} {Operator} {Count}";
 
@@ -60,7 +61,7 @@ public sealed class Directives
                     var r = RequireRows.Match(args);
                     if (!r.Success)
                         throw Invalid(path, i + 1, $"'{trimmed}' is not 'crmops:require-rows <table> >= <n>' (operators >=, >, =, <=, <).");
-                    var (schema, table) = Identifiers.SplitQualified(r.Groups["table"].Value);
+                    var (schema, table) = Identifier.Parse(r.Groups["table"].Value);
                     var count = long.Parse(r.Groups["n"].Value.Replace("_", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
                     reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, i + 1));
                     break;
@@ -73,47 +74,4 @@ public sealed class Directives
 
     private static CrmException Invalid(string path, int line, string message) =>
         new("MigrationDirectiveInvalid", CrmErrorKind.InvalidData, $"{path}:{line}: {message}", path);
-}
-
-/// <summary>Identifier quoting and parsing: a name is always quoted before it reaches SQL text.</summary>
-public static class Identifiers
-{
-    public static string Quote(string name) => "\"" + name.Replace("\"", "\"\"") + "\"";
-
-    /// <summary>Splits schema.table (either part optionally "quoted"); unquoted parts fold to lower case as PostgreSQL does.</summary>
-    public static (string? Schema, string Name) SplitQualified(string text)
-    {
-        var parts = new List<string>();
-        var i = 0;
-        while (i < text.Length)
-        {
-            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-            if (i >= text.Length) break;
-            if (text[i] == '"')
-            {
-                var sb = new System.Text.StringBuilder();
-                i++;
-                while (i < text.Length)
-                {
-                    if (text[i] == '"') { if (i + 1 < text.Length && text[i + 1] == '"') { sb.Append('"'); i += 2; continue; } i++; break; }
-                    sb.Append(text[i++]);
-                }
-                parts.Add(sb.ToString());
-            }
-            else
-            {
-                var start = i;
-                while (i < text.Length && text[i] != '.' && !char.IsWhiteSpace(text[i])) i++;
-                parts.Add(text[start..i].ToLowerInvariant());
-            }
-            while (i < text.Length && char.IsWhiteSpace(text[i])) i++;
-            if (i < text.Length && text[i] == '.') i++;
-        }
-        return parts.Count switch
-        {
-            1 => (null, parts[0]),
-            2 => (parts[0], parts[1]),
-            _ => throw new CrmException("IdentifierInvalid", CrmErrorKind.InvalidArgument, $"'{text}' is not a table name or schema.table."),
-        };
-    }
 }

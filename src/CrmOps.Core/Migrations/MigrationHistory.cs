@@ -1,3 +1,4 @@
+using CrmOps.Connections;
 using CrmOps.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -40,8 +41,8 @@ internal static class MigrationHistory
             using var cmd = new NpgsqlCommand(SqlText.Get("Migrations/history.sql"), conn, tx);
             using var r = cmd.ExecuteReader();
             while (r.Read())
-                result[r.GetString(0)] = new HistoryEntry(r.GetString(0), r.IsDBNull(1) ? null : r.GetString(1),
-                    r.IsDBNull(2) ? null : r.GetString(2),
+                result[r.GetString(0)] = new HistoryEntry(r.GetString(0), r.StringOrNull(1),
+                    r.StringOrNull(2),
                     r.GetString(3) == "up" ? CrmMigrationDirection.Up : CrmMigrationDirection.Down,
                     r.GetFieldValue<DateTimeOffset>(4), r.GetString(5), r.GetBoolean(6), false);
         }

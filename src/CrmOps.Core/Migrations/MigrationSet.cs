@@ -161,7 +161,7 @@ public sealed class MigrationSet
             }
             catch (CrmException ex)
             {
-                problems.Add(new(ex.ErrorId, ex.Target as string ?? path, ex.Message));
+                problems.Add(new(ex.ErrorId, ex.TargetObject as string ?? path, ex.Message));
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {

@@ -83,7 +83,6 @@ public static class TouchedTables
     /// <summary>schema.table with each part quoted (unquoted parts folded to lower case), ready for to_regclass.</summary>
     private static string Canon(string written)
     {
-        var (schema, table) = Identifiers.SplitQualified(Regex.Replace(written, @"\s*\.\s*", "."));
-        return (schema == null ? "" : Identifiers.Quote(schema) + ".") + Identifiers.Quote(table);
+        return Identifier.Parse(written).Quoted;
     }
 }

@@ -18,8 +18,8 @@ public sealed class DatabaseCheckOptions
 /// </summary>
 public static class DatabaseChecks
 {
-    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection target, DatabaseCheckOptions options) =>
-        Db.ReadOnly(target, (conn, tx) =>
+    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection connection, DatabaseCheckOptions options) =>
+        Db.ReadOnly(connection, (conn, tx) =>
         {
             var results = new List<CrmCheckResult>();
             var now = DateTimeOffset.UtcNow;
@@ -31,7 +31,7 @@ public static class DatabaseChecks
                 r.Read();
                 (hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns) =
                     (r.GetBoolean(0), r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6));
-                scoringOnTestTable = r.IsDBNull(7) ? null : r.GetString(7);
+                scoringOnTestTable = r.StringOrNull(7);
                 exportPopulated = r.GetBoolean(8);
             }
 
@@ -48,7 +48,7 @@ public static class DatabaseChecks
                 r.Read();
                 orders = r.GetInt64(0); unlinked = r.GetInt64(1); profiles = r.GetInt64(2);
             }
-            unscored = hasScoring ? Db.Scalar<long>(conn, tx, "SELECT count(*) FROM public.customer_profiles WHERE lead_score IS NULL") : -1;
+            unscored = hasScoring ? Db.Scalar<long>(conn, tx, SqlText.Get("Operations/checks-unscored.sql")) : -1;
             var unlinkedPercent = orders == 0 ? 0m : Math.Round(100m * unlinked / orders, 2);
             results.Add(Check("UnlinkedOrders", "public.customer_orders_v", $"<= {options.MaxUnlinkedPercent}%", $"{unlinked} of {orders} ({unlinkedPercent}%)",
                 unlinkedPercent <= options.MaxUnlinkedPercent,
@@ -119,13 +119,13 @@ public static class DatabaseChecks
                     "The marketing export has never been populated: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
             else if (hasExport)
             {
-                var exportRows = Db.Scalar<long>(conn, tx, "SELECT count(*) FROM public.customer_marketing_export");
+                var exportRows = Db.Scalar<long>(conn, tx, SqlText.Get("Operations/checks-export-rows.sql"));
                 results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,
                     exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
             }
             return (IReadOnlyList<CrmCheckResult>)results;
         }, "Checking the database");
 
-    private static CrmCheckResult Check(string check, string target, string expected, string actual, bool passed, string message) =>
-        new() { Check = check, Target = target, Expected = expected, Actual = actual, Passed = passed, Message = message };
+    private static CrmCheckResult Check(string check, string connection, string expected, string actual, bool passed, string message) =>
+        new() { Check = check, Target = connection, Expected = expected, Actual = actual, Passed = passed, Message = message };
 }

@@ -17,10 +17,10 @@ public static class LeadReports
     public static CrmSegment SegmentOf(int score) =>
         score >= 24 ? CrmSegment.Hot : score >= 18 ? CrmSegment.Warm : score >= 12 ? CrmSegment.Cool : CrmSegment.Cold;
 
-    public static IReadOnlyList<CrmSegmentSummary> Distribution(CrmConnection target) =>
-        Db.ReadOnly(target, (conn, tx) =>
+    public static IReadOnlyList<CrmSegmentSummary> Distribution(CrmConnection connection) =>
+        Db.ReadOnly(connection, (conn, tx) =>
         {
-            RequireScoring(conn, tx, target);
+            RequireScoring(conn, tx, connection);
             var list = new List<CrmSegmentSummary>();
             using var cmd = new NpgsqlCommand(SqlText.Get("Operations/distribution.sql"), conn, tx) { CommandTimeout = 0 };
             using var r = cmd.ExecuteReader();
@@ -28,8 +28,8 @@ public static class LeadReports
                 list.Add(new CrmSegmentSummary
                 {
                     Segment = Enum.Parse<CrmSegment>(r.GetString(0)), MinScore = r.GetInt32(1), MaxScore = r.GetInt32(2),
-                    Customers = r.GetInt64(3), Percent = r.GetDecimal(4), AverageScore = r.IsDBNull(5) ? null : r.GetDecimal(5),
-                    LowestScore = r.IsDBNull(6) ? null : r.GetInt32(6), HighestScore = r.IsDBNull(7) ? null : r.GetInt32(7),
+                    Customers = r.GetInt64(3), Percent = r.GetDecimal(4), AverageScore = r.ValueOrNull<decimal>(5),
+                    LowestScore = r.ValueOrNull<int>(6), HighestScore = r.ValueOrNull<int>(7),
                 });
             return list;
         }, "Reading the lead-score distribution");
@@ -47,14 +47,14 @@ public static class LeadReports
     /// read-only transaction. Stopping early (Select-Object -First) cancels the query on the server
     /// instead of draining the rest of the result.
     /// </summary>
-    public static IEnumerable<CrmLead> Leads(CrmConnection target, IEnumerable<CrmSegment>? segments, int? minScore, int? top,
+    public static IEnumerable<CrmLead> Leads(CrmConnection connection, IEnumerable<CrmSegment>? segments, int? minScore, int? top,
         CancellationToken cancel = default)
     {
         if (top is <= 0) throw new CrmException("TopOutOfRange", CrmErrorKind.InvalidArgument, "-Top must be a positive number.");
         if (minScore is < 0 or > 30) throw new CrmException("MinScoreOutOfRange", CrmErrorKind.InvalidArgument, "-MinScore must be from 0 to 30.");
-        return Stream(target, "Reading leads", (conn, tx) =>
+        return Stream(connection, "Reading leads", (conn, tx) =>
         {
-            RequireScoring(conn, tx, target);
+            RequireScoring(conn, tx, connection);
             var cmd = new NpgsqlCommand(SqlText.Get("Operations/leads.sql"), conn, tx) { CommandTimeout = 0 };
             cmd.Parameters.Add(new NpgsqlParameter("scores", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = Scores(segments, minScore) });
             cmd.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Bigint) { Value = top is null ? DBNull.Value : (long)top });
@@ -64,35 +64,35 @@ public static class LeadReports
             var score = r.GetInt32(3);
             return new CrmLead
             {
-                CustomerId = r.GetGuid(0), FullName = r.GetString(1), Email = r.IsDBNull(2) ? null : r.GetString(2),
+                CustomerId = r.GetGuid(0), FullName = r.GetString(1), Email = r.StringOrNull(2),
                 LeadScore = score, Segment = SegmentOf(score),
                 Recency = r.GetInt32(4), Frequency = r.GetInt32(5), Monetary = r.GetInt32(6),
                 LifetimeOrders = r.GetInt32(7), LifetimeNet = r.GetDecimal(8),
-                LastOrderAt = r.IsDBNull(9) ? null : new Timestamp(r.GetFieldValue<DateTimeOffset>(9)),
-                LastScoredAt = r.IsDBNull(10) ? null : new Timestamp(r.GetFieldValue<DateTimeOffset>(10)),
+                LastOrderAt = r.ValueOrNull<DateTimeOffset>(9) is { } t9 ? new Timestamp(t9) : null,
+                LastScoredAt = r.ValueOrNull<DateTimeOffset>(10) is { } t10 ? new Timestamp(t10) : null,
             };
         }, cancel);
     }
 
     /// <summary>Writes the leads straight to a CSV file with COPY (header, ISO dates), the fast path for big exports.</summary>
-    public static long ExportLeads(CrmConnection target, IEnumerable<CrmSegment>? segments, int? minScore, int? top, string path,
+    public static long ExportLeads(CrmConnection connection, IEnumerable<CrmSegment>? segments, int? minScore, int? top, string path,
         CancellationToken cancel = default)
     {
-        var scores = string.Join(",", Scores(segments, minScore));
-        var limit = top is > 0 ? $" LIMIT {top.Value}" : "";
-        // COPY takes no parameters: the only values spliced in are integers computed here.
-        var query = SqlText.Get("Operations/leads-export.sql").Replace("@scores", "ARRAY[" + scores + "]::int[]").Replace("@limit", limit);
+        // COPY takes no parameters: the only values filled in are integers computed here.
+        var copy = SqlText.Fill("Operations/leads-export.sql",
+            ("scores", "ARRAY[" + string.Join(",", Scores(segments, minScore)) + "]::int[]"),
+            ("limit", top is > 0 ? " LIMIT " + top.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
         try
         {
-            using var conn = target.Open();
+            using var conn = connection.Open();
             using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
             using var tx = conn.BeginTransaction();
-            Db.Exec(conn, tx, "SET TRANSACTION READ ONLY");
-            Db.Exec(conn, tx, "SET LOCAL TimeZone = 'UTC'");
-            RequireScoring(conn, tx, target);
+            Db.MakeReadOnly(conn, tx);
+            Db.Exec(conn, tx, SqlText.Get("Common/utc.sql"));
+            RequireScoring(conn, tx, connection);
             long rows = 0;
             var temp = path + ".partial";
-            using (var reader = conn.BeginTextExport($"COPY ({query}) TO STDOUT WITH (FORMAT csv, HEADER true)"))
+            using (var reader = conn.BeginTextExport(copy))
             using (var file = new StreamWriter(temp, append: false, new System.Text.UTF8Encoding(false), 1 << 16))
             {
                 var buffer = new char[1 << 16];
@@ -112,18 +112,18 @@ public static class LeadReports
             try { File.Delete(path + ".partial"); } catch { }
             if (ex is IOException or UnauthorizedAccessException)
                 throw new CrmException("ExportFileFailed", CrmErrorKind.InvalidArgument, $"Cannot write '{path}': {ConnectionFactory.FirstLine(ex.Message)}", path);
-            throw Db.Translate(ex, target, "Exporting leads");
+            throw Db.Translate(ex, connection, "Exporting leads");
         }
     }
 
-    public static IEnumerable<CrmActivity> Timeline(CrmConnection target, Guid customerId, int? last, CancellationToken cancel = default)
+    public static IEnumerable<CrmActivity> Timeline(CrmConnection connection, Guid customerId, int? last, CancellationToken cancel = default)
     {
         if (last is <= 0) throw new CrmException("LastOutOfRange", CrmErrorKind.InvalidArgument, "-Last must be a positive number.");
-        return Stream(target, "Reading the customer timeline", (conn, tx) =>
+        return Stream(connection, "Reading the customer timeline", (conn, tx) =>
         {
-            if (!Db.Scalar<bool>(conn, tx, "SELECT to_regclass('public.customer_activity_timeline') IS NOT NULL"))
+            if (!Db.RelationExists(conn, tx, "public.customer_activity_timeline"))
                 throw new CrmException("TimelineNotInstalled", CrmErrorKind.ObjectNotFound,
-                    $"customer_activity_timeline does not exist on {target.Host}:{target.Port}/{target.Database}. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
+                    $"customer_activity_timeline does not exist on {connection.Host}:{connection.Port}/{connection.Database}. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
                 { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
             var cmd = new NpgsqlCommand(SqlText.Get("Operations/timeline.sql"), conn, tx) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("customer_id", customerId);
@@ -132,9 +132,9 @@ public static class LeadReports
         }, r => new CrmActivity
         {
             CustomerId = r.GetGuid(0), ActivityType = r.GetString(1), CreatedAt = new Timestamp(r.GetFieldValue<DateTimeOffset>(2)),
-            EventName = r.IsDBNull(3) ? null : r.GetString(3), Amount = r.IsDBNull(4) ? null : r.GetDecimal(4),
-            Source = r.IsDBNull(5) ? null : r.GetString(5), Status = r.IsDBNull(6) ? null : r.GetString(6),
-            PurchaserName = r.IsDBNull(7) ? null : r.GetString(7), OrderId = r.IsDBNull(8) ? null : r.GetString(8),
+            EventName = r.StringOrNull(3), Amount = r.ValueOrNull<decimal>(4),
+            Source = r.StringOrNull(5), Status = r.StringOrNull(6),
+            PurchaserName = r.StringOrNull(7), OrderId = r.StringOrNull(8),
         }, cancel);
     }
 
@@ -142,7 +142,7 @@ public static class LeadReports
     /// Streams a query's rows inside a READ ONLY transaction. When the consumer stops early, the
     /// command is cancelled on the server before the reader is disposed (disposing alone would drain it).
     /// </summary>
-    private static IEnumerable<T> Stream<T>(CrmConnection target, string what,
+    private static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
         Func<NpgsqlConnection, NpgsqlTransaction, NpgsqlCommand> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel)
     {
         NpgsqlConnection? conn = null;
@@ -154,13 +154,13 @@ public static class LeadReports
         {
             try
             {
-                conn = target.Open();
+                conn = connection.Open();
                 tx = conn.BeginTransaction();
-                Db.Exec(conn, tx, "SET TRANSACTION READ ONLY");
+                Db.MakeReadOnly(conn, tx);
                 cmd = prepare(conn, tx);
                 reader = cmd.ExecuteReader();
             }
-            catch (Exception ex) when (ex is not CrmException) { throw Db.Translate(ex, target, what); }
+            catch (Exception ex) when (ex is not CrmException) { throw Db.Translate(ex, connection, what); }
 
             using var registration = cancel.Register(() => { try { cmd.Cancel(); } catch { } });
             while (true)
@@ -174,7 +174,7 @@ public static class LeadReports
                 catch (Exception ex) when (ex is not CrmException)
                 {
                     cancel.ThrowIfCancellationRequested();
-                    throw Db.Translate(ex, target, what);
+                    throw Db.Translate(ex, connection, what);
                 }
                 yield return item;
             }
@@ -193,12 +193,11 @@ public static class LeadReports
         }
     }
 
-    internal static void RequireScoring(NpgsqlConnection conn, NpgsqlTransaction? tx, CrmConnection target)
+    internal static void RequireScoring(NpgsqlConnection conn, NpgsqlTransaction? tx, CrmConnection connection)
     {
-        if (!Db.Scalar<bool>(conn, tx,
-                "SELECT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.customer_profiles') AND attname = 'lead_score' AND NOT attisdropped)"))
+        if (!Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/scoring-column-exists.sql")))
             throw new CrmException("ScoringNotInstalled", CrmErrorKind.ObjectNotFound,
-                $"customer_profiles on {target.Host}:{target.Port}/{target.Database} has no lead_score column. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
+                $"customer_profiles on {connection.Host}:{connection.Port}/{connection.Database} has no lead_score column. Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
             { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
     }
 }

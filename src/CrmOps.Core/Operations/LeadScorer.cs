@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Hosting;
 using CrmOps.Sql;
 using Npgsql;
 using NpgsqlTypes;
@@ -17,7 +18,6 @@ public sealed class ScoringOptions
     public bool Full { get; init; }
     /// <summary>Keyset batch size of a full recalculation (each batch is one short transaction).</summary>
     public int BatchSize { get; init; } = 100_000;
-    public bool WhatIf { get; init; }
 }
 
 /// <summary>
@@ -32,9 +32,13 @@ public sealed class ScoringOptions
 public static class LeadScorer
 {
     private const int MaxRetries = 10;
+    private const string Activity = "Scoring leads";
 
-    public static CrmScoringResult Update(CrmConnection target, ScoringOptions options,
-        Action<string, int>? progress = null, Action<string>? verbose = null, CancellationToken cancel = default)
+    /// <summary>
+    /// Scores as of the options' instant. A what-if run computes what would change and writes nothing; a run the user
+    /// declines returns null.
+    /// </summary>
+    public static CrmScoringResult? Update(CrmConnection connection, ScoringOptions options, ICrmHost host)
     {
         var asOf = (options.AsOf ?? DateTimeOffset.UtcNow).ToUniversalTime();
         if (asOf.Year is < 1990 or > 2200)
@@ -45,17 +49,21 @@ public static class LeadScorer
         var ids = options.CustomerIds is { Count: > 0 } list ? list.Distinct().ToArray() : null;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
+        var cancel = host.Cancellation;
+        var scope = ids != null ? $"{ids.Length:N0} customer(s)" : "all customers";
+        var target = $"{scope} in customer_profiles on {connection}";
+        var action = $"Recalculate lead scores as of {asOf:u}";
 
         try
         {
-            using var conn = target.Open();
+            using var conn = connection.Open();
             using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
-            RequireScoringColumns(conn, target);
+            RequireScoringColumns(conn, connection);
 
-            if (options.WhatIf)
+            if (host.IsWhatIf)
             {
                 using var tx = conn.BeginTransaction();
-                Db.Exec(conn, tx, "SET TRANSACTION READ ONLY");
+                Db.MakeReadOnly(conn, tx);
                 using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-whatif.sql"), conn, tx) { CommandTimeout = 0 };
                 cmd.Parameters.AddWithValue("as_of", asOf);
                 cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });
@@ -66,6 +74,7 @@ public static class LeadScorer
                 r.Close();
                 tx.Commit();
                 var (_, hot, warm, cool, cold, _) = Segments(conn);
+                host.ShouldProcess(target, $"{action}: {wouldChange:N0} of {seen:N0} customers would change score");
                 return new CrmScoringResult
                 {
                     AsOf = asOf, Customers = seen, Changed = wouldChange, Duration = clock.Elapsed,
@@ -73,34 +82,35 @@ public static class LeadScorer
                 };
             }
 
+            if (!host.ShouldProcess(target, action)) return null;
             OpsSchema.Ensure(conn);
-            string mode;
+            CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
             if (ids != null)
             {
-                mode = "Customers";
+                mode = CrmScoringMode.Customers;
                 (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, null, ids));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
-                mode = "Targeted";
-                verbose?.Invoke($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
+                mode = CrmScoringMode.Targeted;
+                host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
                 (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, prev, null));
             }
             else
             {
-                mode = "Full";
+                mode = CrmScoringMode.Full;
                 var (pages, rows) = Pages(conn);
                 var pagesPerBatch = Math.Max(1, rows == 0 ? pages : (long)Math.Ceiling(pages * (double)options.BatchSize / rows));
                 var batches = Math.Max(1, (int)Math.Ceiling(pages / (double)pagesPerBatch));
-                verbose?.Invoke($"Full recalculation as of {asOf:u} in {batches} batches of {pagesPerBatch:N0} pages (about {options.BatchSize:N0} customers each).");
+                host.WriteVerbose($"Full recalculation as of {asOf:u} in {batches} batches of {pagesPerBatch:N0} pages (about {options.BatchSize:N0} customers each).");
                 for (var i = 0; i < batches; i++)
                 {
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
                     changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", ("as_of", asOf), ("from_page", from), ("to_page", to)));
-                    progress?.Invoke($"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
+                    host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
                 changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", ("as_of", asOf)));
             }
@@ -112,8 +122,8 @@ public static class LeadScorer
                 cmd.Parameters.AddWithValue("as_of", asOf);
                 cmd.Parameters.AddWithValue("started_at", started);
                 cmd.Parameters.AddWithValue("duration_ms", (long)duration.TotalMilliseconds);
-                cmd.Parameters.AddWithValue("mode", mode);
-                cmd.Parameters.AddWithValue("customers", mode == "Customers" ? seenTotal : counts.Customers);
+                cmd.Parameters.AddWithValue("mode", mode.ToString());
+                cmd.Parameters.AddWithValue("customers", mode == CrmScoringMode.Customers ? seenTotal : counts.Customers);
                 cmd.Parameters.AddWithValue("changed", changedTotal);
                 cmd.Parameters.AddWithValue("hot", counts.Hot);
                 cmd.Parameters.AddWithValue("warm", counts.Warm);
@@ -122,12 +132,12 @@ public static class LeadScorer
                 cmd.Parameters.Add(new NpgsqlParameter("average", NpgsqlDbType.Numeric) { Value = (object?)counts.Average ?? DBNull.Value });
                 cmd.ExecuteNonQuery();
             }
-            progress?.Invoke("Done", 100);
-            verbose?.Invoke($"{mode} run as of {asOf:u}: {(mode == "Full" ? counts.Customers : seenTotal):N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
+            host.WriteProgress(Activity, "Done", 100);
+            host.WriteVerbose($"{mode} run as of {asOf:u}: {(mode == CrmScoringMode.Full ? counts.Customers : seenTotal):N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
             return new CrmScoringResult
             {
-                AsOf = asOf, Customers = mode == "Customers" ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
-                Mode = mode, Examined = mode == "Full" ? counts.Customers : seenTotal,
+                AsOf = asOf, Customers = mode == CrmScoringMode.Customers ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
+                Mode = mode, Examined = mode == CrmScoringMode.Full ? counts.Customers : seenTotal,
                 Hot = counts.Hot, Warm = counts.Warm, Cool = counts.Cool, Cold = counts.Cold,
             };
         }
@@ -136,18 +146,16 @@ public static class LeadScorer
             if (cancel.IsCancellationRequested)
                 throw new CrmException("OperationStopped", CrmErrorKind.OperationStopped,
                     "Scoring was stopped. Batches already committed keep their new scores; the rest keep their old ones. Run Update-CrmLeadScore again to finish.");
-            throw Db.Translate(ex, target, "Scoring");
+            throw Db.Translate(ex, connection, "Scoring");
         }
     }
 
-    private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection target)
+    private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection connection)
     {
-        var ready = Db.Scalar<bool>(conn, null,
-            "SELECT to_regprocedure('public.lead_score_components(timestamptz, integer, numeric, timestamptz)') IS NOT NULL " +
-            "AND EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = to_regclass('public.customer_profiles') AND attname = 'lead_score' AND NOT attisdropped)");
+        var ready = Db.Scalar<bool>(conn, null, SqlText.Get("Operations/scoring-installed.sql"));
         if (!ready)
             throw new CrmException("ScoringNotInstalled", CrmErrorKind.ObjectNotFound,
-                $"Lead scoring is not installed on {target.Host}:{target.Port}/{target.Database}: customer_profiles has no lead_score column or lead_score_components() is missing. " +
+                $"Lead scoring is not installed on {connection.Host}:{connection.Port}/{connection.Database}: customer_profiles has no lead_score column or lead_score_components() is missing. " +
                 "Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
             { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
     }
@@ -208,7 +216,7 @@ public static class LeadScorer
         for (var attempt = 1; ; attempt++)
         {
             try { return batch(); }
-            catch (PostgresException e) when (e.SqlState is "40001" or "40P01" && attempt < MaxRetries)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < MaxRetries)
             {
                 Thread.Sleep(20 * attempt);
             }
@@ -220,6 +228,6 @@ public static class LeadScorer
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/segment-counts.sql"), conn) { CommandTimeout = 0 };
         using var r = cmd.ExecuteReader();
         r.Read();
-        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.IsDBNull(5) ? null : r.GetDecimal(5));
+        return (r.GetInt64(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), r.ValueOrNull<decimal>(5));
     }
 }

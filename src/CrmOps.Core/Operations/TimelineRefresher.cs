@@ -1,7 +1,7 @@
-using CrmOps.Catalog;
 using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Hosting;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -26,20 +26,25 @@ public static class TimelineRefresher
     public const string DefaultView = "customer_activity_timeline";
     // Advisory lock namespace for refreshes ('CRMR'); the second key is the view's oid.
     private const int LockNamespace = 0x43524D52;
+    private const string Activity = "Invoke-CrmTimelineRefresh";
 
-    public static CrmRefreshResult Refresh(CrmConnection target, string view, RefreshOptions options,
-        Action<string>? verbose = null, CancellationToken cancel = default)
+    /// <summary>Refreshes one view; null when the user declines (or for a what-if run, which changes nothing).</summary>
+    public static CrmRefreshResult? Refresh(CrmConnection connection, string view, RefreshOptions options, ICrmHost host)
     {
-        var (givenSchema, name) = Identifier.Split(view);
+        if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > TimeSpan.FromHours(1))
+            throw new CrmException("LockTimeoutOutOfRange", CrmErrorKind.InvalidArgument,
+                $"The lock timeout must be more than 0 and at most 1 hour, not {options.LockTimeout}: 0 would mean 'wait forever' to PostgreSQL.");
+        var cancel = host.Cancellation;
+        var (givenSchema, name) = Identifier.ParseLenient(view);
         var schema = givenSchema ?? "public";
         var display = $"{schema}.{name}";
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        using var conn = target.Open();
+        using var conn = connection.Open();
         OpsSchema.Ensure(conn);
 
         var info = Inspect(conn, schema, name) ?? throw new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound,
-            $"Materialized view '{display}' does not exist on {target.Host}:{target.Port}.", display);
+            $"Materialized view '{display}' does not exist on {connection.Host}:{connection.Port}.", display);
         if (info.RelKind != "m")
             throw new CrmException("NotAMaterializedView", CrmErrorKind.InvalidArgument,
                 $"'{display}' is not a materialized view (only materialized views can be refreshed).", display);
@@ -51,8 +56,11 @@ public static class TimelineRefresher
                 (!info.Populated ? "it has never been populated (run a first refresh without -Concurrently)." :
                     "it has no unique index on plain columns (no expression, no WHERE)."), display);
         var concurrently = options.Concurrently ?? canConcurrently;
-        var mode = concurrently ? "Concurrent" : "Blocking";
-        verbose?.Invoke($"Refreshing {display} ({mode.ToLowerInvariant()}; lock timeout {options.LockTimeout.TotalSeconds:0.#} s).");
+        var mode = concurrently ? CrmRefreshMode.Concurrent : CrmRefreshMode.Blocking;
+        if (!host.ShouldProcess($"{display} on {connection}", concurrently ? "Refresh materialized view concurrently" : "Refresh materialized view (blocks readers)"))
+            return null;
+        host.WriteProgress(Activity, $"Refreshing {display}", -1);
+        host.WriteVerbose($"Refreshing {display} ({mode.ToString().ToLowerInvariant()}; lock timeout {options.LockTimeout.TotalSeconds:0.#} s).");
 
         long? before = null, after = null;
         using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
@@ -60,24 +68,24 @@ public static class TimelineRefresher
         try
         {
             tx = conn.BeginTransaction();
-            Db.Exec(conn, tx, "SELECT set_config('lock_timeout', @v, true)", ("v", $"{(long)options.LockTimeout.TotalMilliseconds}ms"));
+            Db.SetLockTimeout(conn, tx, options.LockTimeout);
             // Our own concurrent runs: skip, do not queue.
-            if (!Db.Scalar<bool>(conn, tx, "SELECT pg_try_advisory_xact_lock(@ns, @oid::int)", ("ns", LockNamespace), ("oid", (int)info.Oid)))
-                return Skipped(conn, tx, display, mode, started, clock, "another CrmOps refresh of this view is running");
+            if (!Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/refresh-try-lock.sql"), ("ns", LockNamespace), ("oid", (int)info.Oid)))
+                return Skipped(conn, tx, display, mode, started, clock, "another CrmOps refresh of this view is running", host);
             // Anyone else's refresh (psql, pg_cron) holds or awaits EXCLUSIVE: find out without waiting.
             // (A matview cannot be LOCKed NOWAIT; pg_locks tells the same.)
             if (Db.Scalar<bool>(conn, tx, SqlText.Get("Operations/refresh-busy.sql"), ("oid", info.Oid)))
             {
                 tx.Rollback(); tx = null;
-                return Skipped(conn, null, display, mode, started, clock, "another session is refreshing or altering this view");
+                return Skipped(conn, null, display, mode, started, clock, "another session is refreshing or altering this view", host);
             }
             before = info.Populated ? Count(conn, tx, schema, name) : null;
-            Db.Exec(conn, tx, $"REFRESH MATERIALIZED VIEW {(concurrently ? "CONCURRENTLY " : "")}{Identifier.Quote(schema, name)}");
+            Db.Exec(conn, tx, SqlText.Fill("Operations/refresh.sql", ("concurrently", concurrently ? "CONCURRENTLY" : ""), ("view", Identifier.Quote(schema, name))));
             after = Count(conn, tx, schema, name);
             var result = new CrmRefreshResult
             {
-                View = display, Mode = mode, Status = "Succeeded", RowsBefore = before, RowsAfter = after,
-                StartedAt = started, Duration = clock.Elapsed, RunBy = target.Username,
+                View = display, Mode = mode, Status = CrmRefreshStatus.Succeeded, RowsBefore = before, RowsAfter = after,
+                StartedAt = started, Duration = clock.Elapsed, RunBy = connection.Username,
             };
             Log(conn, tx, result);
             tx.Commit();
@@ -86,40 +94,44 @@ public static class TimelineRefresher
         catch (Exception ex) when (ex is not CrmException)
         {
             try { tx?.Rollback(); } catch { /* connection may be gone */ }
-            var error = ex is PostgresException { SqlState: "55P03" }
+            var error = ex is PostgresException { SqlState: PostgresErrorCodes.LockNotAvailable }
                 ? new CrmException("RefreshLockTimeout", CrmErrorKind.ResourceBusy,
-                    $"Refreshing {display} on {target.Host}:{target.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for the lock on {display}: " +
-                    $"{Blockers(target, info.Oid)}", display)
+                    $"Refreshing {display} on {connection.Host}:{connection.Port} gave up after waiting {options.LockTimeout.TotalSeconds:0.#} s for the lock on {display}: " +
+                    $"{Blockers(connection, info.Oid)}", display)
                 : cancel.IsCancellationRequested
                     ? new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"Refreshing {display} was stopped; the view keeps its previous contents.", display)
-                    : Db.Translate(ex, target, $"Refreshing {display}");
-            TryLogFailure(target, new CrmRefreshResult
+                    : Db.Translate(ex, connection, $"Refreshing {display}");
+            TryLogFailure(connection, new CrmRefreshResult
             {
-                View = display, Mode = mode, Status = "Failed", RowsBefore = before, StartedAt = started,
-                Duration = clock.Elapsed, Message = error.Message, RunBy = target.Username,
+                View = display, Mode = mode, Status = CrmRefreshStatus.Failed, RowsBefore = before, StartedAt = started,
+                Duration = clock.Elapsed, Message = error.Message, RunBy = connection.Username,
             });
             throw error;
         }
+        finally
+        {
+            host.WriteProgress(Activity, "Done", 100);
+        }
     }
 
-    public static IEnumerable<CrmRefreshResult> History(CrmConnection target, string? view, int last)
+    public static IEnumerable<CrmRefreshResult> History(CrmConnection connection, string? view, int last)
     {
-        return Db.ReadOnly(target, (conn, tx) =>
+        return Db.ReadOnly(connection, (conn, tx) =>
         {
             var list = new List<CrmRefreshResult>();
             if (!OpsSchema.Exists(conn, tx, "refresh_log")) return list;
             using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-read.sql"), conn, tx);
-            var filter = view is null ? null : Identifier.Split(view) is var (s, n) && s != null ? $"{s}.{n}" : n;
+            var filter = view is null ? null : Identifier.ParseLenient(view) is var (s, n) && s != null ? $"{s}.{n}" : n;
             cmd.Parameters.Add(new NpgsqlParameter("view", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter ?? DBNull.Value });
             cmd.Parameters.AddWithValue("last", last);
             using var r = cmd.ExecuteReader();
             while (r.Read())
                 list.Add(new CrmRefreshResult
                 {
-                    View = r.GetString(0), Mode = r.GetString(1), Status = r.GetString(2),
-                    RowsBefore = r.IsDBNull(3) ? null : r.GetInt64(3), RowsAfter = r.IsDBNull(4) ? null : r.GetInt64(4),
+                    View = r.GetString(0), Mode = Enum.Parse<CrmRefreshMode>(r.GetString(1)), Status = Enum.Parse<CrmRefreshStatus>(r.GetString(2)),
+                    RowsBefore = r.ValueOrNull<long>(3), RowsAfter = r.ValueOrNull<long>(4),
                     StartedAt = r.GetFieldValue<DateTimeOffset>(5), Duration = TimeSpan.FromMilliseconds(r.GetInt64(6)),
-                    Message = r.IsDBNull(7) ? null : r.GetString(7), RunBy = r.GetString(8),
+                    Message = r.StringOrNull(7), RunBy = r.GetString(8),
                 });
             return list;
         }, "Reading the refresh log");
@@ -136,26 +148,27 @@ public static class TimelineRefresher
         return r.Read() ? new ViewInfo(r.GetInt64(0), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5)) : null;
     }
 
-    private static CrmRefreshResult Skipped(NpgsqlConnection conn, NpgsqlTransaction? tx, string view, string mode,
-        DateTimeOffset started, Stopwatch clock, string why)
+    private static CrmRefreshResult Skipped(NpgsqlConnection conn, NpgsqlTransaction? tx, string view, CrmRefreshMode mode,
+        DateTimeOffset started, Stopwatch clock, string why, ICrmHost host)
     {
         var result = new CrmRefreshResult
         {
-            View = view, Mode = mode, Status = "Skipped", StartedAt = started, Duration = clock.Elapsed,
+            View = view, Mode = mode, Status = CrmRefreshStatus.Skipped, StartedAt = started, Duration = clock.Elapsed,
             Message = $"Skipped: {why}.",
         };
         if (tx != null) { tx.Rollback(); }
         using var logTx = conn.BeginTransaction();
         Log(conn, logTx, result);
         logTx.Commit();
+        host.WriteWarning($"{view}: {result.Message}");
         return result;
     }
 
-    private static void TryLogFailure(CrmConnection target, CrmRefreshResult result)
+    private static void TryLogFailure(CrmConnection connection, CrmRefreshResult result)
     {
         try
         {
-            using var conn = target.Open();
+            using var conn = connection.Open();
             using var tx = conn.BeginTransaction();
             Log(conn, tx, result);
             tx.Commit();
@@ -167,8 +180,8 @@ public static class TimelineRefresher
     {
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-insert.sql"), conn, tx);
         cmd.Parameters.AddWithValue("view", r.View);
-        cmd.Parameters.AddWithValue("mode", r.Mode);
-        cmd.Parameters.AddWithValue("status", r.Status);
+        cmd.Parameters.AddWithValue("mode", r.Mode.ToString());
+        cmd.Parameters.AddWithValue("status", r.Status.ToString());
         cmd.Parameters.Add(new NpgsqlParameter("rows_before", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsBefore ?? DBNull.Value });
         cmd.Parameters.Add(new NpgsqlParameter("rows_after", NpgsqlTypes.NpgsqlDbType.Bigint) { Value = (object?)r.RowsAfter ?? DBNull.Value });
         cmd.Parameters.AddWithValue("started_at", r.StartedAt);
@@ -177,14 +190,12 @@ public static class TimelineRefresher
         cmd.ExecuteNonQuery();
     }
 
-    private static string Blockers(CrmConnection target, long oid)
+    private static string Blockers(CrmConnection connection, long oid)
     {
         try
         {
-            using var conn = target.Open();
-            using var cmd = new NpgsqlCommand(
-                "SELECT string_agg(format('pid %s (%s, %s, %s)', a.pid, coalesce(a.usename, '?'), l.mode, left(coalesce(a.query, ''), 60)), '; ') " +
-                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid WHERE l.relation = @oid::oid AND l.granted AND a.pid <> pg_backend_pid()", conn);
+            using var conn = connection.Open();
+            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-blockers.sql"), conn);
             cmd.Parameters.AddWithValue("oid", oid);
             return cmd.ExecuteScalar() is string s ? "held by " + s : "the holder has finished since.";
         }
@@ -192,5 +203,5 @@ public static class TimelineRefresher
     }
 
     private static long Count(NpgsqlConnection conn, NpgsqlTransaction tx, string schema, string name) =>
-        Db.Scalar<long>(conn, tx, $"SELECT count(*) FROM {Identifier.Quote(schema, name)}");
+        Db.CountRows(conn, tx, schema, name);
 }

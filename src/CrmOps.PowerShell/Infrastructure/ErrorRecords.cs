@@ -9,7 +9,7 @@ public static class ErrorRecords
     public static ErrorRecord From(CrmException ex)
     {
         var exception = new CrmOpsException(ex.Message);
-        var record = new ErrorRecord(exception, "CrmOps." + ex.ErrorId, Map(ex.Kind), ex.Target);
+        var record = new ErrorRecord(exception, "CrmOps." + ex.ErrorId, Map(ex.Kind), ex.TargetObject);
         if (ex.RecommendedAction != null) record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
         return record;
     }

@@ -7,7 +7,7 @@ namespace CrmOps.PowerShell.Infrastructure;
 /// <summary>
 /// Dependency isolation, Microsoft's documented pattern for binary modules: CrmOps.dll (this
 /// assembly, cmdlets only) and CrmOps.Model.dll (the output types, no dependencies) load in the
-/// default context, so scripts can name [CrmOps.CrmLead]; CrmOps.Core and everything it needs
+/// default context, so scripts can name [CrmOps.CrmLead]; CrmOps.Core, CrmOps.Sandbox and everything they need
 /// (Npgsql, Microsoft.Extensions.Logging.Abstractions, ...) load from the deps folder into their own
 /// AssemblyLoadContext. So other versions of those assemblies already loaded in the session, or
 /// loaded later, never clash with ours.
@@ -26,31 +26,24 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             AssemblyLoadContext.Default.Resolving += ResolveCore;
     }
 
+    /// <summary>
+    /// Remove-Module: closes the session's connections and sandboxes and takes the resolver away, so nothing of ours
+    /// answers for assemblies after the module is gone. The assemblies themselves stay loaded (.NET cannot unload the
+    /// default context); Import-Module again registers the resolver again and finds the same CrmOps.Core.
+    /// </summary>
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         CrmSession.DisposeAll();
+        if (Interlocked.Exchange(ref _registered, 0) == 1)
+            AssemblyLoadContext.Default.Resolving -= ResolveCore;
     }
 
     // The core goes to the isolated context, whose Load resolves the core's own references there.
     // The model is shared: it loads once, in the default context, from beside this assembly.
     private static Assembly? ResolveCore(AssemblyLoadContext defaultContext, AssemblyName name) => name.Name switch
     {
-        "CrmOps.Core" => Context.LoadFromAssemblyName(name),
+        "CrmOps.Core" or "CrmOps.Sandbox" => Context.LoadFromAssemblyName(name),
         "CrmOps.Model" => defaultContext.LoadFromAssemblyPath(Path.Combine(ModuleDirectory, "CrmOps.Model.dll")),
         _ => null,
     };
-}
-
-internal sealed class CrmOpsLoadContext : AssemblyLoadContext
-{
-    private readonly string _directory;
-
-    public CrmOpsLoadContext(string directory) : base("CrmOps", isCollectible: false) => _directory = directory;
-
-    protected override Assembly? Load(AssemblyName name)
-    {
-        // null: from the default context (the framework, and CrmOps.Model shared with the cmdlets).
-        var path = Path.Combine(_directory, name.Name + ".dll");
-        return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
-    }
 }

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Management.Automation;
 using System.Management.Automation.Language;
 using CrmOps.Catalog;
+using CrmOps.Sql;
 
 namespace CrmOps.PowerShell.Infrastructure;
 
@@ -32,7 +33,7 @@ public sealed class TableNameCompleter : IArgumentCompleter
             if (schema != null && CatalogPattern.HasWildcards(schema)) schema = null;
         }
         var typed = (wordToComplete ?? "").Trim('\'', '"');
-        var (qualifiedSchema, _) = Identifier.Split(typed);
+        var qualifiedSchema = Identifier.ParseLenient(typed).Schema;
         var names = CrmCatalog.CompleteNames(connection, schema, typed, Timeout);
         return names.Select(n =>
         {

@@ -1,4 +1,4 @@
-using CrmOps.Catalog;
+using CrmOps.Sql;
 using CrmOps.Errors;
 using Xunit;
 
@@ -30,10 +30,28 @@ public class IdentifierTests
     [InlineData("auth.users", "auth", "users")]
     [InlineData("customers; DROP TABLE x.y", null, "customers; DROP TABLE x.y")]
     [InlineData(".hidden", null, ".hidden")]
-    public void Splits_qualified_names(string text, string? schema, string name)
+    [InlineData("Customer_Profiles", null, "customer_profiles")]
+    [InlineData("Public.Customer_Profiles", "public", "customer_profiles")]
+    [InlineData("\"Customer_Profiles\"", null, "Customer_Profiles")]
+    [InlineData("\"My Schema\" . \"a\"\"b\"", "My Schema", "a\"b")]
+    [InlineData("cust*", null, "cust*")]
+    [InlineData("a.b.c", null, "a.b.c")]
+    public void Parses_names_as_postgres_does_else_takes_the_text_as_one_name(string text, string? schema, string name)
     {
-        var (s, n) = Identifier.Split(text);
+        var (s, n) = Identifier.ParseLenient(text);
         Assert.Equal(schema, s);
         Assert.Equal(name, n);
+    }
+
+    [Theory]
+    [InlineData("a.b.c")]
+    [InlineData("customers; drop table x")]
+    [InlineData("\"unterminated")]
+    [InlineData("")]
+    public void Parse_refuses_what_is_not_a_name(string text)
+    {
+        var ex = Assert.Throws<CrmException>(() => Identifier.Parse(text));
+        Assert.Equal("IdentifierInvalid", ex.ErrorId);
+        Assert.Equal(CrmErrorKind.InvalidArgument, ex.Kind);
     }
 }

@@ -1,5 +1,6 @@
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Hosting;
 using CrmOps.Migrations;
 using Xunit;
 
@@ -94,20 +95,18 @@ public sealed class MigrationEngineTests : IDisposable
         Assert.Empty(set.Problems);
         Assert.Equal(5, set.Migrations[0].Statements.Count);
 
-        var results = new List<CrmMigrationResult>();
-        MigrationEngine.Invoke(Db, set, new MigrationOptions(), results.Add);
-        Assert.Equal("Applied", Assert.Single(results).Status);
-        Assert.Equal(CrmMigrationState.Applied, MigrationEngine.GetStatus(Db, set).Single().State);
+        var results = MigrationRunner.Apply(Db, set, new MigrationOptions(), new NullHost()).ToList();
+        Assert.Equal(CrmMigrationStatus.Applied, Assert.Single(results).Status);
+        Assert.Equal(CrmMigrationState.Applied, MigrationStatus.Get(Db, set).Single().State);
 
-        var checks = MigrationEngine.Validate(Db, set);
+        var checks = MigrationValidator.Validate(Db, set);
         Assert.All(checks, c => Assert.True(c.Passed, c.Message));
 
-        results.Clear();
-        MigrationEngine.Undo(Db, set, new MigrationOptions(), results.Add);
-        Assert.Equal("RolledBack", Assert.Single(results).Status);
+        results = MigrationRunner.Undo(Db, set, new MigrationOptions(), new NullHost()).ToList();
+        Assert.Equal(CrmMigrationStatus.RolledBack, Assert.Single(results).Status);
         Assert.Equal(false, Scalar(Db, "select to_regclass('public.\"semi;colon\"') is not null"));
 
-        var rt = MigrationEngine.RoundTrip(Db, set, new MigrationOptions());
+        var rt = MigrationRehearsal.RoundTrip(Db, set, new MigrationOptions(), new NullHost());
         Assert.True(Assert.Single(rt).Passed);
     }
 
@@ -118,13 +117,13 @@ public sealed class MigrationEngineTests : IDisposable
         Write("migrations", "20250101000000_a.sql", "create table a (id int);\ncreate index a_id on a (id);\n");
         Write("rollbacks", "20250101000000_a.sql", "drop table a;");
         var set = MigrationSet.Load(_root);
-        MigrationEngine.Invoke(Db, set, new MigrationOptions(), _ => { });
+        _ = MigrationRunner.Apply(Db, set, new MigrationOptions(), new NullHost()).ToList();
         Assert.Equal("a|2", Scalar(Db, "select name || '|' || cardinality(statements) from supabase_migrations.schema_migrations where version = '20250101000000'"));
-        MigrationEngine.Undo(Db, set, new MigrationOptions(), _ => { });
+        _ = MigrationRunner.Undo(Db, set, new MigrationOptions(), new NullHost()).ToList();
         Assert.Equal(0L, Scalar(Db, "select count(*) from supabase_migrations.schema_migrations"));
         // A version that only Supabase's CLI recorded counts as applied.
         Exec(Db, "insert into supabase_migrations.schema_migrations (version, name) values ('20250101000000', 'a')");
-        Assert.Equal(CrmMigrationState.Applied, MigrationEngine.GetStatus(Db, set).Single().State);
+        Assert.Equal(CrmMigrationState.Applied, MigrationStatus.Get(Db, set).Single().State);
     }
 
     [PostgresFact]
@@ -134,7 +133,7 @@ public sealed class MigrationEngineTests : IDisposable
         Write("migrations", "20250101000000_first.sql", "create table first_one (id int);");
         Write("migrations", "20250101000001_guarded.sql", "-- crmops:require-rows customers >= 1000\nalter table customers add column lead_score int;");
         var set = MigrationSet.Load(_root);
-        var ex = Assert.Throws<CrmException>(() => MigrationEngine.Invoke(Db, set, new MigrationOptions(), _ => { }));
+        var ex = Assert.Throws<CrmException>(() => MigrationRunner.Apply(Db, set, new MigrationOptions(), new NullHost()).ToList());
         Assert.Equal("MigrationRequirementFailed", ex.ErrorId);
         Assert.Contains("has 3 row(s)", ex.Message);
         Assert.Equal(false, Scalar(Db, "select to_regclass('public.first_one') is not null")); // the unguarded first one did not run either

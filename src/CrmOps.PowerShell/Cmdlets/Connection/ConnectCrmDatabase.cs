@@ -1,13 +1,13 @@
 using System.Management.Automation;
 using CrmOps.Connections;
-using CrmOps.Errors;
 using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Connection;
 
+/// <summary>Opens and checks a connection and makes it the session default.</summary>
 [Cmdlet(VerbsCommunications.Connect, "CrmDatabase")]
 [OutputType(typeof(CrmConnection))]
-public sealed class ConnectCrmDatabase : PSCmdlet
+public sealed class ConnectCrmDatabase : CrmCmdletBase
 {
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("ConnectionUri", "Uri")]
@@ -21,19 +21,12 @@ public sealed class ConnectCrmDatabase : PSCmdlet
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
 
-    protected override void ProcessRecord()
+    protected override void ProcessCrmRecord()
     {
-        try
-        {
-            var connection = ConnectionFactory.Connect(ConnectionString, Credential?.GetNetworkCredential());
-            WriteVerbose($"Connected to {connection.DisplayString} (PostgreSQL {connection.ServerVersion}).");
-            if (!NoDefault) CrmSession.Default = connection;
-            WriteObject(connection);
-        }
-        catch (CrmException ex)
-        {
-            var record = ErrorRecords.From(ex);
-            ThrowTerminatingError(record);
-        }
+        // Connection failures are CrmExceptions of kind ConnectionError/AuthenticationError: the base terminates on them.
+        var connection = ConnectionFactory.Connect(ConnectionString, Credential?.GetNetworkCredential());
+        CrmHost.WriteVerbose($"Connected to {connection.DisplayString} (PostgreSQL {connection.ServerVersion}).");
+        if (!NoDefault) CrmSession.Default = connection;
+        WriteObject(connection);
     }
 }

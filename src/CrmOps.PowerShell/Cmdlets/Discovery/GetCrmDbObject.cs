@@ -23,8 +23,8 @@ public sealed class GetCrmDbObject : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var result = CrmCatalog.GetObjects(Target, Name, Schema, Type, StopToken);
-        Verbose($"{result.Items.Count} objects in schema {string.Join(", ", Schema ?? [CrmCatalog.DefaultSchema])}.");
+        var result = CrmCatalog.GetObjects(Database, Name, Schema, Type, StopToken);
+        CrmHost.WriteVerbose($"{result.Items.Count} objects in schema {string.Join(", ", Schema ?? [CrmCatalog.DefaultSchema])}.");
         foreach (var item in result.Items) WriteObject(item);
         foreach (var error in result.Errors) WriteCrmError(error);
     }

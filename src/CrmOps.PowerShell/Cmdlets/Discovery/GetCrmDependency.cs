@@ -26,6 +26,6 @@ public sealed class GetCrmDependency : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        foreach (var edge in CrmCatalog.GetDependencies(Target, Name, Schema, Direction, StopToken)) WriteObject(edge);
+        foreach (var edge in CrmCatalog.GetDependencies(Database, Name, Schema, Direction, StopToken)) WriteObject(edge);
     }
 }

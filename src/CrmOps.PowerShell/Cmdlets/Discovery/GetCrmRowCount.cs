@@ -43,7 +43,7 @@ public sealed class GetCrmRowCount : CrmCmdlet
     {
         if (!string.IsNullOrEmpty(Type) && !Countable.Contains(Type))
         {
-            WriteVerbose($"Skipped {string.Join(", ", Table ?? [])}: a {Type} has no rows to count.");
+            CrmHost.WriteVerbose($"Skipped {string.Join(", ", Table ?? [])}: a {Type} has no rows to count.");
             return;
         }
         string?[] schemas = Schema is { Length: > 0 } ? [.. Schema] : [null];
@@ -60,7 +60,7 @@ public sealed class GetCrmRowCount : CrmCmdlet
     protected override void EndCrmProcessing()
     {
         if (_requests.Count == 0) return;
-        var estimates = CrmCatalog.GetRowEstimates(Target, _requests, StopToken);
+        var estimates = CrmCatalog.GetRowEstimates(Database, _requests, StopToken);
         foreach (var error in estimates.Errors) WriteCrmError(error);
         if (!Exact)
         {
@@ -68,6 +68,6 @@ public sealed class GetCrmRowCount : CrmCmdlet
             return;
         }
         var items = estimates.Items.DistinctBy(i => (i.Schema, i.Table)).ToList();
-        CrmCatalog.CountExact(Target, items, WriteObject, WriteCrmError, Progress("Counting rows"), StopToken);
+        foreach (var counted in CrmCatalog.CountExact(Database, items, CrmHost)) WriteObject(counted);
     }
 }

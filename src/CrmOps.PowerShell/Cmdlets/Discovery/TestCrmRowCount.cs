@@ -1,7 +1,6 @@
 using System.Management.Automation;
 using CrmOps.Catalog;
 using CrmOps.Errors;
-using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Discovery;
 
@@ -9,17 +8,8 @@ namespace CrmOps.PowerShell.Cmdlets.Discovery;
 [Cmdlet(VerbsDiagnostic.Test, "CrmRowCount")]
 [OutputType(typeof(CrmCheckResult))]
 [OutputType(typeof(bool))]
-public sealed class TestCrmRowCount : CrmCmdlet
+public sealed class TestCrmRowCount : TableCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
-    [Alias("Name")]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(TableNameCompleter))]
-    public string Table { get; set; } = "";
-
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? Schema { get; set; }
-
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long Minimum { get; set; }
@@ -44,7 +34,7 @@ public sealed class TestCrmRowCount : CrmCmdlet
         CrmCheckResult result;
         try
         {
-            result = CrmCatalog.CheckRowCount(Target, Table, Schema, Bound(nameof(Minimum), Minimum),
+            result = CrmCatalog.CheckRowCount(Database, Table, Schema, Bound(nameof(Minimum), Minimum),
                 Bound(nameof(Maximum), Maximum), Bound(nameof(Expected), Expected), StopToken);
         }
         catch (CrmException) when (Quiet)
@@ -52,7 +42,7 @@ public sealed class TestCrmRowCount : CrmCmdlet
             WriteObject(false);
             throw;
         }
-        Verbose(result.Message);
+        CrmHost.WriteVerbose(result.Message);
         if (Quiet) WriteObject(result.Passed);
         else WriteObject(result);
     }

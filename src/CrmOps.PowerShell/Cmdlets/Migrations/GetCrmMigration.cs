@@ -3,6 +3,7 @@ using CrmOps.Migrations;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
+/// <summary>Migration files joined with the database's history.</summary>
 [Cmdlet(VerbsCommon.Get, "CrmMigration", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(CrmMigration))]
 public sealed class GetCrmMigration : MigrationCmdlet
@@ -11,6 +12,6 @@ public sealed class GetCrmMigration : MigrationCmdlet
     {
         var set = LoadSet();
         foreach (var p in set.Problems) WriteCrmError(p.ToException());
-        foreach (var m in MigrationEngine.GetStatus(Target, set)) WriteObject(m);
+        WriteObject(MigrationStatus.Get(Database, set), enumerateCollection: true);
     }
 }

@@ -21,63 +21,12 @@ public abstract class MigrationCmdlet : CrmCmdlet
     [Parameter(Mandatory = true, ParameterSetName = BuiltInSet)]
     public SwitchParameter BuiltIn { get; set; }
 
-    protected string ResolveRoot() => MigrationPaths.Resolve(this, Path, BuiltIn);
-
     protected MigrationSet LoadSet()
     {
-        var root = ResolveRoot();
+        var root = MigrationPaths.Resolve(this, Path, BuiltIn);
         if (BuiltIn && !Directory.Exists(System.IO.Path.Combine(root, "migrations")))
             throw new CrmException("MigrationBuiltInMissing", CrmErrorKind.ObjectNotFound,
                 $"The module's built-in migration set at '{root}' has no migrations/ folder (this build ships without built-in migrations).", root);
         return MigrationSet.Load(root);
-    }
-
-    protected bool IsWhatIf =>
-        MyInvocation.BoundParameters.TryGetValue("WhatIf", out var w)
-            ? ((SwitchParameter)w).IsPresent
-            : GetVariableValue("WhatIfPreference") is { } p && LanguagePrimitives.IsTrue(p);
-}
-
-internal static class MigrationPaths
-{
-    /// <summary>The module's built-in set: &lt;module root&gt;/module/migrations, the module root being the parent of bin/ (where CrmOps.dll lives).</summary>
-    public static string BuiltInRoot
-    {
-        get
-        {
-            var bin = System.IO.Path.GetDirectoryName(typeof(MigrationPaths).Assembly.Location)!;
-            return System.IO.Path.GetFullPath(System.IO.Path.Combine(bin, "..", "module", "migrations"));
-        }
-    }
-
-    public static string Resolve(PSCmdlet cmdlet, string? path, bool builtIn)
-    {
-        if (builtIn) return BuiltInRoot;
-        try
-        {
-            return cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(string.IsNullOrEmpty(path) ? "./supabase" : path);
-        }
-        catch (Exception ex) when (ex is ItemNotFoundException or ProviderNotFoundException or System.Management.Automation.DriveNotFoundException or NotSupportedException)
-        {
-            throw new CrmException("MigrationPathInvalid", CrmErrorKind.InvalidArgument, $"'{path}' is not a file-system path: {ex.Message}", path);
-        }
-    }
-}
-
-/// <summary>Lets a TimeSpan parameter take a number of seconds (5, 0.5) as well as a TimeSpan or '00:00:05'.</summary>
-public sealed class SecondsTransformationAttribute : ArgumentTransformationAttribute
-{
-    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
-    {
-        var value = inputData is PSObject pso ? pso.BaseObject : inputData;
-        return value switch
-        {
-            int i => TimeSpan.FromSeconds(i),
-            long l => TimeSpan.FromSeconds(l),
-            double d => TimeSpan.FromSeconds(d),
-            decimal m => TimeSpan.FromSeconds((double)m),
-            string s when double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var d) => TimeSpan.FromSeconds(d),
-            _ => value,
-        };
     }
 }

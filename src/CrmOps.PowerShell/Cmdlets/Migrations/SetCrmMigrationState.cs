@@ -6,10 +6,10 @@ namespace CrmOps.PowerShell.Cmdlets.Migrations;
 /// <summary>Marks a migration applied or rolled back without running it (CrmOps' history and Supabase's).</summary>
 [Cmdlet(VerbsCommon.Set, "CrmMigrationState", DefaultParameterSetName = PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(CrmMigration))]
-public sealed class SetCrmMigrationState : MigrationCmdlet
+public sealed class SetCrmMigrationState : LockingMigrationCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern(@"^\d{14}$")]
+    [ValidatePattern("^[0-9]{14}$")]
     public string Version { get; set; } = "";
 
     [Parameter(Mandatory = true)]
@@ -18,17 +18,11 @@ public sealed class SetCrmMigrationState : MigrationCmdlet
     // while it analyses this assembly, before the module's AssemblyLoadContext is set up.
     public string State { get; set; } = "";
 
-    [Parameter]
-    [SecondsTransformation]
-    public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(30);
-
     protected override void ProcessCrmRecord()
     {
-        var db = Target;
         var set = LoadSet();
-        var file = set.Migrations.FirstOrDefault(m => m.Version == Version);
-        var name = file?.FileName ?? Version;
-        if (!ShouldProcess($"{name} on {db}", $"Mark migration {State} without running it")) return;
-        WriteObject(MigrationEngine.SetState(db, set, Version, Enum.Parse<CrmMigrationState>(State, ignoreCase: true), new MigrationOptions { LockWait = LockWait, Verbose = Verbose, Cancel = StopToken }));
+        var name = set.Migrations.FirstOrDefault(m => m.Version == Version)?.FileName ?? Version;
+        if (!CrmHost.ShouldProcess($"{name} on {Database}", $"Mark migration {State} without running it")) return;
+        WriteObject(MigrationRunner.SetState(Database, set, Version, Enum.Parse<CrmMigrationState>(State, ignoreCase: true), Options(), CrmHost));
     }
 }

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using CrmOps.Migrations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
@@ -11,8 +12,9 @@ public sealed class TestCrmMigration : MigrationCmdlet
     [Parameter]
     public SwitchParameter RoundTrip { get; set; }
 
+    /// <summary>lock_timeout for the rehearsed statements (default 5 s).</summary>
     [Parameter]
-    [SecondsTransformation]
+    [Seconds(0, 3600, MinimumExclusive = true)]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     [Parameter]
@@ -20,18 +22,10 @@ public sealed class TestCrmMigration : MigrationCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var db = Target;
         var set = LoadSet();
-        if (!RoundTrip)
-        {
-            foreach (var r in MigrationEngine.Validate(db, set)) WriteObject(r);
-            return;
-        }
-        var options = new MigrationOptions
-        {
-            LockTimeout = LockTimeout, AllowOutOfOrder = AllowOutOfOrder, Verbose = Verbose,
-            Progress = Progress($"Rehearsing migrations on {db}"), Cancel = StopToken,
-        };
-        foreach (var r in MigrationEngine.RoundTrip(db, set, options)) WriteObject(r);
+        var results = RoundTrip
+            ? MigrationRehearsal.RoundTrip(Database, set, new MigrationOptions { LockTimeout = LockTimeout, AllowOutOfOrder = AllowOutOfOrder }, CrmHost)
+            : MigrationValidator.Validate(Database, set);
+        WriteObject(results, enumerateCollection: true);
     }
 }

@@ -20,7 +20,7 @@ public sealed class GetCrmCustomerTimeline : CrmCmdlet
     protected override void ProcessCrmRecord()
     {
         foreach (var id in CustomerId)
-            foreach (var activity in LeadReports.Timeline(Target, id, Last, StopToken))
+            foreach (var activity in LeadReports.Timeline(Database, id, Last, StopToken))
                 WriteObject(activity);
     }
 }

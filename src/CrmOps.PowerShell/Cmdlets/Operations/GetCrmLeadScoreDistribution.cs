@@ -9,5 +9,5 @@ namespace CrmOps.PowerShell.Cmdlets.Operations;
 public sealed class GetCrmLeadScoreDistribution : CrmCmdlet
 {
     protected override void ProcessCrmRecord() =>
-        WriteObject(LeadReports.Distribution(Target), enumerateCollection: true);
+        WriteObject(LeadReports.Distribution(Database), enumerateCollection: true);
 }

@@ -18,5 +18,5 @@ public sealed class GetCrmRefreshHistory : CrmCmdlet
     public int Last { get; set; } = 20;
 
     protected override void ProcessCrmRecord() =>
-        WriteObject(TimelineRefresher.History(Target, Name, Last), enumerateCollection: true);
+        WriteObject(TimelineRefresher.History(Database, Name, Last), enumerateCollection: true);
 }

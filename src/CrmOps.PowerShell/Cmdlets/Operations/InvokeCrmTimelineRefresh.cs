@@ -4,6 +4,7 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
+/// <summary>Refreshes the activity timeline (or the named materialized views), concurrently when possible, logging each refresh.</summary>
 [Cmdlet(VerbsLifecycle.Invoke, "CrmTimelineRefresh", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CrmRefreshResult))]
 public sealed class InvokeCrmTimelineRefresh : CrmCmdlet
@@ -19,13 +20,13 @@ public sealed class InvokeCrmTimelineRefresh : CrmCmdlet
     [Parameter]
     public SwitchParameter Concurrently { get; set; }
 
+    /// <summary>How long to wait for the view's lock (default 5 s); 0 is refused (it would mean "wait forever").</summary>
     [Parameter]
+    [Seconds(0, 3600, MinimumExclusive = true)]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     protected override void ProcessCrmRecord()
     {
-        if (LockTimeout <= TimeSpan.Zero || LockTimeout > TimeSpan.FromHours(1))
-            throw new Errors.CrmException("LockTimeoutOutOfRange", Errors.CrmErrorKind.InvalidArgument, "-LockTimeout must be more than 0 and at most 1 hour.");
         var options = new RefreshOptions
         {
             Concurrently = MyInvocation.BoundParameters.ContainsKey(nameof(Concurrently)) ? Concurrently.IsPresent : null,
@@ -33,19 +34,11 @@ public sealed class InvokeCrmTimelineRefresh : CrmCmdlet
         };
         foreach (var view in Name)
         {
-            if (!ShouldProcess($"{view} on {Target}", "Refresh materialized view")) continue;
-            WriteProgress(new ProgressRecord(1, "Invoke-CrmTimelineRefresh", $"Refreshing {view}") { PercentComplete = -1 });
             try
             {
-                var result = TimelineRefresher.Refresh(Target, view, options, Verbose, StopToken);
-                if (result.Status == "Skipped") WriteWarning($"{result.View}: {result.Message}");
-                WriteObject(result);
+                if (TimelineRefresher.Refresh(Database, view, options, CrmHost) is { } result) WriteObject(result);
             }
             catch (Errors.CrmException ex) { WriteCrmError(ex); }
-            finally
-            {
-                WriteProgress(new ProgressRecord(1, "Invoke-CrmTimelineRefresh", "Done") { RecordType = ProgressRecordType.Completed });
-            }
         }
     }
 }

@@ -4,14 +4,19 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
+/// <summary>The seed's verification queries as checks.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "CrmDatabase")]
 [OutputType(typeof(CrmCheckResult), typeof(bool))]
 public sealed class TestCrmDatabase : CrmCmdlet
 {
+    /// <summary>Scores older than this fail ScoresCurrent (default 1 day; a number is seconds).</summary>
     [Parameter]
+    [Seconds(0, 36600.0 * 86400, MinimumExclusive = true)]
     public TimeSpan MaxScoreAge { get; set; } = TimeSpan.FromDays(1);
 
+    /// <summary>A timeline refreshed longer ago than this fails TimelineFresh (default 1 day; a number is seconds).</summary>
     [Parameter]
+    [Seconds(0, 36600.0 * 86400, MinimumExclusive = true)]
     public TimeSpan MaxRefreshAge { get; set; } = TimeSpan.FromDays(1);
 
     [Parameter]
@@ -24,7 +29,7 @@ public sealed class TestCrmDatabase : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var results = DatabaseChecks.Run(Target, new DatabaseCheckOptions
+        var results = DatabaseChecks.Run(Database, new DatabaseCheckOptions
         {
             MaxScoreAge = MaxScoreAge, MaxRefreshAge = MaxRefreshAge, MaxUnlinkedPercent = (decimal)MaxUnlinkedPercent,
         });

@@ -23,16 +23,16 @@ public sealed class StopCrmSandbox : CrmCmdletBase
             : CrmSession.Sandboxes.Where(s => ReferenceEquals(s.Connection, CrmSession.Default)).DefaultIfEmpty(CrmSession.Sandboxes.LastOrDefault()).Where(s => s != null).ToArray();
         if (targets.Length == 0)
         {
-            WriteVerbose("No sandbox to stop.");
+            CrmHost.WriteVerbose("No sandbox to stop.");
             return;
         }
         foreach (var sandbox in targets)
         {
-            if (sandbox is null || !ShouldProcess($"sandbox on 127.0.0.1:{sandbox.Port} ({sandbox.DataDirectory})", "Stop the server and delete its folder")) continue;
+            if (sandbox is null || !CrmHost.ShouldProcess($"sandbox on 127.0.0.1:{sandbox.Port} ({sandbox.DataDirectory})", "Stop the server and delete its folder")) continue;
             if (ReferenceEquals(CrmSession.Default, sandbox.Connection)) CrmSession.Default = null;
             SandboxBuilder.Stop(sandbox);
             CrmSession.Sandboxes.Remove(sandbox);
-            WriteVerbose($"Stopped the sandbox on 127.0.0.1:{sandbox.Port} and deleted {sandbox.RootDirectory}.");
+            CrmHost.WriteVerbose($"Stopped the sandbox on 127.0.0.1:{sandbox.Port} and deleted {sandbox.RootDirectory}.");
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Hosting;
 using Npgsql;
 
 namespace CrmOps.Sandbox;
@@ -19,22 +20,24 @@ public sealed class SandboxOptions
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
 public static class SandboxBuilder
 {
-    public static CrmSandbox Start(SandboxOptions options, Action<string, int>? progress = null, Action<string>? verbose = null,
-        CancellationToken cancel = default)
+    private const string Activity = "Start-CrmSandbox";
+
+    public static CrmSandbox Start(SandboxOptions options, ICrmHost host)
     {
+        void Progress(string status, int percent) => host.WriteProgress(Activity, status, percent);
         if (options.Customers is < SampleDataDefaults.MinCustomers or > SampleDataDefaults.MaxCustomers)
             throw new CrmException("SandboxCustomersOutOfRange", CrmErrorKind.InvalidArgument,
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
-        progress?.Invoke("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(verbose, options.Tls);
+        Progress("Starting a private PostgreSQL cluster", 0);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls);
         CrmConnection? connection = null;
         try
         {
             using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
             {
                 admin.Open();
-                using var create = new NpgsqlCommand($"CREATE DATABASE {SandboxCluster.DatabaseName}", admin);
+                using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
             }
             var startup = clock.Elapsed;
@@ -45,19 +48,19 @@ public static class SandboxBuilder
             {
                 if (options.Empty)
                 {
-                    progress?.Invoke("Creating the CRM schema", 50);
+                    Progress("Creating the CRM schema", 50);
                     SampleDataLoader.CreateSchema(conn);
                 }
                 else
                 {
                     var loaded = SampleDataLoader.Load(conn, options.Customers, options.Seed,
-                        (activity, percent) => progress?.Invoke(activity, 5 + percent * 95 / 100), cancel);
+                        (activity, percent) => Progress(activity, 5 + percent * 95 / 100), host.Cancellation);
                     customers = loaded.Customers;
                     orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
                 }
             }
-            progress?.Invoke("Sandbox ready", 100);
-            verbose?.Invoke($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
+            Progress("Sandbox ready", 100);
+            host.WriteVerbose($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
             return new CrmSandbox
             {
                 ConnectionString = cluster.ConnectionString(),

@@ -23,19 +23,13 @@ public sealed record SampleLoadResult(
 /// </summary>
 public static class SampleDataLoader
 {
-    private static readonly string[] Tables =
-    {
-        "customers", "orders", "customer_profiles", "customer_emails", "customer_engagement_metrics",
-        "orders_htx", "orders_eventbrite", "customer_marketing_export",
-    };
-
     /// <summary>Creates the schema with no data (no test rows either): for an empty sandbox.</summary>
     public static void CreateSchema(NpgsqlConnection connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
         using var tx = connection.BeginTransaction();
-        Execute(connection, SqlText.Get("Sandbox/schema.sql"));
-        Execute(connection, SqlText.Get("Sandbox/schema-post-load.sql"));
+        Execute(connection, SandboxSql.Get("Sandbox/schema.sql"));
+        Execute(connection, SandboxSql.Get("Sandbox/schema-post-load.sql"));
         tx.Commit();
     }
 
@@ -45,7 +39,7 @@ public static class SampleDataLoader
     /// empty). Runs in one transaction, then ANALYZE. <paramref name="progress"/> receives
     /// (activity, percent 0..100).
     /// </summary>
-    public static SampleLoadResult Load(
+    internal static SampleLoadResult Load(
         NpgsqlConnection connection,
         int customers = SampleDataDefaults.DefaultCustomers,
         int seed = SampleDataDefaults.DefaultSeed,
@@ -60,11 +54,9 @@ public static class SampleDataLoader
         using (var tx = connection.BeginTransaction())
         {
             report("Creating schema", 0);
-            // Session-local for this transaction only: faster index builds, in-memory hash joins for
-            // the foreign-key checks and the marketing export refresh.
-            Execute(connection, "SET LOCAL maintenance_work_mem = '256MB'; SET LOCAL work_mem = '128MB'");
-            Execute(connection, SqlText.Get("Sandbox/schema.sql"));
-            Execute(connection, SqlText.Get("Sandbox/test-leftovers.sql"));
+            Execute(connection, SandboxSql.Get("Sandbox/load-settings.sql"));
+            Execute(connection, SandboxSql.Get("Sandbox/schema.sql"));
+            Execute(connection, SandboxSql.Get("Sandbox/test-leftovers.sql"));
 
             var stage = Stage(report, "Loading customers and orders", 1, 60);
             var chunk = new Chunk(Math.Min(customers, ChunkCustomers));
@@ -85,7 +77,7 @@ public static class SampleDataLoader
             if (chunk.Count > 0) Flush(connection, chunk, gen.Seed);
             stage(1);
 
-            var statements = Migrations.StatementSplitter.Split(SqlText.Get("Sandbox/schema-post-load.sql")).Select(st => st.Text).ToList();
+            var statements = CrmOps.Migrations.StatementSplitter.Split(SandboxSql.Get("Sandbox/schema-post-load.sql")).Select(st => st.Text).ToList();
             for (int i = 0; i < statements.Count; i++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -93,11 +85,11 @@ public static class SampleDataLoader
                 Execute(connection, statements[i]);
             }
             report("Refreshing customer_marketing_export", 88);
-            Execute(connection, SqlText.Get("Sandbox/finish.sql"));
+            Execute(connection, SandboxSql.Get("Sandbox/finish.sql"));
             tx.Commit();
         }
         report("Analyzing", 95);
-        Execute(connection, "ANALYZE " + string.Join(", ", Tables));
+        Execute(connection, SandboxSql.Get("Sandbox/analyze.sql"));
         report("Done", 100);
         return new SampleLoadResult(customers, seed, gen.HumanitixOrders, gen.EventbriteOrders, sw.Elapsed);
     }

@@ -20,6 +20,7 @@ public sealed class SandboxCluster : ISandboxCluster
     // The owner role is called postgres, as on Supabase. (A role named like the crmops schema would put
     // its unqualified CREATEs there, through search_path's "$user".)
     public const string Owner = "postgres";
+    /// <summary>The CRM database's name (Sql/Sandbox/create-database.sql creates it).</summary>
     public const string DatabaseName = "crm";
     private const string ServiceUser = "postgres";
 

@@ -1,0 +1,114 @@
+using CrmOps.Connections;
+using CrmOps.Errors;
+using CrmOps.Hosting;
+using CrmOps.Sql;
+using Npgsql;
+
+namespace CrmOps.Migrations;
+
+/// <summary>
+/// Test-CrmMigration -RoundTrip: rehearses each pending migration inside one transaction that is always rolled back:
+/// fingerprint, up, verify, down, fingerprint again; every difference is one failing result, a clean round trip one
+/// passing result.
+/// </summary>
+public static class MigrationRehearsal
+{
+    public static IReadOnlyList<CrmCheckResult> RoundTrip(CrmConnection connection, MigrationSet set, MigrationOptions o, ICrmHost host)
+    {
+        var pending = MigrationPlanner.Pending(set, o, MigrationStatus.Get(connection, set));
+        var results = new List<CrmCheckResult>();
+        if (pending.Count == 0)
+        {
+            results.Add(MigrationValidator.Pass("RoundTrip", set.Root, "No pending migrations to rehearse."));
+            return results;
+        }
+        var activity = $"Rehearsing migrations on {connection}";
+        using var conn = connection.Open();
+        var tx = conn.BeginTransaction();
+        try
+        {
+            MigrationCommands.SetLockTimeout(conn, tx, o.LockTimeout);
+            MigrationCommands.ExcludeOwnSchema(conn, tx);
+            for (var i = 0; i < pending.Count; i++)
+            {
+                var f = pending[i];
+                host.Cancellation.ThrowIfCancellationRequested();
+                host.WriteProgress(activity, $"Rehearsing {f.FileName} ({i + 1} of {pending.Count})", i * 100 / pending.Count);
+                if (!Rehearse(conn, tx, f, host, results, isLast: i == pending.Count - 1)) break;
+            }
+        }
+        catch (OperationCanceledException) { throw; }
+        catch (Exception ex) when (ex is not CrmException)
+        {
+            throw Db.Translate(ex, connection, "Rehearsing migrations");
+        }
+        finally
+        {
+            MigrationCommands.SafeRollback(tx);
+            host.WriteProgress(activity, "Done", 100);
+        }
+        return results;
+    }
+
+    /// <summary>One migration's round trip; false when the rehearsal cannot go on to the next migration.</summary>
+    private static bool Rehearse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationFile f, ICrmHost host, List<CrmCheckResult> results, bool isLast)
+    {
+        if (!f.Transactional)
+        {
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName,
+                $"{f.FileName} runs without a transaction (crmops:no-transaction) and cannot be rehearsed inside one; rehearsal stopped here."));
+            return false;
+        }
+        if (f.RollbackStatements == null)
+        {
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName} has no rollback script; rehearsal stopped here."));
+            return false;
+        }
+        var cancel = host.Cancellation;
+        var before = SchemaFingerprint.Take(conn, tx);
+        MigrationCommands.Execute(conn, tx, SqlText.Get("Migrations/savepoint.sql"), cancel);
+        var stage = "up";
+        SqlStatement? current = null;
+        try
+        {
+            foreach (var s in f.Statements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+            stage = "verify";
+            MigrationRunner.Verify(conn, tx, f, host);
+            stage = "down";
+            foreach (var s in f.RollbackStatements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+        }
+        catch (Exception ex) when (ex is PostgresException or CrmException)
+        {
+            cancel.ThrowIfCancellationRequested();
+            var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
+            var line = current != null && stage != "verify" ? $" line {current.Line}" : "";
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName}: the {stage} script failed{line}: {msg}. Rehearsal stopped here; nothing persists."));
+            return false;
+        }
+        var diffs = before.Compare(SchemaFingerprint.Take(conn, tx));
+        foreach (var d in diffs)
+            results.Add(MigrationValidator.Fail("RoundTrip", $"{f.FileName}: {d.Kind} {d.Name}", d.Change switch
+            {
+                "Added" => $"After up and down, {d.Kind} {d.Name} is left behind: the rollback does not remove it.",
+                "Removed" => $"After up and down, {d.Kind} {d.Name} is gone: the rollback removes something the migration did not add (or does not restore it).",
+                _ => $"After up and down, {d.Kind} {d.Name} differs from before.",
+            }, d.Before ?? "(absent)", d.After ?? "(absent)"));
+        if (diffs.Count == 0)
+            results.Add(MigrationValidator.Pass("RoundTrip", f.FileName, $"{f.FileName}: up, verify and down leave the schema exactly as before."));
+        // Back to the schema before this migration (whatever its rollback left), then up again so that the
+        // next migration sees the schema it was written against.
+        MigrationCommands.Execute(conn, tx, SqlText.Get("Migrations/rollback_to_savepoint.sql"), cancel);
+        if (isLast) return false;
+        try
+        {
+            foreach (var s in f.Statements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+        }
+        catch (PostgresException pg)
+        {
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName,
+                $"{f.FileName}: re-applying the up script after its rollback failed at line {current?.Line}: {pg.MessageText}. Rehearsal stopped here; nothing persists."));
+            return false;
+        }
+        return true;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using CrmOps.Connections;
+
+namespace CrmOps.Migrations;
+
+/// <summary>Test-CrmMigration without -RoundTrip: the set's names and files, checksums against the history, rollbacks, order and guards.</summary>
+public static class MigrationValidator
+{
+    public static IReadOnlyList<CrmCheckResult> Validate(CrmConnection connection, MigrationSet set)
+    {
+        var results = new List<CrmCheckResult>();
+        foreach (var p in set.Problems)
+            results.Add(Fail(p.ErrorId, p.Path, p.Message));
+        if (set.Problems.Count == 0)
+            results.Add(Pass("MigrationFiles", set.Root, $"{set.Migrations.Count} migration(s): names, versions and scripts are valid."));
+
+        var history = Db.ReadOnly(connection, (c, tx) => MigrationHistory.Read(c, tx), "Reading the migration history");
+        var status = MigrationStatus.Join(set, history);
+        foreach (var m in status.Where(m => m.State == CrmMigrationState.Modified))
+            results.Add(Fail("MigrationModified", m.Path ?? m.FileName, $"{m.FileName} was changed after it was applied (checksum differs from the history).",
+                history[m.Version].Checksum, m.Checksum));
+        foreach (var m in status.Where(m => m.State == CrmMigrationState.Missing))
+            results.Add(Fail("MigrationMissing", m.FileName, $"{m.FileName} is applied in the database but has no file in '{set.Root}'."));
+        if (!status.Any(m => m.State is CrmMigrationState.Modified or CrmMigrationState.Missing))
+            results.Add(Pass("MigrationChecksums", set.Root, "Every applied migration matches its file."));
+
+        var noRollback = set.Migrations.Where(f => f.RollbackStatements == null).ToList();
+        foreach (var f in noRollback)
+            results.Add(Fail("MigrationRollbackMissing", f.Path, $"{f.FileName} has no rollback script.", Path.Combine(set.Root, "rollbacks", f.FileName)));
+        if (noRollback.Count == 0) results.Add(Pass("MigrationRollbacks", set.Root, "Every migration has a rollback script."));
+
+        var newestApplied = MigrationStatus.NewestApplied(status);
+        var pending = status.Where(m => MigrationStatus.IsPending(m.State)).ToList();
+        foreach (var m in pending.Where(m => string.CompareOrdinal(m.Version, newestApplied) < 0))
+            results.Add(Fail("MigrationOutOfOrder", m.FileName,
+                $"{m.FileName} is pending but older than the newest applied version {newestApplied} (Invoke-CrmMigration refuses it without -AllowOutOfOrder).",
+                $"> {newestApplied}", m.Version));
+
+        results.AddRange(Db.ReadOnly(connection, (c, tx) =>
+        {
+            MigrationCommands.ExcludeOwnSchema(c, tx);
+            var list = new List<CrmCheckResult>();
+            foreach (var f in pending.Select(m => set.Migrations.First(x => x.Version == m.Version)))
+                foreach (var r in f.Directives.Requirements)
+                {
+                    var rows = MigrationGuards.ExactCount(c, tx, r.QuotedName, out var resolved);
+                    var ok = rows != null && r.IsSatisfiedBy(rows.Value);
+                    list.Add(new CrmCheckResult
+                    {
+                        Check = "MigrationRequirement", Target = $"{f.FileName}: {(rows == null ? r.DisplayName : resolved)}", Expected = $"{r.Operator} {r.Count}",
+                        Actual = rows?.ToString(CultureInfo.InvariantCulture) ?? "(no such table)", Passed = ok,
+                        Message = ok ? $"{f.FileName} requires {r}: met ({rows} rows)." :
+                            rows == null ? $"{f.FileName} requires {r}, but the table does not exist." : $"{f.FileName} requires {r}, but {resolved} has {rows} row(s).",
+                    });
+                }
+            return list;
+        }, "Checking migration requirements"));
+        return results;
+    }
+
+    internal static CrmCheckResult Pass(string check, string target, string message) => new() { Check = check, Target = target, Passed = true, Message = message };
+
+    internal static CrmCheckResult Fail(string check, string target, string message, string? expected = null, string? actual = null) =>
+        new() { Check = check, Target = target, Passed = false, Message = message, Expected = expected, Actual = actual };
+}

@@ -1,0 +1,2 @@
+-- A savepoint that Test-CrmMigration -RoundTrip returns to after each rehearsed migration.
+savepoint crmops_round_trip;

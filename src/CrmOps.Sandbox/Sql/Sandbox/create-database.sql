@@ -1,0 +1,2 @@
+-- The sandbox's CRM database (SandboxCluster.DatabaseName).
+create database crm;
