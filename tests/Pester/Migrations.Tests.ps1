@@ -492,6 +492,39 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
     }
 
+    It 'asks with -Confirm, and -Force marks without asking' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Set-CrmMigrationState -Path '$($db.Root)' -Connection '$($db.Cs)' -Version 20250101000000 -State Applied -Confirm -ErrorAction Stop | Out-Null; 'MARKED' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Get-HistoryCount $db | Should -Be 0
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Set-CrmMigrationState -Path '$($db.Root)' -Connection '$($db.Cs)' -Version 20250101000000 -State Applied -Confirm -Force -ErrorAction Stop).State"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'Applied'
+        (Invoke-Sql $db.Name 'select mode from crmops.migration_history') | Should -Be 'marked'
+        Test-Table $db 'mark' | Should -BeFalse
+    }
+
+    It '-LockTimeout: gives up when the history table is locked by another session, and marks nothing' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        Add-Migration $db '20250101000001' 'mark2' 'create table public.mark2 (id int);' 'drop table public.mark2;' | Out-Null
+        Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -Confirm:$false -ErrorAction Stop | Out-Null
+        $holder = Start-Sql $db.Name 'begin; lock table crmops.migration_history in access exclusive mode; select pg_sleep(300); commit;'
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where relation = 'crmops.migration_history'::regclass and mode = 'AccessExclusiveLock' and granted and pid <> pg_backend_pid())" 'the history table to be locked'
+            $err = $null
+            Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000001 -State Applied -LockTimeout 0.5 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the holder still held its lock'
+            $err | Should -Not -BeNullOrEmpty
+            $err[0].Exception.Message | Should -Match 'lock'
+            $err[0].Exception.Message | Should -Match '20250101000001_mark2\.sql'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        (Invoke-Sql $db.Name 'select count(*) from crmops.migration_history') | Should -Be '1'
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Pending')
+    }
+
     It '-LockWait: gives up while another run holds the migration lock, and marks nothing' {
         $db = New-TestDb
         Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null

@@ -360,8 +360,8 @@ select concat_ws('|', p.id, p.canonical_full_name, coalesce(e.email, ''), p.lead
         Get-Content $csv -Raw | Should -Be "not leads$([Environment]::NewLine)"
         Export-CrmLeadSegment $csv -Segment Hot -Force -WhatIf | Should -BeNullOrEmpty
         Get-Content $csv -Raw | Should -Be "not leads$([Environment]::NewLine)"
-        (Export-CrmLeadSegment $csv -Segment Hot -Force).FullName | Should -Be $csv
-        (Import-Csv $csv).CustomerId | Should -Be @(Invoke-TestSql $sb 'select p.id from customer_profiles p left join customer_engagement_metrics m on m.customer_id = p.id where p.lead_score >= 24 order by p.lead_score desc, m.lifetime_net desc nulls last, p.id')
+        (Export-CrmLeadSegment $csv -Segment Hot -MinScore 25 -Top 4 -Force).FullName | Should -Be $csv
+        (Import-Csv $csv).CustomerId | Should -Be @(Invoke-TestSql $sb 'select p.id from customer_profiles p left join customer_engagement_metrics m on m.customer_id = p.id where p.lead_score >= 25 order by p.lead_score desc, m.lifetime_net desc nulls last, p.id limit 4')
         $new = Join-Path $TestDrive 'never-written.csv'
         Export-CrmLeadSegment $new -WhatIf | Should -BeNullOrEmpty
         Test-Path $new | Should -BeFalse
