@@ -19,6 +19,16 @@ public sealed class PostgresFactAttribute : FactAttribute
     }
 }
 
+/// <summary>A theory that needs a server, skipped like <see cref="PostgresFactAttribute"/>.</summary>
+public sealed class PostgresTheoryAttribute : TheoryAttribute
+{
+    public PostgresTheoryAttribute()
+    {
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CRMOPS_TEST_PG")) && Environment.GetEnvironmentVariable("CI") != "true")
+            Skip = "CRMOPS_TEST_PG is not set (build.ps1 Test sets it to a sandbox's connection string).";
+    }
+}
+
 /// <summary>The engine against a real server: each test gets a fresh database and a temp migration folder.</summary>
 public sealed class MigrationEngineTests : IDisposable
 {
