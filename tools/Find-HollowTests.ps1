@@ -13,7 +13,7 @@
       GuardedAssertion   an It block whose every Should / Assert-* call sits inside an if, switch or
                          catch, and that throws nothing: when the condition is false it asserts nothing
     xunit (*.cs under tests/, [Fact]/[Theory] and attributes derived from them, by text):
-      NoAssertion        a test method whose body has no Assert.* call
+      NoAssertion        a test method whose body has no Assert.* call (nor a call of a helper named Assert*)
       ConstantAssertion  Assert.True(true), Assert.False(false)
       ReturnBeforeAssert a bare 'return;' reached before any Assert.* call (an early exit that skips
                          every assertion, e.g. 'if (root) return;')
@@ -153,7 +153,8 @@ function Get-XunitOffenders([string] $File) {
         $body = $code.Substring($start, $end - $start)
         $bodyRaw = $text.Substring($start, $end - $start)
         $line = & $lineOf $m.Index
-        $firstAssert = [regex]::Match($body, '\bAssert\.\w+')
+        # Assert.* or a helper of the test's own named Assert* (AssertFailing(...)).
+        $firstAssert = [regex]::Match($body, '\bAssert(?:\.\w+|\w*\s*\()')
         if (-not $firstAssert.Success) { New-Offender $File $line $name 'NoAssertion: no Assert.* call'; continue }
         foreach ($c in [regex]::Matches($bodyRaw, 'Assert\.(True|False)\(\s*(true|false)\s*[,)]')) {
             New-Offender $File (& $lineOf ($start + $c.Index)) $name "ConstantAssertion: $($c.Value)"

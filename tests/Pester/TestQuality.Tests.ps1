@@ -57,6 +57,9 @@ public class SampleTests
 
     [Fact]
     public void StringsDoNotCount() { var s = "Assert.True(x)"; }
+
+    [Fact]
+    public void HelperCounts() { AssertFailing(Run(), "Check"); }
 }
 '@
             $script:found = @(& $finder -Path $dir)
