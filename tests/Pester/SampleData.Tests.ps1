@@ -139,10 +139,11 @@ Describe 'At 50,000 customers' {
     }
 
     It 'Get-CrmLeadSegment cancels the server query when the consumer stops early' {
-        # 50,000 leads are several MB, more than a small client receive buffer and the server's send
-        # buffer hold together: when the consumer stops after 3 rows, the server is still sending,
-        # and only a cancel ends the statement early (disposing the reader alone would drain it).
-        $small = Connect-CrmDatabase "$($big.ConnectionString);Socket Receive Buffer Size=4096" -NoDefault
+        # 50,000 leads are about 8 MB, more than a 64 KB client receive buffer (fixed: no autotuning) and the
+        # server's send buffer (at most net.ipv4.tcp_wmem's 4 MB) hold together: when the consumer stops after
+        # 3 rows, the server is still sending, and only a cancel ends the statement early (disposing the reader
+        # alone would drain it).
+        $small = Connect-CrmDatabase "$($big.ConnectionString);Socket Receive Buffer Size=65536" -NoDefault
         $from = Get-ServerLogLength $big
         $first = @(Get-CrmLeadSegment -Connection $small | Select-Object -First 3)
         $first | Should -HaveCount 3
