@@ -337,7 +337,8 @@ function Invoke-Package {
         New-Item -ItemType Directory -Force -Path (Split-Path $dest) | Out-Null
         Copy-Item (Join-Path $Root $f) -Destination $dest
     }
-    foreach ($dir in 'module/migrations', 'en-US') {
+    # examples/: the nightly job's script and the users' Pester file, which the README points to (copied from the installed module).
+    foreach ($dir in 'module/migrations', 'en-US', 'examples') {
         New-Item -ItemType Directory -Force -Path (Join-Path $stage (Split-Path $dir)) | Out-Null
         Copy-Item (Join-Path $Root $dir) -Destination (Join-Path $stage $dir) -Recurse
     }

@@ -117,7 +117,8 @@ Describe 'The package' {
         $entries | Where-Object { $_ -match '^(src|tests|tools|docs|obj|artifacts|module/help)/|(^|/)obj/|\.(cs|csproj|sln|props|pdb|trx)$|\.deps\.json$' } |
             Should -BeNullOrEmpty
         foreach ($f in 'CrmOps.psd1', 'bin/CrmOps.dll', 'bin/CrmOps.Model.dll', 'bin/deps/CrmOps.Core.dll', 'bin/deps/Npgsql.dll',
-            'en-US/CrmOps.dll-Help.xml', 'module/CrmOps.Types.ps1xml', 'LICENSE', 'README.md', 'CHANGELOG.md') {
+            'en-US/CrmOps.dll-Help.xml', 'module/CrmOps.Types.ps1xml', 'LICENSE', 'README.md', 'CHANGELOG.md',
+            'examples/crmops-nightly.ps1', 'examples/CrmDatabase.Tests.ps1') {
             $entries | Should -Contain $f
         }
         @($entries -like 'module/formats/*.Format.ps1xml').Count | Should -Be @(Get-ChildItem "$Root/module/formats" -Filter *.ps1xml).Count
@@ -277,15 +278,19 @@ $h = Get-Help about_CrmOps
         $readme = Get-Content "$Root/README.md" -Raw
         $m = [regex]::Match($readme, '(?m)^```cron\r?\n(?<line>[^\r\n]+)')
         $m.Success | Should -BeTrue -Because 'the README has a ```cron block'
-        # cron hands everything after the five schedule fields to /bin/sh. Two substitutions: the sandbox for the
-        # production connection, a temp file for /var/log/crmops.log.
+        # cron hands everything after the five schedule fields to /bin/sh. Three substitutions: the sandbox for the
+        # production connection, the installed module's copy of the nightly script for /etc/crmops/ (where the README
+        # says to copy it), a temp file for /var/log/crmops.log.
         $cron = [regex]::Match($m.Groups['line'].Value, '^(\S+\s+){5}(?<cmd>.+)$')
         $cron.Success | Should -BeTrue
         $cmd = $cron.Groups['cmd'].Value
         ([regex]::Matches($cmd, "CRMOPS_CONNECTION='[^']*'")).Count | Should -Be 1 -Because 'the line sets CRMOPS_CONNECTION once'
         ([regex]::Matches($cmd, [regex]::Escape('/var/log/crmops.log'))).Count | Should -Be 1
         $script:CronLog = "$Tmp/crmops.log"
-        $script:CronCommand = ($cmd -replace "CRMOPS_CONNECTION='[^']*'", "CRMOPS_CONNECTION='$($Sb.ConnectionString)'").Replace('/var/log/crmops.log', $CronLog)
+        ([regex]::Matches($cmd, [regex]::Escape('/etc/crmops/crmops-nightly.ps1'))).Count | Should -Be 1
+        $nightly = "$UserModules/CrmOps/$Ver/examples/crmops-nightly.ps1"
+        $nightly | Should -Exist -Because 'the package ships the nightly script'
+        $script:CronCommand = ($cmd -replace "CRMOPS_CONNECTION='[^']*'", "CRMOPS_CONNECTION='$($Sb.ConnectionString)'").Replace('/var/log/crmops.log', $CronLog).Replace('/etc/crmops/crmops-nightly.ps1', $nightly)
 
         $r = Invoke-CronLine $CronCommand
         $log = Get-Content $CronLog -Raw -ErrorAction SilentlyContinue
@@ -294,21 +299,22 @@ $h = Get-Help about_CrmOps
         Invoke-TestSql $Sb 'SELECT count(*) FROM crmops.scoring_runs' | Should -Be '1'   # nothing else refreshed or scored here
     }
 
-    It 'ends the cron line with exit code 1, the error on stderr, when the database is down' {
+    It 'ends the cron line with exit code 1, the error in the log, when the database is down' {
         $CronCommand | Should -Not -BeNullOrEmpty -Because 'the previous test prepared the cron line'
         Stop-CrmSandbox $Sb
         $script:Sb = $null
         Remove-Item $CronLog -ErrorAction SilentlyContinue
         $r = Invoke-CronLine $CronCommand
         $r.ExitCode | Should -Be 1
-        Get-Content $CronLog -Raw | Should -Match 'Cannot connect to 127\.0\.0\.1'
-        # The same command without the log redirection: the error is on stderr, not stdout.
+        Get-Content $CronLog -Raw | Should -Match '\] Invoke-CrmTimelineRefresh FAILED \(CrmOps\.[^)]*\): Cannot connect to 127\.0\.0\.1'
+        # The same command without the log redirection: the nightly script writes its log, the FAILED line included,
+        # to stdout (one stream, in order, also through the Task Scheduler's *>>); nothing else on stderr.
         $bare = $CronCommand -replace '\s*>>\s*\S+\s+2>&1\s*$', ''
         $bare | Should -Not -Be $CronCommand
         $r = Invoke-CronLine $bare
         $r.ExitCode | Should -Be 1
-        $r.StdErr | Should -Match 'Cannot connect to 127\.0\.0\.1'
-        $r.StdOut | Should -Not -Match 'Cannot connect'
+        $r.StdOut | Should -Match 'FAILED \(CrmOps\.[^)]*\): Cannot connect to 127\.0\.0\.1'
+        $r.StdErr | Should -BeNullOrEmpty
     }
 }
 

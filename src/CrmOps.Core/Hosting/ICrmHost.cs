@@ -18,8 +18,9 @@ public interface ICrmHost
     /// <summary>
     /// A word where silence would puzzle, though nothing is wrong ("nothing to apply", which default a run used):
     /// shown by default, never part of the output (PowerShell: the information stream, tagged like Write-Host).
+    /// A host that has no such channel gets it as verbose detail (the default), so older hosts still compile.
     /// </summary>
-    void WriteInformation(string message);
+    void WriteInformation(string message) => WriteVerbose(message);
 
     /// <summary>A non-terminating error about one item; the work goes on with the next.</summary>
     void WriteError(CrmException exception);
