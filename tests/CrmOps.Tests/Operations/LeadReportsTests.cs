@@ -62,7 +62,7 @@ public sealed class LeadReportsTests : IClassFixture<OperationsDatabase>
             var expected = _db.Rows($"SELECT p.id FROM customer_profiles p LEFT JOIN customer_engagement_metrics m ON m.customer_id = p.id WHERE p.lead_score BETWEEN 12 AND 23 {Ordered}");
             Assert.Equal(expected.Count, rows);
             var lines = File.ReadAllLines(path);
-            Assert.Equal("CustomerId,FullName,Email,LeadScore,Segment,Recency,Frequency,Monetary,LifetimeOrders,LifetimeNet,LastOrderAt,LastScoredAt", lines[0].Replace("\"", "", StringComparison.Ordinal));
+            Assert.Equal("CustomerId,FullName,Email,LeadScore,Segment,Recency,Frequency,Monetary,LifetimeOrders,LifetimeNet,LastOrderAt,LastScoredAt,ScoredAsOf", lines[0].Replace("\"", "", StringComparison.Ordinal));
             Assert.Equal(expected, lines.Skip(1).Select(l => l.Split(',')[0]));
             Assert.False(File.Exists(path + ".partial"));
         }
