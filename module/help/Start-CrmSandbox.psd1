@@ -11,6 +11,7 @@ It works when run as root (the server then runs as the unprivileged postgres use
         Empty     = 'Creates the CRM schema without any rows.'
         Tls       = 'Serves TLS only: a private CA signs a server certificate for 127.0.0.1 and localhost (key mode 0600, owned by the server user); plain TCP is rejected. The sandbox connection string uses SSL Mode=VerifyFull with the CA in CertificateAuthorityPath.'
         NoDefault = 'Returns the sandbox without making it the session default connection.'
+        Standby   = 'Also starts a streaming standby beside it (pg_basebackup -R, a hot standby on a port of its own, inside the sandbox''s folder) and waits until it has caught up. The sandbox''s connection uses it as its read replica, so read-only commands read from it while it is current (see Connect-CrmDatabase -MaxReplicaLag); StandbyPort and StandbyConnectionString reach it directly, for instance to pause its replay with pg_wal_replay_pause(). Stop-CrmSandbox stops both.'
     }
     Examples    = @(
         @{
@@ -22,6 +23,11 @@ It works when run as root (the server then runs as the unprivileged postgres use
             Title   = 'A large sandbox for benchmarks'
             Code    = '$sb = Start-CrmSandbox -Customers 1000000; $sb.LoadTime'
             Remarks = 'Loads one million customers and about 1.27 million orders with binary COPY.'
+        }
+        @{
+            Title   = 'Reports from a standby, changes on the primary'
+            Code    = "`$sb = Start-CrmSandbox -Standby`nInvoke-CrmMigration -BuiltIn -Confirm:`$false`nUpdate-CrmLeadScore -Confirm:`$false     # the primary`nGet-CrmLeadSegment Hot -Verbose          # the standby: 'Reading from the read replica ...'"
+            Remarks = 'Changing commands always use the primary; read-only commands use the standby while it is at most 60 s behind, else the primary with a warning.'
         }
     )
     Links       = @('Stop-CrmSandbox', 'Connect-CrmDatabase')

@@ -17,6 +17,12 @@ public sealed class CrmSandbox
     public CrmConnection? Connection { get; internal set; }
     /// <summary>With -Tls: the CA certificate (PEM) to trust, e.g. 'SSL Mode=VerifyFull;Root Certificate=&lt;this&gt;'.</summary>
     public string? CertificateAuthorityPath { get; init; }
+    /// <summary>With -Standby: the streaming standby's port (its replay can be paused with pg_wal_replay_pause()).</summary>
+    public int? StandbyPort { get; init; }
+    /// <summary>With -Standby: connects to the standby (read-only). Connection already uses it as its read replica.</summary>
+    public string? StandbyConnectionString { get; init; }
+    public string? StandbyDataDirectory { get; init; }
+    public int? StandbyProcessId { get; init; }
     public bool IsRunning => Cluster is { IsRunning: true };
     internal ISandboxCluster? Cluster { get; init; }
     public string? RootDirectory => Cluster?.RootDirectory;

@@ -15,6 +15,8 @@ public sealed class SandboxOptions
     public bool Empty { get; init; }
     /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
     public bool Tls { get; init; }
+    /// <summary>A streaming standby beside it, which the sandbox's connection uses as its read replica.</summary>
+    public bool Standby { get; init; }
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -59,6 +61,12 @@ public static class SandboxBuilder
                     orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
                 }
             }
+            if (options.Standby)
+            {
+                Progress("Starting a streaming standby (pg_basebackup)", 97);
+                cluster.StartStandby(host.WriteVerbose, host.Cancellation);
+                ConnectionFactory.AddReadReplica(connection, ConnectionFactory.Resolve(cluster.ConnectionString()), cluster.StandbyConnectionString()!);
+            }
             Progress("Sandbox ready", 100);
             host.WriteVerbose($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
             return new CrmSandbox
@@ -76,6 +84,10 @@ public static class SandboxBuilder
                 Connection = connection,
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
+                StandbyPort = cluster.StandbyPort,
+                StandbyConnectionString = cluster.StandbyConnectionString(),
+                StandbyDataDirectory = cluster.StandbyDataDirectory,
+                StandbyProcessId = cluster.StandbyProcessId,
             };
         }
         catch (Exception ex)

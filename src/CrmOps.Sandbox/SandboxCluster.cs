@@ -15,7 +15,7 @@ namespace CrmOps.Sandbox;
 /// a process-exit hook stops what is still running, and a detached watchdog stops the server and
 /// deletes the folder if the owning process dies without either.
 /// </summary>
-public sealed class SandboxCluster : ISandboxCluster
+public sealed partial class SandboxCluster : ISandboxCluster
 {
     // The owner role is called postgres, as on Supabase. (A role named like the crmops schema would put
     // its unqualified CREATEs there, through search_path's "$user".)
@@ -105,13 +105,7 @@ public sealed class SandboxCluster : ISandboxCluster
         Run("cp", $"-a \"{template}\" \"{DataDirectory}\"");
         if (Tls) SetUpTls(log);
         Port = FreePort();
-        var socketDir = RootDirectory;
-        var options = string.Join(' ',
-            "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories='{socketDir}'",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
-            "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
-            "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
-            Tls ? "-c ssl=on" : "-c ssl=off");
+        var options = ServerOptions(Port);
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
         var (code, output) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 30 start");
@@ -124,6 +118,14 @@ public sealed class SandboxCluster : ISandboxCluster
         lock (Running) Running.Add(this);
         StartWatchdog();
     }
+
+    /// <summary>The server's settings (pg_ctl -o): loopback and the given port only, throwaway durability, sizes for millions of rows.</summary>
+    private string ServerOptions(int port) => string.Join(' ',
+        "-c listen_addresses=127.0.0.1", $"-c port={port}", $"-c unix_socket_directories='{RootDirectory}'",
+        "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
+        "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
+        "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
+        Tls ? "-c ssl=on" : "-c ssl=off");
 
     /// <summary>An initdb'd cluster kept in the user's cache, copied for each sandbox (initdb takes ~1.3 s, a copy ~0.1 s).</summary>
     private string EnsureTemplate(Action<string>? log)
@@ -191,8 +193,11 @@ public sealed class SandboxCluster : ISandboxCluster
         var stop = _asRoot
             ? $"runuser -u {ServiceUser} -- \"{pgCtl}\" -D \"{DataDirectory}\" -m immediate -w stop"
             : $"\"{pgCtl}\" -D \"{DataDirectory}\" -m immediate -w stop";
+        var standby = StandbyDataDirectory == null ? "" : (_asRoot
+            ? $"runuser -u {ServiceUser} -- \"{pgCtl}\" -D \"{StandbyDataDirectory}\" -m immediate -w stop >/dev/null 2>&1; "
+            : $"\"{pgCtl}\" -D \"{StandbyDataDirectory}\" -m immediate -w stop >/dev/null 2>&1; ");
         var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null && [ -d \"{RootDirectory}\" ]; do sleep 1; done; " +
-                     $"if [ -d \"{RootDirectory}\" ]; then {stop} >/dev/null 2>&1; rm -rf \"{RootDirectory}\"; fi";
+                     $"if [ -d \"{RootDirectory}\" ]; then {standby}{stop} >/dev/null 2>&1; rm -rf \"{RootDirectory}\"; fi";
         var psi = new ProcessStartInfo("setsid", new[] { "sh", "-c", script })
         {
             UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -209,6 +214,7 @@ public sealed class SandboxCluster : ISandboxCluster
     public void Stop()
     {
         lock (Running) Running.Remove(this);
+        StopStandby();
         if (IsRunning || File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
             var (code, _) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -m fast -w -t 20 stop");

@@ -25,6 +25,9 @@ BeforeDiscovery {
                 if ($p.ParameterType -in [TimeSpan], [Nullable[TimeSpan]]) { @{ Command = $c.Name; Parameter = $p.Name } }
             }
         })
+    # Commands with a read-only verb that talk to a database: each is either marked [ReadsOnly] (a read replica may
+    # serve it) or named here with the reason it needs the primary.
+    $readVerbDatabase = @($cmdlets | Where-Object { $_.Verb -in $readOnlyVerbs -and $_.Parameters.ContainsKey('Connection') } | ForEach-Object { @{ Name = $_.Name } })
     $docFiles = @($cmdlets | ForEach-Object { @{ File = "$($_.Name).md" } }) + @(@{ File = 'README.md' }, @{ File = 'about_CrmOps.md' }, @{ File = 'surface.json' })
 }
 
@@ -43,13 +46,14 @@ BeforeAll {
 
 Describe 'The generated case lists' {
     It 'finds <Count> commands, <Changing> of them changing, and <TimeSpans> TimeSpan parameters' -TestCases @(
-        @{ Count = $commands.Count; Changing = $changing.Count; ChangingVerbs = $changingVerbs.Count; NonChanging = $nonChanging.Count; TimeSpans = $timeSpans.Count; Docs = $docFiles.Count }
+        @{ Count = $commands.Count; Changing = $changing.Count; ChangingVerbs = $changingVerbs.Count; NonChanging = $nonChanging.Count; TimeSpans = $timeSpans.Count; Docs = $docFiles.Count; ReadVerbDatabase = $readVerbDatabase.Count }
     ) {
         $Count | Should -BeGreaterThan 0 -Because 'the module exports cmdlets'
         $Count | Should -Be @(Get-Command -Module CrmOps -CommandType Cmdlet).Count
         $Changing | Should -BeGreaterThan 0
         $ChangingVerbs | Should -BeGreaterThan 0
         $NonChanging | Should -BeGreaterThan 0
+        $ReadVerbDatabase | Should -BeGreaterThan 0
         $TimeSpans | Should -BeGreaterThan 0
         $Docs | Should -Be ($Count + 3)
     }
@@ -93,6 +97,18 @@ Describe 'Every command' {
 
     # By verb here; by behaviour in 'Changing nothing' below, where every command without -WhatIf
     # runs for real and must leave the database and files as they were.
+    It '<Name> says whether a read replica may serve it ([ReadsOnly], or the reason it needs the primary)' -TestCases $readVerbDatabase {
+        $needsPrimary = @{
+            'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
+            'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
+        }
+        $readsOnly = [bool]((Get-Command $Name).ImplementingType.GetCustomAttributes($true) | Where-Object { $_.GetType().Name -eq 'ReadsOnlyAttribute' })
+        if (-not $readsOnly -and -not $needsPrimary.ContainsKey($Name)) {
+            throw "$Name reads a database: mark it [ReadsOnly] (src/CrmOps.PowerShell/Infrastructure/ReadsOnlyAttribute.cs) so that a read replica serves it, or add it to `$needsPrimary here with the reason it needs the primary."
+        }
+        if ($readsOnly) { $needsPrimary.ContainsKey($Name) | Should -BeFalse -Because 'a command is either served by a replica or needs the primary' }
+    }
+
     It '<Name> (verb <Verb>) supports -WhatIf and -Confirm' -TestCases $changingVerbs {
         $cmd = Get-Command $Name
         Test-SupportsShouldProcess $Name | Should -BeTrue -Because "$Verb changes things: [Cmdlet(..., SupportsShouldProcess = true)]"

@@ -54,11 +54,11 @@ public static class Db
             };
             var detail = pg.Detail is { Length: > 0 } d ? " " + ConnectionFactory.FirstLine(d) : "";
             return new CrmException(id, kind,
-                Secrets.Redact($"{what} failed on {connection.Host}:{connection.Port}: {text} (SQLSTATE {pg.SqlState}).{detail}", connection.Secret), connection.ToString());
+                Secrets.Redact($"{what} failed on {connection.Endpoint}: {text} (SQLSTATE {pg.SqlState}).{detail}", connection.Secret), connection.ToString());
         }
         if (ex is NpgsqlException ne)
             return new CrmException("ConnectionLost", CrmErrorKind.ConnectionError,
-                Secrets.Redact($"{what} failed on {connection.Host}:{connection.Port}: the connection was lost ({ConnectionFactory.FirstLine(ne.Message)}).", connection.Secret));
+                Secrets.Redact($"{what} failed on {connection.Endpoint}: the connection was lost ({ConnectionFactory.FirstLine(ne.Message)}).", connection.Secret));
         if (ex is OperationCanceledException)
             return new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"{what} was stopped.");
         return new CrmException("UnexpectedError", CrmErrorKind.NotSpecified,
