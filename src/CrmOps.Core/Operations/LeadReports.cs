@@ -78,10 +78,13 @@ public static class LeadReports
         var first = FirstPage;
         if (first <= 0 || top <= first)
         {
+            if (top <= first) Db.Exec(conn, tx, SqlText.Get("Operations/leads-first-page.sql")); // -Top: one short query
             yield return LeadQuery(conn, tx, scores, top, 0);
             yield break;
         }
+        Db.Exec(conn, tx, SqlText.Get("Operations/leads-first-page.sql"));
         yield return LeadQuery(conn, tx, scores, first, 0);
+        Db.Exec(conn, tx, SqlText.Get("Operations/leads-rest.sql"));
         yield return LeadQuery(conn, tx, scores, top - first, first);
     }
 
