@@ -90,6 +90,8 @@ function Invoke-Build {
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
     Copy-ModuleAssembly -Publish $publish -Destination $Bin
+    # Every table view again with a Connection column, for output of several databases (committed; Test checks it).
+    if (-not $NoDocs) { & (Join-Path $Root 'tools/New-DatabaseViews.ps1') -ModuleRoot $Root }
     # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
     # with the docs, docs/commands comes from the same source in the same run.
     $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
@@ -99,7 +101,7 @@ function Invoke-Build {
     Write-Host "Built CrmOps into $Bin"
     if (-not $NoDocs) {
         & (Join-Path $Root 'tools/New-TestIndex.ps1') -Root $Root -OutputPath (Join-Path $Root 'tests/README.md')
-        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md 2>$null)
+        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md module/formats/Databases.Format.ps1xml 2>$null)
         if ($changed) { Write-Host "The committed reference changed (review, then commit):`n$($changed -join "`n")" }
     }
 }

@@ -13,6 +13,7 @@ A connection can carry a read replica: -ReadReplica, or a multi-host string (Hos
         ConnectionString = 'The connection string, in keyword, libpq or postgresql:// URI form. Default: $env:CRMOPS_CONNECTION, else the libpq environment variables.'
         Credential       = 'User name and password, overriding those in the connection string. Use it to keep the password out of the string and out of your shell history.'
         NoDefault        = 'Returns the connection without making it the session default.'
+        Name             = 'Registers the connection under this name for the session (letters, digits, - _ .): every command then takes -Connection <name>, or several names, -Connection prod,staging. Get-CrmConnection lists the names; connecting again with a name replaces its connection; Disconnect-CrmDatabase -Name forgets it.'
         ReadReplica      = 'A read replica (for example a Supabase read replica, or a streaming standby) for read-only commands, as a connection string in any of the three forms. What it leaves out (user, password, database, TLS settings) is taken from the primary''s, so ''Host=replica.internal'' is often enough. A replica that cannot be reached gives a warning, not an error: reads then go to the primary.'
         MaxReplicaLag    = 'How far behind the primary the read replica may be (seconds, or a TimeSpan; default 60) before read-only commands read from the primary instead, with a warning. The lag is zero while the replica has replayed everything it received from a live WAL stream; otherwise it is the time since the last transaction it replayed, an upper bound.'
     }
@@ -37,6 +38,11 @@ A connection can carry a read replica: -ReadReplica, or a multi-host string (Hos
             Code    = "Connect-CrmDatabase 'Host=pg1:5432,pg2:5432;Username=crm_ops;Database=crm;Target Session Attributes=prefer-standby'"
             Remarks = 'Changing commands pick the host that is a primary; read-only commands prefer a standby among the hosts (any host when none is).'
         }
+        @{
+            Title   = 'Name the databases of several projects and work on all of them'
+            Code    = "Connect-CrmDatabase -Name prod `$env:PROD_DB -NoDefault`nConnect-CrmDatabase -Name staging `$env:STAGING_DB -NoDefault`nGet-CrmRowCount customer_profiles -Exact -Connection prod,staging"
+            Remarks = 'One row per database, each with a Connection column naming it; the counts run on both at once.'
+        }
     )
-    Links       = @('Disconnect-CrmDatabase', 'Start-CrmSandbox')
+    Links       = @('Get-CrmConnection', 'Disconnect-CrmDatabase', 'Start-CrmSandbox')
 }

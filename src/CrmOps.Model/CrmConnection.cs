@@ -8,6 +8,8 @@ namespace CrmOps;
 /// </summary>
 public sealed class CrmConnection : IDisposable
 {
+    /// <summary>The name it is registered under for this session (Connect-CrmDatabase -Name), or null.</summary>
+    public string? Name { get; internal set; }
     public string Host { get; }
     public int Port { get; }
     public string Database { get; }
@@ -54,6 +56,12 @@ public sealed class CrmConnection : IDisposable
         Pooled = pooled;
         Secret = string.IsNullOrEmpty(secret) ? null : secret;
     }
+
+    /// <summary>
+    /// The connection itself: objects that name their database in a Connection property (a multi-database command's
+    /// output, a CrmSandbox) bind it to the next command's -Connection, and so do connections piped on their own.
+    /// </summary>
+    public CrmConnection Connection => this;
 
     /// <summary>The connection string without its password, safe to show and log.</summary>
     public string DisplayString => $"Host={Host};Port={Port};Database={Database};Username={Username};SSL Mode={SslMode}";

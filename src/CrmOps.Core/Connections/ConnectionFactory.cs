@@ -114,6 +114,9 @@ public static class ConnectionFactory
         if (maxLag is { } lag) LimitReplicaLag(primary, lag);
     }
 
+    /// <summary>Gives a connection the name it is registered under in a session (Connect-CrmDatabase -Name).</summary>
+    public static void Name(CrmConnection connection, string? name) => connection.Name = name;
+
     /// <summary>How far behind its primary a connection's read replica may be before read-only commands use the primary.</summary>
     public static void LimitReplicaLag(CrmConnection connection, TimeSpan maxLag)
     {
@@ -329,6 +332,8 @@ public static class ConnectionFactory
                 $"Cannot connect to {where}: TLS negotiation failed ({FirstLine(ae.Message)})."),
             NpgsqlException ne when ne.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase) => new CrmException("ConnectionSslFailed", CrmErrorKind.SecurityError,
                 $"Cannot connect to {where}: {FirstLine(ne.Message)}"),
+            ObjectDisposedException => new CrmException("ConnectionClosed", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: this connection was closed (by Stop-CrmSandbox or Disconnect-CrmDatabase). Connect again, or leave it out."),
             ArgumentException ae => new CrmException("ConnectionStringInvalid", CrmErrorKind.InvalidArgument,
                 $"The connection string for {where} is not valid: {FirstLine(ae.Message)}"),
             _ => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,

@@ -26,6 +26,11 @@ public sealed class ConnectCrmDatabase : CrmCmdletBase
     [ValidateNotNullOrEmpty]
     public string? ReadReplica { get; set; }
 
+    /// <summary>Registers the connection under this name for the session: -Connection prod (Get-CrmConnection lists them).</summary>
+    [Parameter]
+    [ValidatePattern(@"^[A-Za-z0-9][A-Za-z0-9_.-]*$")]
+    public string? Name { get; set; }
+
     /// <summary>How far behind the read replica may be before read-only commands use the primary (default 60 s).</summary>
     [Parameter]
     [Seconds(0, 86400, MinimumExclusive = true)]
@@ -36,6 +41,13 @@ public sealed class ConnectCrmDatabase : CrmCmdletBase
         // Connection failures are CrmExceptions of kind ConnectionError/AuthenticationError: the base terminates on them.
         var connection = ConnectionFactory.Connect(ConnectionString, Credential?.GetNetworkCredential(), ReadReplica, MaxReplicaLag);
         CrmHost.WriteVerbose($"Connected to {connection.DisplayString} (PostgreSQL {connection.ServerVersion}).");
+        if (Name != null)
+        {
+            ConnectionFactory.Name(connection, Name);
+            if (CrmSession.Register(connection) is { } replaced && !ReferenceEquals(replaced, CrmSession.Default) && !replaced.IsSandbox)
+                replaced.Dispose();
+            CrmHost.WriteVerbose($"Registered as '{Name}': -Connection {Name} uses it.");
+        }
         if (connection.ReadReplica is { } replica)
         {
             // Checked now so that a mistake shows at once; a replica that is down later only sends reads to the primary.
