@@ -195,6 +195,22 @@ Describe 'The reference in docs/commands' {
         if ($committed -cne $generated) { throw "tests/README.md is stale ($(Get-FirstDifference $generated $committed)). $Regenerate" }
     }
 
+    It 'module/formats/Databases.Format.ps1xml has every CrmOps table view again with a Connection column, as tools/New-DatabaseViews.ps1 renders it now' {
+        $generated = (& (Join-Path $Root 'tools/New-DatabaseViews.ps1') -ModuleRoot $Root -Check) -replace '\r\n', "`n"
+        $committed = Read-Text (Join-Path $Root 'module/formats/Databases.Format.ps1xml')
+        if ($committed -cne $generated) { throw "module/formats/Databases.Format.ps1xml is stale ($(Get-FirstDifference $generated $committed)). $Regenerate" }
+        $views = [xml]$committed
+        $tables = foreach ($f in Get-ChildItem (Join-Path $Root 'module/formats') -Filter '*.Format.ps1xml' | Where-Object Name -ne 'Databases.Format.ps1xml') {
+            ([xml](Read-Text $f.FullName)).SelectNodes('//View[TableControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText | Where-Object { $_ -like 'CrmOps.*' }
+        }
+        @($tables).Count | Should -BeGreaterThan 5
+        foreach ($t in $tables) {
+            $twin = $views.SelectSingleNode("//View[ViewSelectedBy/TypeName='$t#Databases']")
+            $twin | Should -Not -BeNullOrEmpty -Because "$t has a table view, so output of several databases needs its twin"
+            $twin.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Label').InnerText | Should -Be 'Connection'
+        }
+    }
+
     It 'README and docs link only to files inside the repo' {
         $pages = @(Get-Item (Join-Path $Root 'README.md')) + @(Get-ChildItem (Join-Path $Root 'docs') -Recurse -Filter '*.md')
         $pages.Count | Should -BeGreaterThan 2
