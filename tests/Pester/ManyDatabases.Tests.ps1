@@ -229,6 +229,30 @@ Describe 'Output that names its database feeds the next command' {
         }
     }
 
+    It '<Name> runs on both databases, and every object says which it came from' -TestCases @(
+        @{ Name = 'Get-CrmDbObject'; Run = { param($dbs) Get-CrmDbObject -Connection $dbs -Name customer_profiles } }
+        @{ Name = 'Get-CrmColumn'; Run = { param($dbs) Get-CrmColumn customer_profiles -Connection $dbs } }
+        @{ Name = 'Get-CrmDependency'; Run = { param($dbs) Get-CrmDependency customer_activity_timeline -Connection $dbs } }
+        @{ Name = 'Get-CrmRowCount'; Run = { param($dbs) Get-CrmRowCount customer_profiles -Connection $dbs } }
+        @{ Name = 'Test-CrmRowCount'; Run = { param($dbs) Test-CrmRowCount customer_profiles -Minimum 1 -Connection $dbs } }
+        @{ Name = 'Get-CrmMigration'; Run = { param($dbs) Get-CrmMigration -BuiltIn -Connection $dbs } }
+        @{ Name = 'Test-CrmMigration'; Run = { param($dbs) Test-CrmMigration -BuiltIn -Connection $dbs } }
+        @{ Name = 'Get-CrmRefreshHistory'; Run = { param($dbs) Get-CrmRefreshHistory -Connection $dbs } }
+        @{ Name = 'Get-CrmLeadScoreDistribution'; Run = { param($dbs) Get-CrmLeadScoreDistribution -Connection $dbs } }
+        @{ Name = 'Get-CrmLeadSegment'; Run = { param($dbs) Get-CrmLeadSegment -Top 3 -Connection $dbs } }
+        @{ Name = 'Test-CrmDatabase'; Run = { param($dbs) Test-CrmDatabase -Connection $dbs } }
+    ) {
+        $out = @(& $Run @($a, $c))
+        $out.Count | Should -BeGreaterThan 1
+        foreach ($o in $out) { $o.PSObject.Properties['Connection'] | Should -Not -BeNullOrEmpty -Because "every $Name object names its database" }
+        @($out | ForEach-Object { $_.Connection.Port } | Sort-Object -Unique) | Should -Be (@($a.Port, $c.Port) | Sort-Object)
+        # The table's header is the line above its first rule (views grouped by schema or table print a group line first).
+        $lines = @(($out | Out-String -Width 300) -split "`n")
+        $rule = [array]::FindIndex($lines, [Predicate[string]] { param($l) $l -match '^\s*-{3,}' })
+        $rule | Should -BeGreaterThan 0 -Because 'the default view is a table'
+        $lines[$rule - 1] | Should -Match '^\s*Connection\b' -Because 'the default view shows the database first'
+    }
+
     It 'Export-CrmLeadSegment writes one file per database' {
         $path = Join-Path $TestDrive 'leads.csv'
         $files = @(Export-CrmLeadSegment $path -Connection $a, $c -Confirm:$false)
