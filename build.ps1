@@ -22,7 +22,11 @@ param(
     # Pester tag filter for Test (e.g. -Tag Discovery)
     [string[]] $Tag,
     # Only these Pester test files (paths or wildcards), for quick local runs
-    [string[]] $TestPath
+    [string[]] $TestPath,
+    # Test/Reliability: the sandbox shapes to run the suites against (All: vanilla PostgreSQL, then the
+    # Supabase-shaped sandbox for the suites listed in $SupabaseSuites)
+    [ValidateSet('All', 'PostgreSQL', 'Supabase')]
+    [string] $Shape = 'All'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -31,6 +35,9 @@ $Root = $PSScriptRoot
 $Tasks = 'Build', 'Test', 'Demo', 'Bench', 'Reliability', 'Clean'
 $Bin = Join-Path $Root 'bin'
 $Artifacts = Join-Path $Root 'artifacts'
+# The suites that run a second time against Start-CrmSandbox -Supabase (CRMOPS_TEST_SHAPE=Supabase): discovery,
+# migrations, operations and the reliability suite. (tests/Pester/Supabase.Tests.ps1 starts its own Supabase sandboxes.)
+$SupabaseSuites = @('tests/Pester/Discovery.Tests.ps1', 'tests/Pester/Migrations.Tests.ps1', 'tests/Pester/Operations.Tests.ps1', 'tests/Reliability')
 
 if ($Task -notin $Tasks) {
     Write-Error -ErrorId 'UnknownTask' -Category InvalidArgument `
@@ -118,24 +125,38 @@ function Invoke-Test {
         Remove-Module CrmOps -ErrorAction SilentlyContinue
     }
 
-    # Pester runs in its own pwsh, so the module under test loads fresh.
-    $pesterJson = Join-Path $results 'pester.json'
+    # Pester runs in its own pwsh, so the module under test loads fresh: once per sandbox shape.
     $runner = Join-Path $Root 'tests/Invoke-PesterSuite.ps1'
-    $args = @('-NoProfile', '-File', $runner, '-ResultPath', $pesterJson)
-    if ($Tag) { $args += @('-Tag', ($Tag -join ',')) }
-    if ($TestPath) { $args += @('-TestPath', ($TestPath -join ',')) }
-    else {
-        # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
-        $paths = @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) -join ','
-        $args += '-TestPath', $paths, '-ExcludeTag', 'Slow'
-    }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) @args
     $pesterPassed = 0; $pesterFailed = 0
-    if (Test-Path $pesterJson) {
-        $p = Get-Content $pesterJson -Raw | ConvertFrom-Json
-        $pesterPassed = [int] $p.Passed; $pesterFailed = [int] $p.Failed
+    foreach ($shape in Get-Shapes) {
+        $pesterJson = Join-Path $results "pester-$($shape.ToLowerInvariant()).json"
+        $args = @('-NoProfile', '-File', $runner, '-ResultPath', $pesterJson, '-Shape', $shape)
+        if ($Tag) { $args += @('-Tag', ($Tag -join ',')) }
+        if ($TestPath) {
+            # A focused run: the Supabase pass takes only the given files that belong to its suites.
+            $paths = @($TestPath | ForEach-Object { [IO.Path]::GetFullPath($_, $Root) })
+            if ($shape -eq 'Supabase' -and $Shape -eq 'All') {
+                $suites = $SupabaseSuites | ForEach-Object { Join-Path $Root $_ }
+                $paths = @($paths | Where-Object { $p = $_; $suites | Where-Object { $p.StartsWith($_, [StringComparison]::Ordinal) } })
+                if ($paths.Count -eq 0) { continue }
+            }
+            $args += @('-TestPath', ($paths -join ','))
+        }
+        else {
+            # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
+            $paths = if ($shape -eq 'Supabase') { $SupabaseSuites | ForEach-Object { Join-Path $Root $_ } }
+                     else { @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) }
+            $args += '-TestPath', ($paths -join ','), '-ExcludeTag', 'Slow'
+        }
+        Write-Host "Pester against the $shape-shaped sandbox"
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) @args
+        if (Test-Path $pesterJson) {
+            $p = Get-Content $pesterJson -Raw | ConvertFrom-Json
+            $pesterPassed += [int] $p.Passed; $pesterFailed += [int] $p.Failed
+            Write-Host "Pester ($shape): $($p.Passed) passed, $($p.Failed) failed"
+        }
+        else { $pesterFailed += 1; Write-Warning "Pester ($shape) wrote no results: counted as one failure." }
     }
-    else { $pesterFailed = 1; Write-Warning 'Pester wrote no results: counted as one failure.' }
 
     Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
     $passed = $xunitPassed + $pesterPassed
@@ -169,12 +190,25 @@ function Invoke-Reliability {
     Invoke-TestTools
     Invoke-Build
     $pwsh = Get-PwshCommand
-    $json = Join-Path $Artifacts 'test/reliability.json'
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ResultPath $json -TestPath (Join-Path $Root 'tests/Reliability') -Tag Slow
-    $p = Get-Content $json -Raw | ConvertFrom-Json
-    Write-Output "$($p.Passed) passed, $($p.Failed) failed"
-    if ($p.Failed -gt 0) { exit 1 }
+    $passed = 0; $failed = 0
+    foreach ($shape in Get-Shapes) {
+        $json = Join-Path $Artifacts "test/reliability-$($shape.ToLowerInvariant()).json"
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
+            -ResultPath $json -TestPath (Join-Path $Root 'tests/Reliability') -Tag Slow -Shape $shape
+        if (Test-Path $json) {
+            $p = Get-Content $json -Raw | ConvertFrom-Json
+            $passed += [int] $p.Passed; $failed += [int] $p.Failed
+            Write-Host "Reliability ($shape): $($p.Passed) passed, $($p.Failed) failed"
+        }
+        else { $failed += 1; Write-Warning "Reliability ($shape) wrote no results: counted as one failure." }
+    }
+    Write-Output "$passed passed, $failed failed"
+    if ($failed -gt 0) { exit 1 }
+}
+
+# The sandbox shapes a Test or Reliability run covers (-Shape).
+function Get-Shapes {
+    switch ($Shape) { 'All' { 'PostgreSQL', 'Supabase' } default { $Shape } }
 }
 
 function Invoke-Clean {

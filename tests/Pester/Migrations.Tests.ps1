@@ -2,7 +2,7 @@
 # Migration engine (issue 5). Each test gets its own fresh database; files live under $TestDrive.
 BeforeAll {
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-    $script:sb = Start-CrmSandbox -Empty
+    $script:sb = Start-TestSandbox -Empty
     $script:adminCs = $script:sb.ConnectionString
     function Get-CsPart([string] $cs, [string] $key, [string] $default) {
         if ($cs -match "(?i)(?:^|;)\s*$key\s*=\s*([^;]*)") { return $Matches[1] }

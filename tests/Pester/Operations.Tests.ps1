@@ -6,7 +6,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     $script:AsOf = [DateTimeOffset]'2025-10-15T00:00:00Z'
 
     # The spec's rules, written independently of the module (crm-database.md, "Lead scoring").

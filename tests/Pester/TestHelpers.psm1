@@ -3,6 +3,27 @@
 
 function Get-RepoRoot { Split-Path (Split-Path $PSScriptRoot) }
 
+# The sandbox shape this run tests against: 'Supabase' when CRMOPS_TEST_SHAPE says so (build.ps1 Test's second
+# pass, tests/Invoke-PesterSuite.ps1 -Shape Supabase), else 'PostgreSQL'.
+function Get-TestShape { if ($env:CRMOPS_TEST_SHAPE -eq 'Supabase') { 'Supabase' } else { 'PostgreSQL' } }
+
+# The suites' sandbox factory: Start-CrmSandbox with the shape of this run. In the Supabase shape the session
+# default connects as the non-superuser postgres through the transaction pooler (as an application does on port
+# 6543), unless -Direct; psql (the tests' oracle) always goes straight to the server.
+function Start-TestSandbox {
+    param([switch] $Empty, [switch] $NoDefault, [switch] $Direct, [int] $Customers = 0)
+    $p = @{ NoDefault = $true }
+    if ($Empty) { $p.Empty = $true }
+    if ($Customers -gt 0) { $p.Customers = $Customers }
+    if ((Get-TestShape) -eq 'Supabase') { $p.Supabase = $true }
+    $sb = Start-CrmSandbox @p
+    if (-not $NoDefault) {
+        $cs = if ($sb.Supabase -and $sb.PoolerConnectionString -and -not $Direct) { $sb.PoolerConnectionString } else { $sb.ConnectionString }
+        Connect-CrmDatabase $cs | Out-Null
+    }
+    $sb
+}
+
 function Get-NuGetPackageRoot {
     if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
     Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'

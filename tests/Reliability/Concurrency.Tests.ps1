@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
     Import-Module (Get-ModulePath) -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf 2025-10-15 | Out-Null
