@@ -54,8 +54,8 @@ BeforeAll {
         Join-Path $Db.Root "migrations/$file"
     }
     function Get-HistoryCount($Db) {
-        if ((Invoke-Sql $Db.Name "select to_regclass('crmops.migration_history') is null") -eq 't') { return 0 }
-        [int](Invoke-Sql $Db.Name 'select count(*) from crmops.migration_history')
+        if ((Invoke-Sql $Db.Name "select to_regclass('supabase_migrations.crmops_migration_history') is null") -eq 't') { return 0 }
+        [int](Invoke-Sql $Db.Name 'select count(*) from supabase_migrations.crmops_migration_history')
     }
     function Test-Column($Db, [string] $Table, [string] $Column) {
         (Invoke-Sql $Db.Name "select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = '$Table' and column_name = '$Column')") -eq 't'
@@ -85,7 +85,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $r.Status | Should -Be @('Applied', 'Applied')
         $r[0].Statements | Should -Be 2
         (Invoke-Sql $db.Name 'select public.one()') | Should -Be '1'
-        (Invoke-Sql $db.Name "select string_agg(version || ':' || direction || ':' || success || ':' || transactional, ',' order by id) from crmops.migration_history") |
+        (Invoke-Sql $db.Name "select string_agg(version || ':' || direction || ':' || success || ':' || transactional, ',' order by id) from supabase_migrations.crmops_migration_history") |
             Should -Be '20250101000000:up:true:true,20250101000001:up:true:true'
         (Invoke-Sql $db.Name "select string_agg(version || ':' || name || ':' || cardinality(statements), ',' order by version) from supabase_migrations.schema_migrations") |
             Should -Be '20250101000000:first:2,20250101000001:second:1'
@@ -194,7 +194,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $errors | Should -BeNullOrEmpty
         $children.ExitCode | Should -Be @(0, 0, 0, 0)
         (Invoke-Sql $db.Name "select string_agg(migration || '=' || n, ',' order by migration) from (select migration, count(*) n from public.applied_log group by 1) x") | Should -Be 'm1=1,m2=1,m3=1'
-        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'up'") | Should -Be '3'
+        (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'up'") | Should -Be '3'
         (($outputs -join "`n") -split '\s+' | Where-Object { $_ -eq 'Applied' }).Count | Should -Be 3
     }
 
@@ -285,7 +285,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         Invoke-Sql $db.Name 'create table public.big (id int)' | Out-Null
         Add-Migration $db '20250101000000' 'concurrent_index' "-- crmops:no-transaction`ncreate index concurrently big_id on public.big (id);`ncreate table nt_made (id int);`n" 'drop index concurrently public.big_id;' | Out-Null
         (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Status | Should -Be 'Applied'
-        (Invoke-Sql $db.Name 'select transactional from crmops.migration_history') | Should -Be 'f'
+        (Invoke-Sql $db.Name 'select transactional from supabase_migrations.crmops_migration_history') | Should -Be 'f'
         Test-Table $db 'nt_made' | Should -BeTrue # unqualified names go to public, never to CrmOps' own schema
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).Transactional | Should -BeFalse
     }
@@ -325,7 +325,7 @@ Describe 'Undo-CrmMigration' -Tag Migrations {
         Test-Table $db 'u1' | Should -BeTrue
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'RolledBack', 'RolledBack')
         (Invoke-Sql $db.Name "select string_agg(version, ',') from supabase_migrations.schema_migrations") | Should -Be '20250101000001'
-        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '2'
+        (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'down'") | Should -Be '2'
         # Default -Count 1
         (Undo-CrmMigration -Path $db.Root -Connection $db.Conn -Confirm:$false -ErrorAction Stop).Version | Should -Be '20250101000001'
         # Re-applying a rolled-back migration works.
@@ -360,7 +360,7 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
         (Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -Confirm:$false -ErrorAction Stop).State | Should -Be 'Applied'
         Test-Table $db 'mark' | Should -BeFalse
-        (Invoke-Sql $db.Name 'select mode from crmops.migration_history') | Should -Be 'marked'
+        (Invoke-Sql $db.Name 'select mode from supabase_migrations.crmops_migration_history') | Should -Be 'marked'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State RolledBack -Confirm:$false -ErrorAction Stop | Out-Null
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -WhatIf | Should -BeNullOrEmpty

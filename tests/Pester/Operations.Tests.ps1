@@ -235,11 +235,11 @@ Describe 'Timeline refresh' {
     }
 
     It 'refuses -LockTimeout 0 and negative durations before doing anything (0 would mean wait forever)' {
-        $before = Invoke-TestSql $sb 'select count(*) from crmops.refresh_log'
+        $before = Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log'
         { Invoke-CrmTimelineRefresh -LockTimeout 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
         { Invoke-CrmTimelineRefresh -LockTimeout -1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
         { Invoke-CrmTimelineRefresh -LockTimeout 00:00:00 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
-        Invoke-TestSql $sb 'select count(*) from crmops.refresh_log' | Should -Be $before
+        Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log' | Should -Be $before
     }
 
     It 'logs every refresh, newest first, with rows before and after' {
@@ -329,8 +329,8 @@ Describe 'Reports' {
     }
 
     It 'an empty pipeline into Update-CrmLeadScore scores nobody' {
-        $sum = Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs'
+        $sum = Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs'
         @() | Update-CrmLeadScore -AsOf $AsOf.AddDays(300) -Confirm:$false
-        Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs' | Should -Be $sum
+        Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs' | Should -Be $sum
     }
 }

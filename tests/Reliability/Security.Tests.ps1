@@ -11,8 +11,8 @@ BeforeAll {
     $script:readerPw = 'Reader-Only-Pa55-4711'
     Invoke-TestSql $script:sb @"
 create role rel_reader login password '$($script:readerPw)';
-grant usage on schema public, crmops to rel_reader;
-grant select on all tables in schema public, crmops to rel_reader;
+grant usage on schema public, supabase_migrations to rel_reader;
+grant select on all tables in schema public, supabase_migrations to rel_reader;
 "@ | Out-Null
     $script:readerCs = "Host=127.0.0.1;Port=$port;Username=rel_reader;Password=$($script:readerPw);Database=$($script:sb.Database)"
     $script:migDir = Join-Path $TestDrive 'set'
@@ -173,7 +173,7 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
     It 'ran the commands (the scan has something to scan)' {
         $script:streams.Count | Should -BeGreaterThan 60
         ($script:streams -join "`n") | Should -Match 'password authentication failed'
-        Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where run_by = 'rel_secret'" | Should -BeGreaterThan 0
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where run_by = 'rel_secret'" | Should -BeGreaterThan 0
     }
     It 'is in no output, verbose, debug, warning, error or information stream' {
         ($script:streams -join "`n") | Should -Not -Match $script:secret
@@ -182,11 +182,11 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
         Get-Content $script:transcript -Raw | Should -Not -Match $script:secret
         (Get-Item $script:transcript).Length | Should -BeGreaterThan 1000
     }
-    It 'is not in the history and log tables (crmops.*) nor in server activity' {
+    It 'is not in the history and log tables (supabase_migrations.*) nor in server activity' {
         $dump = Invoke-TestSql $script:sb @'
-select coalesce(string_agg(t::text, E'\n'), '') from crmops.refresh_log t
-union all select coalesce(string_agg(t::text, E'\n'), '') from crmops.scoring_runs t
-union all select coalesce(string_agg(t::text, E'\n'), '') from crmops.migration_history t
+select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_refresh_log t
+union all select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_scoring_runs t
+union all select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_migration_history t
 union all select coalesce(string_agg(t::text, E'\n'), '') from pg_stat_activity t
 '@
         ($dump -join "`n") | Should -Not -Match $script:secret

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 
 namespace CrmOps.Migrations;
@@ -194,10 +193,6 @@ public static class CliStatementSplitter
         return string.Join(";\n", pieces.Select(Collapse).Where(p => p.Length > 0));
     }
 
-    /// <summary>SHA-256 (lower-case hex) of <see cref="Canonical"/>: CrmOps' checksum of a migration.</summary>
-    public static string Checksum(IEnumerable<string> statements) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(Canonical(statements)))).ToLowerInvariant();
-
     /// <summary>One statement without comments, whitespace outside literals collapsed, trailing ';' removed.</summary>
     private static string Collapse(string sql)
     {
@@ -215,7 +210,7 @@ public static class CliStatementSplitter
         {
             var c = sql[i];
             var next = i + 1 < n ? sql[i + 1] : '\0';
-            if (char.IsWhiteSpace(c)) { space = true; i++; continue; }
+            if (char.IsWhiteSpace(c) || c == '\uFEFF') { space = true; i++; continue; }
             if (c == '-' && next == '-')
             {
                 var end = sql.IndexOf('\n', i);
@@ -246,7 +241,7 @@ public static class CliStatementSplitter
                     k++;
                 }
                 k = Math.Min(k, n);
-                Append(sql[i..k]);
+                Append(sql[i..k].Replace("\r\n", "\n", StringComparison.Ordinal));
                 i = k;
                 continue;
             }
@@ -260,7 +255,7 @@ public static class CliStatementSplitter
                     var tag = sql[i..(tagEnd + 1)];
                     var close = sql.IndexOf(tag, tagEnd + 1, StringComparison.Ordinal);
                     var end = close < 0 ? n : close + tag.Length;
-                    Append(sql[i..end]);
+                    Append(sql[i..end].Replace("\r\n", "\n", StringComparison.Ordinal));
                     i = end;
                     continue;
                 }

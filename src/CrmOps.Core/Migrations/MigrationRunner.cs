@@ -68,8 +68,8 @@ public static class MigrationRunner
                 continue;
             }
             yield return f.Transactional
-                ? RunTransactional(connection, f, CrmMigrationDirection.Up, o, host)
-                : RunWithoutTransaction(connection, f, CrmMigrationDirection.Up, o, host);
+                ? RunTransactional(connection, set, f, CrmMigrationDirection.Up, o, host)
+                : RunWithoutTransaction(connection, set, f, CrmMigrationDirection.Up, o, host);
         }
         host.WriteProgress(activity, "Done", 100);
     }
@@ -94,35 +94,53 @@ public static class MigrationRunner
                 continue;
             }
             yield return f.RollbackDirectives?.NoTransaction == true
-                ? RunWithoutTransaction(connection, f, CrmMigrationDirection.Down, o, host)
-                : RunTransactional(connection, f, CrmMigrationDirection.Down, o, host);
+                ? RunWithoutTransaction(connection, set, f, CrmMigrationDirection.Down, o, host)
+                : RunTransactional(connection, set, f, CrmMigrationDirection.Down, o, host);
         }
         host.WriteProgress(activity, "Done", 100);
     }
 
-    /// <summary>Records a migration as applied or rolled back without running it (both history tables, under the lock).</summary>
+    /// <summary>
+    /// Records a migration as applied or rolled back without running it, in CrmOps' history (this set's rows) and, for a
+    /// project set, in Supabase's ledger (Applied: the row the CLI would write, as `supabase migration repair --status
+    /// applied` upserts it; RolledBack: the row deleted, as `repair --status reverted`). Settles each disagreement
+    /// between the two in either direction. A version with no file (Missing) can only be marked RolledBack.
+    /// </summary>
     public static CrmMigration SetState(CrmConnection connection, MigrationSet set, string version, CrmMigrationState state, MigrationOptions o, ICrmHost host)
     {
         if (state is not (CrmMigrationState.Applied or CrmMigrationState.RolledBack))
             throw new CrmException("MigrationStateInvalid", CrmErrorKind.InvalidArgument, $"-State takes Applied or RolledBack, not {state}.", state);
-        var f = set.Migrations.FirstOrDefault(m => m.Version == version)
-            ?? throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound, $"No migration with version {version} in '{set.Root}'.", version);
+        var f = set.Migrations.FirstOrDefault(m => m.Version == version);
         var d = state == CrmMigrationState.Applied ? CrmMigrationDirection.Up : CrmMigrationDirection.Down;
+        var label = $"Marking {f?.FileName ?? version} {state}";
         using var conn = connection.Open();
         NpgsqlTransaction? tx = null;
         try
         {
-            tx = MigrationCommands.BeginLocked(conn, connection, o, host, $"Marking {f.FileName} {state}");
-            MigrationHistory.Ensure(conn, tx);
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, true, f.Transactional, true, f.Statements, "marked by Set-CrmMigrationState");
-            var history = MigrationHistory.Read(conn, tx);
+            tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
+            MigrationHistory.Ensure(conn, tx, set, label);
+            var before = MigrationHistory.Read(conn, tx, set);
+            string name;
+            if (f != null) name = f.Name;
+            else if (before.Own.TryGetValue(version, out var h) && h.Direction == CrmMigrationDirection.Up || before.Ledger?.ContainsKey(version) == true)
+            {
+                if (d == CrmMigrationDirection.Up)
+                    throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound,
+                        $"{version} has no file in '{set.Root}', so it cannot be recorded as applied (the ledger stores the file's statements). Restore the file (`supabase migration fetch` rebuilds it from the ledger), or mark it -State RolledBack.", version);
+                name = before.Own.TryGetValue(version, out var h2) && h2.Name != null ? h2.Name : before.Ledger![version].Name;
+            }
+            else throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound,
+                $"No migration with version {version} in '{set.Root}', in CrmOps' history of this set or in Supabase's ledger.", version);
+            MigrationHistory.Record(conn, tx, set, f, version, name, d, TimeSpan.Zero, true, f?.Transactional ?? true, true,
+                "marked by Set-CrmMigrationState", upsert: true);
+            var after = MigrationHistory.Read(conn, tx, set);
             tx.Commit();
-            return MigrationStatus.Join(set, history).First(m => m.Version == version);
+            return MigrationStatus.Join(set, after).First(m => m.Version == version);
         }
         catch (Exception ex)
         {
             MigrationCommands.SafeRollback(tx);
-            throw Db.Translate(ex, connection, $"Marking {f.FileName} {state}");
+            throw Db.Translate(ex, connection, label);
         }
     }
 
@@ -140,7 +158,7 @@ public static class MigrationRunner
         Warnings = warnings ?? [],
     };
 
-    private static CrmMigrationResult RunTransactional(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
+    private static CrmMigrationResult RunTransactional(CrmConnection connection, MigrationSet set, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
         var label = $"{(d == CrmMigrationDirection.Up ? "Applying" : "Rolling back")} {f.FileName}";
@@ -150,11 +168,9 @@ public static class MigrationRunner
         try
         {
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-            MigrationHistory.Ensure(conn, tx);
+            MigrationHistory.Ensure(conn, tx, set, label);
             // Re-check the history inside the locked transaction: a concurrent run may have done this one already.
-            var history = MigrationHistory.Read(conn, tx);
-            history.TryGetValue(f.Version, out var h);
-            var applied = h is { Direction: CrmMigrationDirection.Up };
+            var applied = AppliedNow(conn, tx, set, f);
             if (d == CrmMigrationDirection.Up == applied)
             {
                 tx.Rollback();
@@ -177,7 +193,7 @@ public static class MigrationRunner
             current = null;
             if (d == CrmMigrationDirection.Up) Verify(conn, tx, f, host);
             sw.Stop();
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, true, false, f.Statements, null);
+            MigrationHistory.Record(conn, tx, set, f, f.Version, f.Name, d, sw.Elapsed, true, true, false, null);
             tx.Commit();
             host.WriteVerbose($"{f.FileName}: {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} in {sw.Elapsed.TotalSeconds:0.###} s.");
             return Done(f, d, statements, sw.Elapsed);
@@ -188,6 +204,19 @@ public static class MigrationRunner
             host.Cancellation.ThrowIfCancellationRequested();
             throw Explain(ex, connection, f, current, label, o);
         }
+    }
+
+    /// <summary>
+    /// Whether the migration counts as applied now, read inside the run's locked transaction; refuses when the two
+    /// ledgers disagree about it (a concurrent CLI or dashboard change since the plan).
+    /// </summary>
+    private static bool AppliedNow(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationSet set, MigrationFile f)
+    {
+        var view = MigrationHistory.Read(conn, tx, set);
+        var m = MigrationStatus.Join(set, view).First(x => x.Version == f.Version);
+        if (m.State == CrmMigrationState.Conflict)
+            MigrationPlanner.ThrowIfConflict(set, [m], "run");
+        return m.State is CrmMigrationState.Applied or CrmMigrationState.Modified or CrmMigrationState.Adopted;
     }
 
     /// <summary>Runs the verify queries: each must return one row whose value is true.</summary>
@@ -215,17 +244,16 @@ public static class MigrationRunner
         }
     }
 
-    private static CrmMigrationResult RunWithoutTransaction(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
+    private static CrmMigrationResult RunWithoutTransaction(CrmConnection connection, MigrationSet set, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
         var label = $"{(d == CrmMigrationDirection.Up ? "Applying" : "Rolling back")} {f.FileName} (no transaction)";
         using var conn = connection.Open();
         // Check under the lock that no other run did it, then run statement by statement (autocommit).
         var tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-        MigrationHistory.Ensure(conn, tx);
-        var history = MigrationHistory.Read(conn, tx);
+        MigrationHistory.Ensure(conn, tx, set, label);
+        var applied = AppliedNow(conn, tx, set, f);
         tx.Commit();
-        var applied = history.TryGetValue(f.Version, out var h) && h.Direction == CrmMigrationDirection.Up;
         if (d == CrmMigrationDirection.Up == applied)
             return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
         var sw = Stopwatch.StartNew();
@@ -249,7 +277,7 @@ public static class MigrationRunner
             if (d == CrmMigrationDirection.Up) Verify(conn, null, f, host);
             if (!connection.Pooled) MigrationCommands.Run(conn, null, "reset_session.sql");
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, false, false, f.Statements, null);
+            MigrationHistory.Record(conn, tx, set, f, f.Version, f.Name, d, sw.Elapsed, true, false, false, null);
             tx.Commit();
             return Done(f, d, statements, sw.Elapsed, ["Ran without a transaction (crmops:no-transaction)."]);
         }
@@ -261,9 +289,8 @@ public static class MigrationRunner
             {
                 using var c2 = connection.Open();
                 using var t2 = c2.BeginTransaction();
-                MigrationHistory.Ensure(c2, t2);
-                MigrationHistory.Record(c2, t2, f.Version, f.Name, f.Checksum, d, sw.Elapsed, false, false, false, f.Statements,
-                    error?.Message ?? "stopped");
+                MigrationHistory.Ensure(c2, t2, set, label);
+                MigrationHistory.Record(c2, t2, set, f, f.Version, f.Name, d, sw.Elapsed, false, false, false, error?.Message ?? "stopped");
                 t2.Commit();
             }
             catch (Exception logEx) when (logEx is NpgsqlException or CrmException or InvalidOperationException or IOException)

@@ -83,7 +83,7 @@ public static class LeadScorer
             }
 
             if (!host.ShouldProcess(target, action)) return null;
-            OpsSchema.Ensure(conn);
+            OpsSchema.Ensure(conn, "Scoring leads");
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
@@ -164,7 +164,6 @@ public static class LeadScorer
 
     private static PreviousRun? Previous(NpgsqlConnection conn)
     {
-        if (!OpsSchema.Exists(conn, null, "scoring_runs")) return null;
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-previous.sql"), conn);
         using var r = cmd.ExecuteReader();
         return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;
