@@ -153,6 +153,62 @@ function Stop-TestPgBouncer {
     if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
 }
 
+# What Supabase's CLI would do with a project folder and a database, reproduced from its source (supabase/cli,
+# apps/cli-go): the local list (pkg/migration/list.go:33 ListLocalMigrations: fs.ReadDir's entries in byte order of
+# their names, directories skipped, a first <timestamp before 20211209000000>_init.sql skipped (list.go:45, :67),
+# names not matching ^([0-9]+)_(.*)\.sql$ (file.go:30) skipped), the remote list (list.go:19 ListRemoteMigrations:
+# "SELECT version FROM supabase_migrations.schema_migrations ORDER BY version" (history.go:24); an undefined table,
+# SQLSTATE 42P01, means none), and `db push`'s check (pkg/migration/apply.go:21 FindPendingMigrations, line for line).
+function Get-CliLocalMigrations {
+    param([Parameter(Mandatory)] [string] $MigrationsDir)
+    if (-not (Test-Path $MigrationsDir)) { return @() }
+    $names = [string[]] @(Get-ChildItem -LiteralPath $MigrationsDir -Force | ForEach-Object Name)
+    [Array]::Sort($names, [StringComparer]::Ordinal)
+    $clean = [Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $names.Count; $i++) {
+        $name = $names[$i]
+        if (Test-Path -LiteralPath (Join-Path $MigrationsDir $name) -PathType Container) { continue }
+        if ($i -eq 0 -and $name -cmatch '([0-9]{14})_init\.sql' -and [uint64] $Matches[1] -lt 20211209000000) { continue }
+        if ($name -cnotmatch '^([0-9]+)_(.*)\.sql$') { continue }
+        $clean.Add($name)
+    }
+    , $clean.ToArray()
+}
+
+function Get-CliRemoteMigrations {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Database)
+    $p = @{ Sandbox = $Sandbox; Sql = 'SELECT version FROM supabase_migrations.schema_migrations ORDER BY version' }
+    if ($Database) { $p.Database = $Database }
+    try { , [string[]] @(Invoke-TestSql @p) }
+    catch { if ("$_" -match 'does not exist') { , [string[]] @() } else { throw } }
+}
+
+# apply.go:21-54. Returns Error (ErrMissingLocal / ErrMissingRemote text or $null), Missing, Unapplied and Pending.
+function Find-CliPendingMigration {
+    param([string[]] $Local = @(), [string[]] $Remote = @())
+    $unapplied = [Collections.Generic.List[string]]::new(); $missing = [Collections.Generic.List[string]]::new()
+    $i = 0; $j = 0
+    while ($i -lt $Remote.Count -and $j -lt $Local.Count) {
+        $remoteVersion = $Remote[$i]   # (PowerShell's names ignore case: not $remote, which is $Remote)
+        $null = $Local[$j] -cmatch '^([0-9]+)_(.*)\.sql$'; $localVersion = $Matches[1]
+        if ($remoteVersion -ceq $localVersion) { $j++; $i++ }
+        elseif ([string]::CompareOrdinal($remoteVersion, $localVersion) -lt 0) { $missing.Add($remoteVersion); $i++ }
+        else { $unapplied.Add($Local[$j]); $j++ }
+    }
+    if ($j -eq $Local.Count) { for (; $i -lt $Remote.Count; $i++) { $missing.Add($Remote[$i]) } }
+    $result = [pscustomobject]@{ Error = $null; Missing = $missing.ToArray(); Unapplied = $unapplied.ToArray(); Pending = @() }
+    if ($missing.Count -gt 0) { $result.Error = 'Remote migration versions not found in local migrations directory.' }
+    elseif ($unapplied.Count -gt 0) { $result.Error = 'Found local migration files to be inserted before the last migration on remote database.' }
+    else { $result.Pending = @($Local | Select-Object -Skip $Remote.Count) }
+    $result
+}
+
+# `supabase db push --dry-run`'s verdict for a project folder (the folder that holds migrations/) against a database.
+function Test-CliPush {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Path, [string] $Database)
+    Find-CliPendingMigration -Local (Get-CliLocalMigrations (Join-Path $Path 'migrations')) -Remote (Get-CliRemoteMigrations $Sandbox -Database $Database)
+}
+
 # A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)

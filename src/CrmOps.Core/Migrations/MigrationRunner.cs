@@ -135,7 +135,12 @@ public static class MigrationRunner
                 "marked by Set-CrmMigrationState", upsert: true);
             var after = MigrationHistory.Read(conn, tx, set);
             tx.Commit();
-            return MigrationStatus.Join(set, after).First(m => m.Version == version);
+            // A version with no file that is now recorded nowhere as applied is no longer listed: say what it is now.
+            return MigrationStatus.Join(set, after).FirstOrDefault(m => m.Version == version) ?? new CrmMigration
+            {
+                Version = version, Name = name, State = CrmMigrationState.RolledBack, Set = set.Kind, History = CrmHistoryState.RolledBack,
+                Ledger = after.Ledger == null ? CrmLedgerState.NotUsed : CrmLedgerState.Absent,
+            };
         }
         catch (Exception ex)
         {

@@ -84,6 +84,7 @@ public static class LeadScorer
 
             if (!host.ShouldProcess(target, action)) return null;
             OpsSchema.Ensure(conn, "Scoring leads");
+            WarnIfCannotYield(conn, host);
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
@@ -158,6 +159,17 @@ public static class LeadScorer
                 $"Lead scoring is not installed on {connection.Host}:{connection.Port}/{connection.Database}: customer_profiles has no lead_score column or lead_score_components() is missing. " +
                 "Apply the built-in migrations first: Invoke-CrmMigration -BuiltIn.")
             { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
+    }
+
+    /// <summary>Says so when the batches cannot lower deadlock_timeout to yield to the application (a non-superuser, as on Supabase).</summary>
+    private static void WarnIfCannotYield(NpgsqlConnection conn, ICrmHost host)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        if (r.GetBoolean(0)) return;
+        host.WriteWarning($"Scoring runs without its 50 ms deadlock_timeout: role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout (superuser only, or GRANT SET ON PARAMETER deadlock_timeout TO {Identifier.Quote(r.GetString(2))}). " +
+            $"Should a batch deadlock with an application transaction, the server decides after its deadlock_timeout ({r.GetString(1)}) which one to abort; an aborted batch is still retried.");
     }
 
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
