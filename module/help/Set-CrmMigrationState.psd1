@@ -1,12 +1,12 @@
 @{
     Synopsis    = 'Marks a migration applied or rolled back without running it.'
     Description = @'
-Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' history (mode marked) and in Supabase's schema_migrations when that table exists, without running any of its statements: for a change that was made by hand, or applied by another tool. It takes the same advisory lock as a migration run.
+Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' history (mode marked, in this set only) and, for a project folder, in Supabase's ledger, without running any of its statements: for a change that was made by hand, or applied by another tool. Applied writes the ledger row as `supabase migration repair --status applied` does (the file's name and statements); RolledBack deletes it, as `repair --status reverted` does. It settles every disagreement Get-CrmMigration reports as Conflict, in either direction, and removes a ledger row that has no file (a stale stamp; -State RolledBack only, as there are no statements to record). It takes the same advisory lock as a migration run.
 '@
     Parameters  = @{
         Path     = 'The folder that holds migrations/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn  = 'Uses the migration set that ships with the module.'
-        Version  = 'The 14-digit version of the migration to mark.'
+        Version  = 'The version of the migration to mark (the digits before the first _ of its file name), or a version only the history or the ledger holds (with -State RolledBack).'
         State    = 'Applied or RolledBack.'
         LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds (0: do not wait; at most 1 hour). Default: 30 seconds.'
         LockTimeout = 'How long writing the history rows may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'
@@ -14,6 +14,7 @@ Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' hi
     }
     Examples    = @(
         @{ Title = 'Record a hand-applied migration'; Code = 'Set-CrmMigrationState -Version 20250115100000 -State Applied'; Remarks = 'After confirmation, the migration counts as applied; Invoke-CrmMigration will not run it.' }
+        @{ Title = 'Settle a `supabase migration repair --status reverted`'; Code = "Get-CrmMigration -Path ./supabase | Where-Object State -eq Conflict | Select-Object -ExpandProperty Resolution`nSet-CrmMigrationState -Path ./supabase -Version 20250601120000 -State Applied -Confirm:`$false"; Remarks = 'The migration''s objects are there: record it in the ledger again (or -State RolledBack when they are not, and Invoke-CrmMigration runs it again).' }
     )
     Links       = @('Get-CrmMigration', 'Invoke-CrmMigration')
 }

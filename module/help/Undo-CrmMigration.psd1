@@ -1,13 +1,13 @@
 @{
     Synopsis    = 'Rolls back applied migrations, newest first, each in a transaction with its history row.'
     Description = @'
-Undo-CrmMigration runs the rollback scripts (rollbacks/<same file name>) of applied migrations, newest first: the newest -Count (default 1), or every applied version newer than -Target. Each runs in its own transaction, under the same advisory lock and lock_timeout as Invoke-CrmMigration, together with a history row with direction down; Supabase's schema_migrations row is removed in the same transaction. When any of the selected migrations has no rollback script (or no file at all), it refuses before anything runs (MigrationRollbackMissing). -WhatIf lists the rollbacks and the tables they touch with row counts.
+Undo-CrmMigration runs the rollback scripts (rollbacks/<same file name>) of applied migrations, newest first: the newest -Count (default 1), or every applied version newer than -Target. Each runs in its own transaction, under the same advisory lock and lock_timeout as Invoke-CrmMigration, together with a history row with direction down; for a project folder, Supabase's ledger row is removed in the same transaction (as `supabase migration repair --status reverted` does). Only the chosen set is rolled back: undoing the built-in set never touches a project folder's migrations, and the other way round. It refuses when CrmOps' history and Supabase's ledger disagree (MigrationConflict). When any of the selected migrations has no rollback script (or no file at all), it refuses before anything runs (MigrationRollbackMissing). -WhatIf lists the rollbacks and the tables they touch with row counts.
 '@
     Parameters  = @{
         Path        = 'The folder that holds migrations/ and rollbacks/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn     = 'Uses the migration set that ships with the module.'
         Count       = 'How many applied migrations to roll back, newest first. Default: 1.'
-        Target      = 'Rolls back every applied migration newer than this 14-digit version; the target itself stays applied.'
+        Target      = 'Rolls back every applied migration newer than this version; the target itself stays applied.'
         LockTimeout = 'How long any statement may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds. Default: 5 seconds.'
         LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds. Default: 30 seconds.'
         Force       = 'Rolls back without asking for confirmation.'
