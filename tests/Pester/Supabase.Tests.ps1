@@ -120,6 +120,23 @@ select string_agg(n::text, ',' order by o) from (
         Get-Content (Join-Path $script:sb.RootDirectory 'pooler/pgbouncer.log') -Raw | Should -Match 'login attempt: db=postgres user=postgres'
     }
 
+    It 'runs the scheduled work as the least-privilege role docs/supabase.md sets up' {
+        # docs/supabase.md, "A role for scheduled work": the statements as written there, run as postgres.
+        $doc = Get-Content "$PSScriptRoot/../../docs/supabase.md" -Raw
+        $recipe = [regex]::Match($doc, '(?s)<!-- least-privilege -->\s*```sql\s*(.+?)```').Groups[1].Value
+        $recipe | Should -Match 'create role crm_ops'
+        Invoke-TestSql $script:sb ($recipe -replace "'change-me'", "'Crm-Ops-Pa55'") | Out-Null
+        $ops = Connect-CrmDatabase "Host=127.0.0.1;Port=$($script:sb.Port);Username=crm_ops;Password=Crm-Ops-Pa55;Database=postgres" -NoDefault
+        (Invoke-CrmTimelineRefresh -Connection $ops -ErrorAction Stop).Status | Should -Be 'Succeeded'
+        (Update-CrmLeadScore -AsOf 2025-10-15 -Connection $ops -Confirm:$false -ErrorAction Stop 3>$null).Hot | Should -Be 20
+        @(Get-CrmRefreshHistory -Connection $ops -ErrorAction Stop).Count | Should -BeGreaterThan 0
+        @(Test-CrmDatabase -Connection $ops -MaxScoreAge 36500 -ErrorAction Stop | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        # and it can change nothing else
+        { Invoke-CrmMigration -BuiltIn -Connection $ops -Confirm:$false -ErrorAction Stop } | Should -Not -Throw -Because 'nothing is pending'
+        { Undo-CrmMigration -BuiltIn -Connection $ops -Confirm:$false -ErrorAction Stop } | Should -Throw
+        Invoke-TestSql $script:sb "select to_regclass('public.customer_activity_timeline') is not null" | Should -Be 't'
+    }
+
     It 'says what it skipped: scoring cannot set deadlock_timeout as a non-superuser' {
         $c = Connect-CrmDatabase $script:sb.ConnectionString -NoDefault
         $w = $null
