@@ -30,6 +30,11 @@ BeforeAll {
         $push.Pending | Should -BeNullOrEmpty -Because 'supabase db push would have nothing to do'
     }
 
+    # The module's built-in set, as shipped (its size grows with the module: tests count it, never assume it).
+    $script:BuiltIn = @(Get-ChildItem "$PSScriptRoot/../../module/migrations/migrations" -Filter *.sql | Sort-Object Name |
+        ForEach-Object { $null = $_.Name -match '^([0-9]+)_(.*)\.sql$'; [pscustomobject]@{ Version = $Matches[1]; Name = $Matches[2] } })
+    $script:AllApplied = (@('Applied') * $script:BuiltIn.Count) -join ','
+
     # A user's migration with a comment header, a directive, a trailing comment: what the CLI stores is spelt out below.
     $script:UserFile = '20250601120000_add_customer_tags.sql'
     $script:UserUp = "-- Tags for segmenting customers`n-- crmops:require-rows public.customer_profiles >= 10`n`ncreate table public.customer_tags (`n    customer_id uuid not null references public.customer_profiles(id),`n    tag text not null -- free text; 'vip' etc.`n);`n`ncreate index customer_tags_tag on public.customer_tags (tag) ;`n-- done`n"
@@ -190,10 +195,11 @@ from pg_attribute where attrelid = 'supabase_migrations.schema_migrations'::regc
 
     It 'Invoke-CrmMigration -BuiltIn applies the built-in set and keeps it out of the ledger' {
         $r = Invoke-CrmMigration -BuiltIn -Connection $script:c -Confirm:$false -ErrorAction Stop
-        $r.Status -join ',' | Should -Be 'Applied,Applied'
+        $r.Status -join ',' | Should -Be $script:AllApplied
         (Get-Ledger $script:sb).Version -join ',' | Should -Be '20250601120000'
+        $expected = @($script:BuiltIn | ForEach-Object { "$($_.Version):builtin" }) + '20250601120000:project' | Sort-Object
         Invoke-TestSql $script:sb "select string_agg(version || ':' || migration_set, ',' order by version) from supabase_migrations.crmops_migration_history" |
-            Should -Be '20250115100000:builtin,20250115100001:builtin,20250601120000:project'
+            Should -Be ($expected -join ',')
     }
 
     It 'neither API role can select the activity timeline' {
@@ -207,23 +213,24 @@ from pg_attribute where attrelid = 'supabase_migrations.schema_migrations'::regc
         $project.State | Should -Be 'Applied'
         $project.Ledger | Should -Be 'Present'
         $builtIn = Get-CrmMigration -BuiltIn -Connection $script:c
-        $builtIn.State -join ',' | Should -Be 'Applied,Applied'
+        $builtIn.State -join ',' | Should -Be $script:AllApplied
         $builtIn.Ledger | Select-Object -Unique | Should -Be 'NotUsed'
         @(Test-CrmMigration -Path $script:root -Connection $script:c | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
         @(Test-CrmMigration -BuiltIn -Connection $script:c | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
     }
 
     It 'undoes and re-applies one set without touching the other' {
-        $r = Undo-CrmMigration -BuiltIn -Count 2 -Connection $script:c -Confirm:$false -ErrorAction Stop
-        $r.Status -join ',' | Should -Be 'RolledBack,RolledBack'
+        $r = Undo-CrmMigration -BuiltIn -Count $script:BuiltIn.Count -Connection $script:c -Confirm:$false -ErrorAction Stop
+        $r.Status | Select-Object -Unique | Should -Be 'RolledBack'
+        $r.Count | Should -Be $script:BuiltIn.Count
         Invoke-TestSql $script:sb "select to_regclass('public.customer_activity_timeline') is null, to_regclass('public.customer_tags') is not null" | Should -Be "t`tt"
         (Get-CrmMigration -Path $script:root -Connection $script:c).State | Should -Be 'Applied'
         (Get-Ledger $script:sb).Version -join ',' | Should -Be '20250601120000'
-        (Invoke-CrmMigration -BuiltIn -Connection $script:c -Confirm:$false -ErrorAction Stop).Status -join ',' | Should -Be 'Applied,Applied'
+        (Invoke-CrmMigration -BuiltIn -Connection $script:c -Confirm:$false -ErrorAction Stop).Status -join ',' | Should -Be $script:AllApplied
 
         (Undo-CrmMigration -Path $script:root -Connection $script:c -Confirm:$false -ErrorAction Stop).Status | Should -Be 'RolledBack'
         @(Get-Ledger $script:sb).Count | Should -Be 0
-        (Get-CrmMigration -BuiltIn -Connection $script:c).State -join ',' | Should -Be 'Applied,Applied'
+        (Get-CrmMigration -BuiltIn -Connection $script:c).State -join ',' | Should -Be $script:AllApplied
         Invoke-TestSql $script:sb "select to_regclass('public.customer_activity_timeline') is not null, to_regclass('public.customer_tags') is null" | Should -Be "t`tt"
         (Invoke-CrmMigration -Path $script:root -Connection $script:c -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
     }
@@ -514,9 +521,9 @@ Describe 'New-CrmMigration -FromBuiltIn: the built-in migrations become the proj
 
     It 'copies them after the newest version, records them applied without running, and marks the built-in ones adopted' {
         $copies = New-CrmMigration -FromBuiltIn -Path $script:root -Connection $script:c -Confirm:$false -ErrorAction Stop
-        $copies.Count | Should -Be 2
+        $copies.Count | Should -Be $script:BuiltIn.Count
         $copies.State | Select-Object -Unique | Should -Be 'Applied'
-        $copies.Name -join ',' | Should -Be 'create_customer_activity_timeline_correct,create_lead_scoring_correct'
+        $copies.Name -join ',' | Should -Be ($script:BuiltIn.Name -join ',')
         foreach ($m in $copies) {
             [string]::CompareOrdinal($m.Version, '20250601120000') | Should -BeGreaterThan 0
             $m.Version | Should -Match '^[0-9]{14}$'
@@ -536,8 +543,9 @@ Describe 'New-CrmMigration -FromBuiltIn: the built-in migrations become the proj
 
     It 'from then on the project folder owns them: its rollback and re-apply work, and the CLI agrees' {
         $r = Undo-CrmMigration -Path $script:root -Count 1 -Connection $script:c -Confirm:$false -ErrorAction Stop
-        $r.Name | Should -Be 'create_lead_scoring_correct'
-        Invoke-TestSql $script:sb "select count(*) from pg_attribute where attrelid = 'public.customer_profiles'::regclass and attname = 'lead_score' and not attisdropped" | Should -Be 0
+        $r.Name | Should -Be $script:BuiltIn[-1].Name
+        (Get-CrmMigration -Path $script:root -Connection $script:c | Where-Object Version -eq $r.Version).State | Should -Be 'RolledBack'
+        (Get-Ledger $script:sb).Version | Should -Not -Contain $r.Version
         (Test-CliPush $script:sb -Path $script:root).Pending | Should -Be "$($r.Version)_$($r.Name).sql"
         (Invoke-CrmMigration -Path $script:root -Connection $script:c -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
         Assert-PushClean $script:sb $script:root
@@ -551,7 +559,7 @@ Describe 'New-CrmMigration -FromBuiltIn: the built-in migrations become the proj
             $copies = New-CrmMigration -FromBuiltIn -Path $root -Connection $c2 -Confirm:$false -ErrorAction Stop
             $copies.State | Select-Object -Unique | Should -Be 'Pending'
             Invoke-TestSql $fresh "select count(*) from pg_class where relname = 'crmops_migration_history'" | Should -Be 0
-            (Test-CliPush $fresh -Path $root).Pending.Count | Should -Be 2
+            (Test-CliPush $fresh -Path $root).Pending.Count | Should -Be $script:BuiltIn.Count
         }
         finally { Stop-CrmSandbox $fresh }
     }
