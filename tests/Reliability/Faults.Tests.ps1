@@ -23,7 +23,8 @@ BeforeAll {
     $script:version = 20300101000000
 
     # Runs $Script in a child and injects $Fault once a CrmOps backend matches $MidWork (SQL condition on pg_stat_activity).
-    function Invoke-WithFault([string] $Fault, [string] $Script, [string] $MidWork) {
+    # $AfterFault runs right after the fault is injected (not for statement_timeout, which the child meets on its own).
+    function Invoke-WithFault([string] $Fault, [string] $Script, [string] $MidWork, [scriptblock] $AfterFault) {
         $child = Start-CrmChild $Script
         if ($Fault -ne 'statement_timeout') {
             Wait-Until -What "the operation to be mid-work ($MidWork)" -TimeoutSeconds 60 {
@@ -37,6 +38,7 @@ BeforeAll {
                 Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'CrmOps' and $MidWork" | Out-Null
             }
         }
+        if ($AfterFault -and $Fault -ne 'statement_timeout') { & $AfterFault }
         $result = Wait-CrmChild $child
         # An orphaned backend (killed client) ends at its next read or write: wait for it.
         Wait-Until -What 'CrmOps backends to end' -TimeoutSeconds 30 { (Get-CrmBackendCount $script:sb) -eq 0 }
@@ -45,7 +47,8 @@ BeforeAll {
     function Assert-ChildFailedCleanly($Result, [string] $Fault) {
         if ($Fault -eq 'pwsh killed') { $Result.ExitCode | Should -Not -Be 0; return }
         $Result.ExitCode | Should -Be 1 -Because $Result.Output
-        $Result.Output | Should -Match '^ERR CrmOps\.\w+,\S+ (ConnectionError|OperationStopped)\b'
+        # (warnings, such as scoring's deadlock_timeout one for a non-superuser, may come first)
+        $Result.Output | Should -Match '(?m)^ERR CrmOps\.\w+,\S+ (ConnectionError|OperationStopped)\b'
         $Result.Output | Should -Not -Match '   at |Exception:'
     }
     function Get-Conn([string] $Fault) { if ($Fault -eq 'statement_timeout') { $script:timeoutCs } else { $script:cs } }
@@ -79,11 +82,14 @@ Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -
 Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faults -Tag Slow, Reliability, Faults {
     It 'keeps the view readable, logs no success, and the next refresh succeeds' {
         # A competing session holds customer_emails, so the refresh is provably inside its transaction, waiting.
-        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(6); commit;'
+        # (It holds the lock for up to a minute: a child pwsh can take several seconds to start on a busy machine; it is
+        # ended right after the fault.)
+        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(60); commit;'
         Wait-Until -What 'the lock holder' { [int](Invoke-TestSql $script:sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_emails' and l.mode = 'AccessExclusiveLock' and l.granted") -gt 0 }
         $succeeded = [int](Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where status = 'Succeeded'")
-        $r = Invoke-WithFault $Fault "Invoke-CrmTimelineRefresh -Connection '$(Get-Conn $Fault)' -LockTimeout 00:00:30 | Out-Null" "wait_event_type = 'Lock' and query ilike 'REFRESH%'"
-        if (-not $holder.HasExited) { Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where query like '%lock table public.customer_emails%' and pid <> pg_backend_pid()" | Out-Null }
+        $release = { if (-not $holder.HasExited) { Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where query like '%lock table public.customer_emails%' and pid <> pg_backend_pid()" | Out-Null } }
+        $r = Invoke-WithFault $Fault "Invoke-CrmTimelineRefresh -Connection '$(Get-Conn $Fault)' -LockTimeout 00:00:30 | Out-Null" "wait_event_type = 'Lock' and query ilike 'REFRESH%'" $release
+        & $release
         $holder.WaitForExit(10000) | Out-Null
         Assert-ChildFailedCleanly $r $Fault
         Invoke-TestSql $script:sb 'select count(*) from public.customer_activity_timeline' | Should -Be 11825

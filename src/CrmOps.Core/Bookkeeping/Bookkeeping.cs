@@ -82,6 +82,7 @@ public static class Bookkeeping
     /// <summary>Rows of an older CrmOps get their migration set (built-in when version and name match a built-in file).</summary>
     public static void Classify(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<(string Version, string Name)> builtIn)
     {
+        if (!Db.Scalar<bool>(conn, tx, SqlText.Get("Bookkeeping/unclassified.sql"))) return;
         using var cmd = new NpgsqlCommand(SqlText.Get("Bookkeeping/classify.sql"), conn, tx);
         cmd.Parameters.Add(new NpgsqlParameter { Value = builtIn.Select(b => b.Version).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
         cmd.Parameters.Add(new NpgsqlParameter { Value = builtIn.Select(b => b.Name).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text });
