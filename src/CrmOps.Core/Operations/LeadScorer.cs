@@ -27,7 +27,7 @@ public sealed class ScoringOptions
 /// run targets only the customers that can have changed (recency band crossed, engagement row
 /// changed, never scored); the first run, or -Full, walks everyone in keyset batches. Each batch
 /// commits on its own (all old or all new within it) and is retried on a serialization failure or
-/// deadlock with a concurrent writer. Every run is recorded in crmops.scoring_runs.
+/// deadlock with a concurrent writer. Every run is recorded in supabase_migrations.crmops_scoring_runs.
 /// </summary>
 public static class LeadScorer
 {

@@ -18,7 +18,7 @@ public sealed class RefreshOptions
 /// <summary>
 /// Refreshes materialized views the way a scheduled job should: concurrently when a unique index
 /// allows (readers are never blocked), skipped with a warning when another refresh is running
-/// (never queued), and logged in crmops.refresh_log with rows before and after, since PostgreSQL
+/// (never queued), and logged in supabase_migrations.crmops_refresh_log with rows before and after, since PostgreSQL
 /// itself records no refresh time.
 /// </summary>
 public static class TimelineRefresher
