@@ -1,11 +1,13 @@
 namespace CrmOps;
 
 /// <summary>
-/// A migration's state. Conflict: CrmOps' history and Supabase's ledger disagree (or the same SQL is in the ledger under
+/// A migration's state. Incomplete: a run without a transaction (crmops:no-transaction) started it and did not finish
+/// (failed, stopped, or its process was killed): some of its statements may be applied. Settle it with
+/// Set-CrmMigrationState once you know what it did. Conflict: CrmOps' history and Supabase's ledger disagree (or the same SQL is in the ledger under
 /// another version), so no command guesses: Set-CrmMigrationState settles it. Adopted: a built-in migration that the
 /// project's own folder took over (New-CrmMigration -FromBuiltIn).
 /// </summary>
-public enum CrmMigrationState { Pending, Applied, Modified, Missing, RolledBack, Conflict, Adopted }
+public enum CrmMigrationState { Pending, Applied, Modified, Missing, RolledBack, Incomplete, Conflict, Adopted }
 
 /// <summary>Which set a migration belongs to: the module's built-in set (-BuiltIn) or a project folder (-Path). Each is judged on its own.</summary>
 public enum CrmMigrationSetKind { Project, BuiltIn }
@@ -50,6 +52,8 @@ public sealed class CrmMigration
     public string? Disagreement { get; init; }
     /// <summary>Conflict (and Missing): the Set-CrmMigrationState calls that settle it, one per direction.</summary>
     public string[] Resolution { get; init; } = [];
+    /// <summary>Why the state needs attention (Incomplete: when the run started, how it ended, how to settle it); null otherwise.</summary>
+    public string? Message { get; init; }
     public string FileName => $"{Version}_{Name}.sql";
     public override string ToString() => $"{Version}_{Name} ({State})";
 }

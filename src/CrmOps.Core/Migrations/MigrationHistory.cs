@@ -7,6 +7,9 @@ using NpgsqlTypes;
 
 namespace CrmOps.Migrations;
 
+/// <summary>A run without a transaction that started and did not finish (its latest history row is a start or failure row).</summary>
+public sealed record IncompleteRun(string Version, CrmMigrationDirection Direction, DateTimeOffset StartedAt, string StartedBy, string Message);
+
 /// <summary>One version's state as CrmOps' history records it (for one migration set).</summary>
 public sealed record HistoryEntry(string Version, string? Name, string? Checksum, CrmMigrationDirection Direction,
     DateTimeOffset? AppliedAt, string? AppliedBy, bool Transactional, string? AdoptedAs = null);
@@ -76,15 +79,34 @@ internal static class MigrationHistory
         return new HistoryView { Own = own, Ledger = ledger, State = state };
     }
 
+    /// <summary>Versions of this set whose latest row is an unfinished run without a transaction (see history_incomplete.sql).</summary>
+    public static Dictionary<string, IncompleteRun> ReadIncomplete(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationSet set)
+    {
+        var result = new Dictionary<string, IncompleteRun>(StringComparer.Ordinal);
+        var state = Bookkeeping.Bookkeeping.Locate(conn, tx);
+        if (state.HistoryTable is not { } table) return result;
+        using var cmd = new NpgsqlCommand(SqlText.Fill("Migrations/history_incomplete.sql", ("history", table)), conn, tx);
+        cmd.Parameters.Add(new NpgsqlParameter { Value = set.SetName });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = set.BuiltInNames.Select(b => b.Version).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = set.BuiltInNames.Select(b => b.Name).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            result[r.GetString(0)] = new IncompleteRun(r.GetString(0), r.GetString(1) == "up" ? CrmMigrationDirection.Up : CrmMigrationDirection.Down,
+                r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetString(4));
+        return result;
+    }
+
     /// <summary>
-    /// Records a run or a mark: CrmOps' row (with the set), and for a project set the ledger row, as the CLI writes it.
-    /// Up never overwrites a ledger row another client committed with other content (it refuses, and the caller's
-    /// transaction rolls back); <paramref name="upsert"/> (Set-CrmMigrationState, like `repair --status applied`) does.
+    /// Records a run or a mark: CrmOps' row (with the set), and for a project set's success the ledger row, as the CLI
+    /// writes it; returns the row's id. Up never overwrites a ledger row another client committed with other content (it
+    /// refuses, and the caller's transaction rolls back); <paramref name="upsert"/> (Set-CrmMigrationState, like
+    /// `repair --status applied`) does.
     /// </summary>
-    public static void Record(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationSet set, MigrationFile? f, string version, string name,
+    public static long Record(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationSet set, MigrationFile? f, string version, string name,
         CrmMigrationDirection direction, TimeSpan duration, bool success, bool transactional, bool marked, string? message,
         string? adoptedAs = null, bool upsert = false)
     {
+        long id;
         using (var cmd = new NpgsqlCommand(SqlText.Get("Migrations/insert_history.sql"), conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = version });
@@ -100,9 +122,35 @@ internal static class MigrationHistory
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.Parameters.Add(new NpgsqlParameter { Value = set.SetName });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)adoptedAs ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            id = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (success) RecordLedger(conn, tx, set, f, version, direction, upsert);
+        return id;
+    }
+
+    /// <summary>
+    /// The end of a run without a transaction, written into the start row <see cref="Record"/> wrote before its first
+    /// statement (one row per run; a start row left as it was means the run never came back). A success also goes to
+    /// Supabase's ledger when the set uses it.
+    /// </summary>
+    public static void Finish(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationSet set, MigrationFile? f, long id, string version,
+        CrmMigrationDirection direction, TimeSpan duration, bool success, string? message)
+    {
+        using (var cmd = new NpgsqlCommand(SqlText.Get("Migrations/finish_history.sql"), conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = success });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = duration, NpgsqlDbType = NpgsqlDbType.Interval });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.ExecuteNonQuery();
         }
-        if (!success || set.Ledger == LedgerUse.None) return;
+        if (success) RecordLedger(conn, tx, set, f, version, direction, upsert: false);
+    }
+
+    private static void RecordLedger(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationSet set, MigrationFile? f, string version,
+        CrmMigrationDirection direction, bool upsert)
+    {
+        if (set.Ledger == LedgerUse.None) return;
         if (direction == CrmMigrationDirection.Down) DeleteLedger(conn, tx, set, version);
         else if (f != null) WriteLedger(conn, tx, set, f, upsert);
     }

@@ -5,18 +5,21 @@ namespace CrmOps.Migrations;
 /// <summary>
 /// A migration set joined with the database's two ledgers: CrmOps' history (this set's rows only) and, for a project
 /// set, Supabase's ledger. Where they disagree the state is Conflict, with the disagreement spelled out and the
-/// Set-CrmMigrationState calls that settle it; no command guesses.
+/// Set-CrmMigrationState calls that settle it; no command guesses. Incomplete: a run without a transaction that
+/// started and did not finish.
 /// </summary>
 public static class MigrationStatus
 {
     public static IReadOnlyList<CrmMigration> Get(CrmConnection connection, MigrationSet set)
     {
-        var view = Db.ReadOnly(connection, (c, tx) => MigrationHistory.Read(c, tx, set), "Reading the migration history");
-        return Join(set, view);
+        var (view, incomplete) = Db.ReadOnly(connection,
+            (c, tx) => (MigrationHistory.Read(c, tx, set), MigrationHistory.ReadIncomplete(c, tx, set)), "Reading the migration history");
+        return Join(set, view, incomplete);
     }
 
-    internal static IReadOnlyList<CrmMigration> Join(MigrationSet set, HistoryView view)
+    internal static IReadOnlyList<CrmMigration> Join(MigrationSet set, HistoryView view, Dictionary<string, IncompleteRun>? incomplete = null)
     {
+        incomplete ??= [];
         var list = new List<CrmMigration>();
         var ledger = view.Ledger;
         var files = set.Migrations.ToDictionary(f => f.Version, StringComparer.Ordinal);
@@ -27,7 +30,8 @@ public static class MigrationStatus
             view.Own.TryGetValue(f.Version, out var own);
             LedgerRow? row = null;
             ledger?.TryGetValue(f.Version, out row);
-            list.Add(StateOf(set, f, own, ledger == null ? null : row, ledger != null, orphans));
+            incomplete.TryGetValue(f.Version, out var run);
+            list.Add(StateOf(set, f, own, ledger == null ? null : row, ledger != null, orphans, run));
         }
         foreach (var h in view.Own.Values.Where(h => h.Direction == CrmMigrationDirection.Up && h.AdoptedAs == null && !files.ContainsKey(h.Version)))
         {
@@ -41,7 +45,8 @@ public static class MigrationStatus
     }
 
     /// <summary>The state of one file from its own history row and (when the set uses one) its ledger row.</summary>
-    internal static CrmMigration StateOf(MigrationSet set, MigrationFile f, HistoryEntry? own, LedgerRow? row, bool ledgerUsed, IReadOnlyList<LedgerRow> orphans)
+    internal static CrmMigration StateOf(MigrationSet set, MigrationFile f, HistoryEntry? own, LedgerRow? row, bool ledgerUsed, IReadOnlyList<LedgerRow> orphans,
+        IncompleteRun? run = null)
     {
         var ownUp = own is { Direction: CrmMigrationDirection.Up };
         var history = own == null ? CrmHistoryState.None : ownUp ? CrmHistoryState.Applied : CrmHistoryState.RolledBack;
@@ -86,6 +91,7 @@ public static class MigrationStatus
             resolution = [SetState(set, f.Version, "Applied") + "; " + SetState(set, twin.Version, "RolledBack") + "   # keep this file's version: record it, drop the other stamp",
                           $"Rename-Item '{f.Path}' '{twin.Version}_{f.Name}.sql' (and its rollbacks/, verify/ files)   # keep the ledger's version instead"];
         }
+        if (run != null) state = CrmMigrationState.Incomplete; // some statements may have run: nothing is guessed
         return new CrmMigration
         {
             Version = f.Version,
@@ -94,8 +100,9 @@ public static class MigrationStatus
             AppliedAt = own?.AppliedAt,
             AppliedBy = own?.AppliedBy,
             Checksum = f.Checksum,
-            HasRollback = f.RollbackPath != null,
-            HasVerify = f.VerifyPath != null,
+            HasRollback = f.HasRollbackStatements,
+            HasVerify = f.VerifyStatements is { Count: > 0 },
+            Message = run != null ? IncompleteMessage(f.FileName, run) : null,
             Transactional = f.Transactional,
             Requirements = f.Directives.Requirements.Select(r => r.ToString()).ToArray(),
             Path = f.Path,
@@ -142,7 +149,21 @@ public static class MigrationStatus
     internal static string SetState(MigrationSet set, string version, string state) =>
         $"Set-CrmMigrationState {(set.Kind == CrmMigrationSetKind.BuiltIn ? "-BuiltIn" : $"-Path '{set.Root}'")} -Version {version} -State {state}";
 
-    public static CrmMigration ToModel(MigrationFile f, CrmMigrationState state, HistoryEntry? h = null) => new()
+
+    /// <summary>What an Incomplete state means and how to settle it.</summary>
+    internal static string IncompleteMessage(string fileName, IncompleteRun run) =>
+        $"{fileName} is Incomplete: its {(run.Direction == CrmMigrationDirection.Up ? "up script" : "rollback")} started without a transaction " +
+        $"at {run.StartedAt.UtcDateTime:yyyy-MM-dd HH:mm:ss}Z ({run.StartedBy}) and did not finish ({Trim(run.Message)}), so some of its statements may be applied. " +
+        $"Check what it did and finish or undo the rest by hand, then record the outcome with Set-CrmMigrationState -Version {run.Version} -State Applied (or RolledBack); " +
+        "CrmOps will not run it again blindly. If another run is executing it right now, wait for that run to finish.";
+
+    private static string Trim(string message)
+    {
+        var m = message.TrimEnd('.', ' ');
+        return m.Length > 300 ? m[..300] + "..." : m;
+    }
+
+    public static CrmMigration ToModel(MigrationFile f, CrmMigrationState state, HistoryEntry? h = null, string? message = null) => new()
     {
         Version = f.Version,
         Name = f.Name,
@@ -150,13 +171,14 @@ public static class MigrationStatus
         AppliedAt = h?.AppliedAt,
         AppliedBy = h?.AppliedBy,
         Checksum = f.Checksum,
-        HasRollback = f.RollbackPath != null,
-        HasVerify = f.VerifyPath != null,
+        HasRollback = f.HasRollbackStatements,
+        HasVerify = f.VerifyStatements is { Count: > 0 },
         Transactional = f.Transactional,
         Requirements = f.Directives.Requirements.Select(r => r.ToString()).ToArray(),
         Path = f.Path,
         RollbackPath = f.RollbackPath,
         VerifyPath = f.VerifyPath,
+        Message = message,
     };
 
     internal static bool IsApplied(CrmMigrationState s) => s is CrmMigrationState.Applied or CrmMigrationState.Modified;

@@ -21,8 +21,11 @@ public static class MigrationValidator
             results.Add(Fail("MigrationVersionOrder", set.Root,
                 $"File-name order ({string.Join(", ", byName)}) differs from version order ({string.Join(", ", byVersion)}): versions of different lengths sort differently, and Supabase's CLI then reports versions as missing. Give every version the same number of digits (14: yyyyMMddHHmmss, as New-CrmMigration and `supabase migration new` do)."));
 
-        var view = Db.ReadOnly(connection, (c, tx) => MigrationHistory.Read(c, tx, set), "Reading the migration history");
-        var status = MigrationStatus.Join(set, view);
+        var (view, incomplete) = Db.ReadOnly(connection,
+            (c, tx) => (MigrationHistory.Read(c, tx, set), MigrationHistory.ReadIncomplete(c, tx, set)), "Reading the migration history");
+        var status = MigrationStatus.Join(set, view, incomplete);
+        foreach (var m in status.Where(m => m.State == CrmMigrationState.Incomplete))
+            results.Add(Fail("MigrationIncomplete", m.Path ?? m.FileName, m.Message ?? $"{m.FileName} is Incomplete."));
         foreach (var m in status.Where(m => m.State == CrmMigrationState.Modified))
             results.Add(Fail("MigrationModified", m.Path ?? m.FileName,
                 view.Own.TryGetValue(m.Version, out var own) && own.Direction == CrmMigrationDirection.Up
@@ -42,10 +45,12 @@ public static class MigrationValidator
                 ? "Every applied migration matches its file, and CrmOps' history and Supabase's ledger agree."
                 : "Every applied migration matches its file."));
 
-        var noRollback = set.Migrations.Where(f => f.RollbackStatements == null).ToList();
+        var noRollback = set.Migrations.Where(f => !f.HasRollbackStatements).ToList();
         foreach (var f in noRollback)
-            results.Add(Fail("MigrationRollbackMissing", f.Path, $"{f.FileName} has no rollback script.", Path.Combine(set.Root, "rollbacks", f.FileName)));
-        if (noRollback.Count == 0) results.Add(Pass("MigrationRollbacks", set.Root, "Every migration has a rollback script."));
+            results.Add(f.RollbackStatements == null
+                ? Fail("MigrationRollbackMissing", f.Path, $"{f.FileName} has no rollback script.", Path.Combine(set.Root, "rollbacks", f.FileName))
+                : Fail("MigrationRollbackEmpty", f.RollbackPath!, $"{f.FileName}'s rollback script has no statement to run{f.RollbackEmptyReason}: Undo-CrmMigration refuses it until it undoes the migration."));
+        if (noRollback.Count == 0) results.Add(Pass("MigrationRollbacks", set.Root, "Every migration has a rollback script with statements to run."));
 
         var newestApplied = MigrationStatus.NewestApplied(status);
         var pending = status.Where(m => MigrationStatus.IsPending(m.State)).ToList();
