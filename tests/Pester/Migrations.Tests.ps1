@@ -601,7 +601,7 @@ Describe 'Test-CrmMigration failures' -Tag Migrations {
         Remove-Item $path, (Join-Path $db.Root 'rollbacks/20250101000001_gone.sql')
         $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
         $failed.Check | Should -Be 'MigrationMissing'
-        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database but has no file'
+        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database \(CrmOps'' history of this set\) but has no file'
     }
 
     It 'reports an out-of-order pending migration; -RoundTrip refuses it unless -AllowOutOfOrder' {
