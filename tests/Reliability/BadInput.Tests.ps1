@@ -110,7 +110,9 @@ BeforeAll {
     # An applied migration whose rollback file is missing.
     New-Set norollback @{ 'migrations/20390101000000_norollback.sql' = 'create table public.bad_norollback (id int);' }
     Invoke-CrmMigration -Path (Join-Path $script:dir norollback) -Confirm:$false | Out-Null
-    Invoke-TestSql $script:sb 'create role rel_weak nologin; create table public.rel_nt_applied (migration text not null)' | Out-Null
+    # rel_weak: a role without rights that the connecting role may SET ROLE to (a member of it: on the Supabase shape
+    # postgres is no superuser, and a file's SET ROLE needs the membership a real project would have given).
+    Invoke-TestSql $script:sb 'create role rel_weak nologin; grant rel_weak to postgres; create table public.rel_nt_applied (migration text not null)' | Out-Null
 
     # Issue 12's cases: each set in a folder of its own (created once, by whichever block runs first).
     $script:cases = Join-Path $script:dir 'cases'
@@ -141,7 +143,7 @@ BeforeAll {
     # without a transaction need); returns the error record, or throws when
     # it succeeds although it must fail.
     function Invoke-CaseScript([string] $Text, [string] $Root, [switch] $MustFail) {
-        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)").Replace('{cs}', $script:sb.ConnectionString)
+        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)").Replace('Database=crm', "Database=$($script:sb.Database)").Replace('{cs}', $script:sb.ConnectionString)
         $ErrorActionPreference = 'Stop'
         $record = $null
         try { $null = & ([scriptblock]::Create($text)) } catch { $record = $_ }
@@ -169,7 +171,7 @@ AfterAll {
 Describe 'Bad input' -Tag Reliability, BadInput {
     It '<Name>: a typed error, and nothing changed' -TestCases $cases {
         $before = Get-TestDatabaseState $script:sb
-        $text = $Script.Replace('{port}', "$($script:sb.Port)").Replace('{dir}', $script:dir)
+        $text = $Script.Replace('{port}', "$($script:sb.Port)").Replace('Database=crm', "Database=$($script:sb.Database)").Replace('{dir}', $script:dir)
         $record = $null
         $ErrorActionPreference = 'Stop'
         try { $null = & ([scriptblock]::Create($text)) } catch { $record = $_ }
