@@ -129,7 +129,13 @@ BeforeAll {
                 [IO.File]::WriteAllText((Join-Path $Root "$kind/$($Version)_$($Template.Name).sql"), $text)
             }
         }
-        foreach ($k in $Files.Keys) { [IO.File]::WriteAllText((Join-Path $Root $k), $Files[$k]) }
+        foreach ($k in $Files.Keys) {
+            $text = $Files[$k]
+            # SET SESSION AUTHORIZATION needs a superuser session: on the Supabase shape (postgres is no superuser) the
+            # same case switches identity with SET ROLE, which a member may.
+            if ($script:sb.Supabase) { $text = $text.Replace('set session authorization rel_weak', 'set role rel_weak').Replace('reset session authorization', 'reset role') }
+            [IO.File]::WriteAllText((Join-Path $Root $k), $text)
+        }
     }
     function Initialize-CaseSets([object[]] $Cases) {
         foreach ($c in $Cases) {
