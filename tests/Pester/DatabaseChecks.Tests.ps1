@@ -111,23 +111,23 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     }
 
     It 'TimelineFresh: the last refresh is older than -MaxRefreshAge' {
-        Invoke-TestSql $sb "update crmops.refresh_log set started_at = started_at - interval '3 days'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'TimelineFresh'
             $c.TimelineFresh.Message | Should -Match 'Last refreshed .*, more than 1\.00:00:00 ago'
             $null = Assert-Checks @() @{ MaxRefreshAge = [TimeSpan]::FromDays(7) }
         }
-        finally { Invoke-TestSql $sb "update crmops.refresh_log set started_at = started_at + interval '3 days'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at + interval '3 days'" | Out-Null }
     }
 
     It 'TimelineFresh: no refresh was ever recorded' {
-        Invoke-TestSql $sb "update crmops.refresh_log set view_name = 'public.chk_elsewhere' where view_name = 'public.customer_activity_timeline'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set view_name = 'public.chk_elsewhere' where view_name = 'public.customer_activity_timeline'" | Out-Null
         try {
             $c = Assert-Checks 'TimelineFresh'
             $c.TimelineFresh.Actual | Should -Be 'never (by CrmOps)'
-            $c.TimelineFresh.Message | Should -Match 'No refresh is recorded in crmops.refresh_log'
+            $c.TimelineFresh.Message | Should -Match 'No refresh is recorded in CrmOps'' refresh log'
         }
-        finally { Invoke-TestSql $sb "update crmops.refresh_log set view_name = 'public.customer_activity_timeline' where view_name = 'public.chk_elsewhere'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set view_name = 'public.customer_activity_timeline' where view_name = 'public.chk_elsewhere'" | Out-Null }
     }
 
     It 'EveryProfileScored: a profile has no score (and so disagrees with a recomputation)' {
@@ -147,24 +147,24 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     }
 
     It 'ScoresCurrent: the last scoring run is older than -MaxScoreAge' {
-        Invoke-TestSql $sb "update crmops.scoring_runs set started_at = started_at - interval '3 days'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'ScoresCurrent'
             $c.ScoresCurrent.Message | Should -Match 'The last scoring run was at .*, more than 1\.00:00:00 ago: scores decay with time'
             $null = Assert-Checks @() @{ MaxScoreAge = [TimeSpan]::FromDays(7) }
         }
-        finally { Invoke-TestSql $sb "update crmops.scoring_runs set started_at = started_at + interval '3 days'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at + interval '3 days'" | Out-Null }
     }
 
     It 'ScoresCurrent: no scoring run was ever recorded' {
-        Invoke-TestSql $sb 'alter table crmops.scoring_runs rename to scoring_runs_away' | Out-Null
+        Invoke-TestSql $sb 'alter table supabase_migrations.crmops_scoring_runs rename to crmops_scoring_runs_away' | Out-Null
         try {
             $c = Assert-Checks 'ScoresCurrent'
             $c.ScoresCurrent.Actual | Should -Be 'never (by CrmOps)'
-            $c.ScoresCurrent.Message | Should -Match 'No scoring run is recorded in crmops.scoring_runs'
+            $c.ScoresCurrent.Message | Should -Match 'No scoring run is recorded in CrmOps'' scoring runs'
             $c.Keys | Should -Not -Contain 'ScoresConsistent' -Because 'without a run there is no instant to recompute as of'
         }
-        finally { Invoke-TestSql $sb 'alter table crmops.scoring_runs_away rename to scoring_runs' | Out-Null }
+        finally { Invoke-TestSql $sb 'alter table supabase_migrations.crmops_scoring_runs_away rename to crmops_scoring_runs' | Out-Null }
     }
 
     It 'ScoresConsistent: a score was edited by hand' {

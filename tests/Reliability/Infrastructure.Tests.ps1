@@ -8,12 +8,12 @@ BeforeAll {
 
 Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability, PgBouncer {
     BeforeAll {
-        $script:sb = Start-CrmSandbox -NoDefault
+        $script:sb = Start-TestSandbox -NoDefault
         $script:pgb = Start-TestPgBouncer -ServerPort $script:sb.Port -PoolSize 3
         $script:why = $script:pgb.Why
         $script:bouncerPort = $script:pgb.Port
         $script:bouncerDir = $script:pgb.Directory
-        $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=crm;Pooler=transaction"
+        $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=$($script:sb.Database);Pooler=transaction"
         $script:customer = Invoke-TestSql $script:sb 'select id from public.customer_profiles order by id limit 1'
     }
     AfterAll {
@@ -57,7 +57,7 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
     }
     It 'really went through the pooler' {
         if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
-        Get-Content (Join-Path $script:bouncerDir 'pgbouncer.log') -Raw | Should -Match 'login attempt: db=crm user=postgres'
+        Get-Content (Join-Path $script:bouncerDir 'pgbouncer.log') -Raw | Should -Match "login attempt: db=$($script:sb.Database) user=postgres"
     }
 }
 

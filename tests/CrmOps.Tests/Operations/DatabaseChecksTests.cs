@@ -56,8 +56,8 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
     [PostgresFact]
     public void ScoresCurrentAndTimelineFreshFailWhenOlderThanTheirBars()
     {
-        _db.Exec("UPDATE crmops.scoring_runs SET started_at = started_at - interval '2 hours'");
-        _db.Exec("UPDATE crmops.refresh_log SET started_at = started_at - interval '2 hours'");
+        _db.Exec("UPDATE supabase_migrations.crmops_scoring_runs SET started_at = started_at - interval '2 hours'");
+        _db.Exec("UPDATE supabase_migrations.crmops_refresh_log SET started_at = started_at - interval '2 hours'");
         try
         {
             AssertFailing(Run(new DatabaseCheckOptions { MaxScoreAge = TimeSpan.FromHours(1) }), "ScoresCurrent");
@@ -66,8 +66,8 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
         }
         finally
         {
-            _db.Exec("UPDATE crmops.scoring_runs SET started_at = started_at + interval '2 hours'");
-            _db.Exec("UPDATE crmops.refresh_log SET started_at = started_at + interval '2 hours'");
+            _db.Exec("UPDATE supabase_migrations.crmops_scoring_runs SET started_at = started_at + interval '2 hours'");
+            _db.Exec("UPDATE supabase_migrations.crmops_refresh_log SET started_at = started_at + interval '2 hours'");
         }
     }
 

@@ -5,24 +5,61 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Migrations;
 
-/// <summary>Creates migrations/&lt;UTC yyyyMMddHHmmss&gt;_&lt;name&gt;.sql and its rollback and verify files. No database needed.</summary>
+/// <summary>
+/// Creates migrations/&lt;UTC yyyyMMddHHmmss&gt;_&lt;name&gt;.sql and its rollback and verify files (no database needed);
+/// with -FromBuiltIn, copies the built-in migrations into the project's folder and, when they are applied, records
+/// the copies as applied in both ledgers.
+/// </summary>
 [Cmdlet(VerbsCommon.New, "CrmMigration", DefaultParameterSetName = MigrationCmdlet.PathSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(CrmMigration))]
-public sealed class NewCrmMigration : CrmCmdletBase
+public sealed class NewCrmMigration : CrmCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0)]
+    public const string FromBuiltInSet = "FromBuiltIn";
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MigrationCmdlet.PathSet)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = MigrationCmdlet.BuiltInSet)]
     [ValidateNotNullOrEmpty]
     public string Name { get; set; } = "";
 
     [Parameter(Position = 1, ParameterSetName = MigrationCmdlet.PathSet)]
+    [Parameter(ParameterSetName = FromBuiltInSet)]
     [ValidateNotNullOrEmpty]
     public string? Path { get; set; }
 
     [Parameter(Mandatory = true, ParameterSetName = MigrationCmdlet.BuiltInSet)]
     public SwitchParameter BuiltIn { get; set; }
 
+    /// <summary>Copy the built-in migrations into -Path (adoption), recording them as applied when they are.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = FromBuiltInSet)]
+    public SwitchParameter FromBuiltIn { get; set; }
+
+    /// <summary>Supabase's ledger for -FromBuiltIn (as the migration commands' -Ledger).</summary>
+    [Parameter(ParameterSetName = FromBuiltInSet)]
+    [ValidateSet("Auto", "Supabase", "None")]
+    public string Ledger { get; set; } = "Auto";
+
     protected override void ProcessCrmRecord()
     {
+        if (FromBuiltIn)
+        {
+            var builtIn = MigrationCmdlet.LoadSet(this, null, builtIn: true);
+            var folder = System.IO.Path.Combine(MigrationPaths.Resolve(this, Path, false), "migrations");
+            if (!Directory.Exists(folder))
+            {
+                if (!CrmHost.ShouldProcess(folder, "Create the migrations folder and copy the built-in migrations into it")) return;
+                Directory.CreateDirectory(folder);
+            }
+            var project = MigrationCmdlet.LoadSet(this, Path, builtIn: false, Ledger);
+            try
+            {
+                WriteObject(MigrationAdoption.Adopt(Database, builtIn, project, new MigrationOptions(), CrmHost, DateTime.UtcNow), enumerateCollection: true);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new CrmException("MigrationFileUnwritable", CrmErrorKind.PermissionDenied, $"Cannot copy the built-in migrations into '{project.Root}': {ex.Message}", project.Root);
+            }
+            return;
+        }
         if (!MigrationSet.SnakeCase.IsMatch(Name))
             throw new CrmException("MigrationNameInvalid", CrmErrorKind.InvalidArgument,
                 $"'{Name}' is not a snake_case name (lower-case letters, digits and single underscores, starting with a letter), for example add_lead_score.", Name);

@@ -9,7 +9,7 @@ namespace CrmOps.PowerShell.Cmdlets.Migrations;
 public sealed class SetCrmMigrationState : LockingMigrationCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
-    [ValidatePattern("^[0-9]{14}$")]
+    [ValidatePattern("^[0-9]+$")] // the versions Supabase's CLI accepts: the digits before the first _ of the file name
     public string Version { get; set; } = "";
 
     [Parameter(Mandatory = true)]

@@ -22,15 +22,19 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     [Parameter]
     public SwitchParameter Tls { get; set; }
 
+    /// <summary>Shape it like a hosted Supabase project: non-superuser postgres, API roles, a transaction pooler.</summary>
+    [Parameter]
+    public SwitchParameter Supabase { get; set; }
+
     /// <summary>Do not make the sandbox the session default connection.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
 
     protected override void ProcessCrmRecord()
     {
-        var what = Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})";
+        var what = (Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})") + (Supabase ? ", shaped like a Supabase project" : "");
         if (!CrmHost.ShouldProcess("127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
-        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls }, CrmHost);
+        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls, Supabase = Supabase }, CrmHost);
         CrmSession.Sandboxes.Add(sandbox);
         if (!NoDefault) CrmSession.Default = sandbox.Connection;
         WriteObject(sandbox);
