@@ -1,7 +1,9 @@
 @{
     Synopsis    = 'Marks a migration applied or rolled back without running it.'
     Description = @'
-Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' history (mode marked) and in Supabase's schema_migrations when that table exists, without running any of its statements: for a change that was made by hand, or applied by another tool. It takes the same advisory lock as a migration run.
+Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' history (mode marked) and in Supabase's schema_migrations when that table exists, without running any of its statements: for a change that was made by hand, or applied by another tool. It takes the same advisory lock as a migration run, and records a schema snapshot as a migration run does.
+
+-Baseline records the schema as it is now as what it should be: the reference of Compare-CrmSchema's drift check and Test-CrmDatabase's SchemaMatchesMigrations, for a database whose schema predates CrmOps' migrations (like the seed's CRM before the two corrected migrations), or after reviewing drift and accepting it. It returns the recorded CrmSchemaSnapshot.
 '@
     Parameters  = @{
         Path     = 'The folder that holds migrations/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
@@ -10,10 +12,12 @@ Set-CrmMigrationState records a migration as Applied or RolledBack in CrmOps' hi
         State    = 'Applied or RolledBack.'
         LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds (0: do not wait; at most 1 hour). Default: 30 seconds.'
         LockTimeout = 'How long writing the history rows may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'
-        Force       = 'Marks the migration without asking for confirmation. -WhatIf still changes nothing.'
+        Force       = 'Marks the migration (or records the baseline) without asking for confirmation. -WhatIf still changes nothing.'
+        Baseline    = 'Records the schema as it is now as the reference of drift checks (Compare-CrmSchema, Test-CrmDatabase).'
     }
     Examples    = @(
+        @{ Title = 'Start drift checks on an existing CRM'; Code = 'Set-CrmMigrationState -Baseline'; Remarks = 'From now on Compare-CrmSchema and Test-CrmDatabase report every change made outside a migration.' }
         @{ Title = 'Record a hand-applied migration'; Code = 'Set-CrmMigrationState -Version 20250115100000 -State Applied'; Remarks = 'After confirmation, the migration counts as applied; Invoke-CrmMigration will not run it.' }
     )
-    Links       = @('Get-CrmMigration', 'Invoke-CrmMigration')
+    Links       = @('Get-CrmMigration', 'Invoke-CrmMigration', 'Compare-CrmSchema')
 }

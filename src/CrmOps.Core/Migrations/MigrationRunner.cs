@@ -115,6 +115,7 @@ public static class MigrationRunner
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, $"Marking {f.FileName} {state}");
             MigrationHistory.Ensure(conn, tx);
             MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, true, f.Transactional, true, f.Statements, "marked by Set-CrmMigrationState");
+            Schema.SnapshotStore.RecordAfterMigration(conn, tx, f.Version, d, marked: true, host);
             var history = MigrationHistory.Read(conn, tx);
             tx.Commit();
             return MigrationStatus.Join(set, history).First(m => m.Version == version);
@@ -178,6 +179,7 @@ public static class MigrationRunner
             if (d == CrmMigrationDirection.Up) Verify(conn, tx, f, host);
             sw.Stop();
             MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, true, false, f.Statements, null);
+            Schema.SnapshotStore.RecordAfterMigration(conn, tx, f.Version, d, marked: false, host);
             tx.Commit();
             host.WriteVerbose($"{f.FileName}: {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} in {sw.Elapsed.TotalSeconds:0.###} s.");
             return Done(f, d, statements, sw.Elapsed);
@@ -250,6 +252,7 @@ public static class MigrationRunner
             if (!connection.Pooled) MigrationCommands.Run(conn, null, "reset_session.sql");
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
             MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, false, false, f.Statements, null);
+            Schema.SnapshotStore.RecordAfterMigration(conn, tx, f.Version, d, marked: false, host);
             tx.Commit();
             return Done(f, d, statements, sw.Elapsed, ["Ran without a transaction (crmops:no-transaction)."]);
         }

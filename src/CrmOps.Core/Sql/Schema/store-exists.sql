@@ -1,0 +1,1 @@
+select to_regclass('crmops.schema_snapshots') is not null;
