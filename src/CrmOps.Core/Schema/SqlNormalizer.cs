@@ -5,7 +5,7 @@ namespace CrmOps.Schema;
 /// <summary>
 /// Makes cosmetic differences disappear before two definitions are compared: comments, the amount and kind of
 /// whitespace, the case of keywords and unquoted names (PostgreSQL folds them), spaces around ( ) , ; = and a trailing
-/// semicolon. String literals and quoted identifiers are kept exactly. Comments on objects are compared as written
+/// semicolon (and around : as in := and ::). String literals and quoted identifiers are kept exactly. Comments on objects are compared as written
 /// (only line endings and surrounding whitespace are ignored); privileges and other short values are already canonical.
 /// </summary>
 public static class SqlNormalizer
@@ -78,6 +78,6 @@ public static class SqlNormalizer
         return text;
     }
 
-    private static bool IsTight(char c) => c is '(' or ')' or ',' or ';' or '=';
+    private static bool IsTight(char c) => c is '(' or ')' or ',' or ';' or '=' or ':';
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '$';
 }
