@@ -45,7 +45,8 @@ public sealed class SchemaSnapshot
 
     /// <summary>
     /// Reads the schema in the given transaction (or a new read-only one). search_path is '' while reading, so every
-    /// definition names objects schema-qualified, and is restored afterwards (the rehearsal's statements depend on it).
+    /// definition names objects schema-qualified, and jit is off (compiling the big catalog query's plan would take
+    /// seconds); both are restored afterwards (the rehearsal's statements depend on them).
     /// </summary>
     public static SchemaSnapshot Take(NpgsqlConnection conn, NpgsqlTransaction? tx)
     {
@@ -57,10 +58,14 @@ public sealed class SchemaSnapshot
             own.Commit();
             return s;
         }
-        string saved;
+        string savedPath, savedJit;
         using (var cmd = new NpgsqlCommand(SqlText.Get("Schema/search-path-get.sql"), conn, tx))
-            saved = (string)cmd.ExecuteScalar()!;
-        SetSearchPath(conn, tx, "");
+        using (var r = cmd.ExecuteReader())
+        {
+            r.Read();
+            (savedPath, savedJit) = (r.GetString(0), r.GetString(1));
+        }
+        SetSearchPath(conn, tx, "", "off");
         // Restored only after a successful read: a failed one has aborted the transaction anyway.
         {
             var platform = new HashSet<string>(StringComparer.Ordinal);
@@ -93,15 +98,16 @@ public sealed class SchemaSnapshot
             }
             var snapshot = new SchemaSnapshot(objects) { ServerVersion = conn.PostgreSqlVersion.ToString(), TakenAt = DateTimeOffset.UtcNow };
             snapshot.MarkPlatform(platform);
-            SetSearchPath(conn, tx, saved);
+            SetSearchPath(conn, tx, savedPath, savedJit);
             return snapshot;
         }
     }
 
-    private static void SetSearchPath(NpgsqlConnection conn, NpgsqlTransaction tx, string value)
+    private static void SetSearchPath(NpgsqlConnection conn, NpgsqlTransaction tx, string searchPath, string jit)
     {
         using var cmd = new NpgsqlCommand(SqlText.Get("Schema/search-path-set.sql"), conn, tx);
-        cmd.Parameters.Add(new NpgsqlParameter { Value = value });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = searchPath });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = jit });
         cmd.ExecuteNonQuery();
     }
 

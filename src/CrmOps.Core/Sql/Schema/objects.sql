@@ -2,7 +2,8 @@
 -- object it belongs to), ord (creation order: the oid), ext (an extension's member), props (compared: key, value
 -- pairs) and info (not compared: quoted names and facts the SQL generator needs). Run with search_path = '' so that
 -- PostgreSQL's own definitions (pg_get_viewdef, pg_get_functiondef, pg_get_indexdef, pg_get_constraintdef,
--- pg_get_triggerdef, pg_get_expr, format_type) qualify every name the same way on every database.
+-- pg_get_triggerdef, pg_get_expr, format_type) qualify every name the same way on every database. Comments are read
+-- from pg_description by its index (obj_description() looks the catalog up by name on every call).
 with ns as (
     select n.oid, n.nspname
       from pg_namespace n
@@ -21,7 +22,7 @@ rel as (
 -- Schemas.
 select 'Schema'::text as kind, ns.nspname::text as schema, ns.nspname::text as name, null::text as parent, ns.oid::bigint as ord,
        exists (select 1 from pg_depend d where d.classid = 'pg_namespace'::regclass and d.objid = ns.oid and d.deptype = 'e') as ext,
-       array['Comment', obj_description(ns.oid, 'pg_namespace')] as props,
+       array['Comment', (select d.description from pg_description d where d.objoid = ns.oid and d.classoid = 'pg_namespace'::regclass and d.objsubid = 0)] as props,
        array['Q', quote_ident(ns.nspname)] as info
   from ns
 union all
@@ -46,7 +47,7 @@ select 'Type', ns.nspname, ns.nspname || '.' || t.typname, null, t.oid::bigint,
            else array['Kind', 'composite', 'Attributes',
                       (select string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)
                          from pg_attribute a where a.attrelid = t.typrelid and a.attnum > 0 and not a.attisdropped)]
-       end || array['Comment', obj_description(t.oid, 'pg_type')],
+       end || array['Comment', (select d.description from pg_description d where d.objoid = t.oid and d.classoid = 'pg_type'::regclass and d.objsubid = 0)],
        array['Q', format('%I.%I', ns.nspname, t.typname)]
   from pg_type t
   join ns on ns.oid = t.typnamespace
@@ -62,7 +63,7 @@ select 'Sequence', r.nspname, r.dname,
              'Minimum', s.seqmin::text, 'Maximum', s.seqmax::text, 'Cache', s.seqcache::text,
              'Cycle', case when s.seqcycle then 'CYCLE' end,
              'OwnedBy', case when d.refobjid is not null then tn.nspname || '.' || tc.relname || '.' || ta.attname end,
-             'Comment', obj_description(r.oid, 'pg_class')],
+             'Comment', (select d.description from pg_description d where d.objoid = r.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0)],
        array['Q', r.qname, 'QOwnedBy', case when d.refobjid is not null then format('%I.%I.%I', tn.nspname, tc.relname, ta.attname) end]
   from rel r
   join pg_sequence s on s.seqrelid = r.oid
@@ -85,12 +86,12 @@ select r.kind, r.nspname, r.dname, null, r.oid::bigint, r.ext,
                            (select string_agg(format('%I.%I', pn.nspname, pc.relname), ', ' order by h.inhseqno) from pg_inherits h join pg_class pc on pc.oid = h.inhparent join pg_namespace pn on pn.oid = pc.relnamespace where h.inhrelid = r.oid) end,
                        'Foreign', case when r.relkind = 'f' then
                            (select 'SERVER ' || quote_ident(fs.srvname) || coalesce(' OPTIONS (' || array_to_string(ft.ftoptions, ', ') || ')', '') from pg_foreign_table ft join pg_foreign_server fs on fs.oid = ft.ftserver where ft.ftrelid = r.oid) end]
-       end || array['Options', array_to_string(r.reloptions, ', '), 'Comment', obj_description(r.oid, 'pg_class')],
+       end || array['Options', array_to_string(r.reloptions, ', '), 'Comment', (select d.description from pg_description d where d.objoid = r.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0)],
        array['Q', r.qname, 'Kind', r.relkind::text,
              'Columns', case when r.relkind in ('v', 'm') then
                  (select string_agg(quote_ident(a.attname) || ' ' || format_type(a.atttypid, a.atttypmod), ', ' order by a.attnum)
                     from pg_attribute a where a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped) end,
-             'Dependents', case when r.relkind in ('r', 'p', 'f', 'v', 'm') then
+             'Dependents', case when r.relkind in ('v', 'm') then
                  (select string_agg(distinct dn.nspname || '.' || dc.relname, ', ')
                     from pg_depend d join pg_rewrite rw on rw.oid = d.objid join pg_class dc on dc.oid = rw.ev_class join pg_namespace dn on dn.oid = dc.relnamespace
                    where d.classid = 'pg_rewrite'::regclass and d.refclassid = 'pg_class'::regclass and d.refobjid = r.oid and dc.oid <> r.oid) end]
@@ -113,7 +114,7 @@ select 'Column', r.nspname, r.dname || '.' || a.attname, 'Table:' || r.dname, r.
              'Identity', case a.attidentity when 'a' then 'ALWAYS' when 'd' then 'BY DEFAULT' end,
              'Collation', case when a.attcollation <> 0 and a.attcollation <> ty.typcollation
                                then (select format('%I.%I', cn.nspname, co.collname) from pg_collation co join pg_namespace cn on cn.oid = co.collnamespace where co.oid = a.attcollation) end,
-             'Comment', col_description(r.oid, a.attnum)],
+             'Comment', (select d.description from pg_description d where d.objoid = r.oid and d.classoid = 'pg_class'::regclass and d.objsubid = a.attnum)],
        array['Q', quote_ident(a.attname), 'QTable', r.qname, 'Position', a.attnum::text]
   from rel r
   join pg_attribute a on a.attrelid = r.oid and a.attnum > 0 and not a.attisdropped
@@ -125,7 +126,7 @@ union all
 select 'Constraint', ns.nspname, ns.nspname || '.' || coalesce(c.relname, t.typname) || '.' || con.conname,
        case when c.oid is not null then 'Table:' || ns.nspname || '.' || c.relname else 'Type:' || ns.nspname || '.' || t.typname end,
        con.oid::bigint, false,
-       array['Definition', pg_get_constraintdef(con.oid), 'Comment', obj_description(con.oid, 'pg_constraint')],
+       array['Definition', pg_get_constraintdef(con.oid), 'Comment', (select d.description from pg_description d where d.objoid = con.oid and d.classoid = 'pg_constraint'::regclass and d.objsubid = 0)],
        array['Q', quote_ident(con.conname), 'QTable', format('%I.%I', ns.nspname, coalesce(c.relname, t.typname)),
              'ConstraintType', con.contype::text, 'OnDomain', case when t.oid is not null then 'true' end]
   from pg_constraint con
@@ -138,7 +139,7 @@ union all
 -- Indexes (not those that implement a constraint, which the constraint stands for; not partitions' attached ones).
 select 'Index', ns.nspname, ns.nspname || '.' || ic.relname, r.kind || ':' || r.dname, ic.oid::bigint, r.ext,
        array['Definition', pg_get_indexdef(i.indexrelid), 'Status', case when not i.indisvalid then 'INVALID' end,
-             'Comment', obj_description(ic.oid, 'pg_class')],
+             'Comment', (select d.description from pg_description d where d.objoid = ic.oid and d.classoid = 'pg_class'::regclass and d.objsubid = 0)],
        array['Q', format('%I.%I', ns.nspname, ic.relname)]
   from pg_index i
   join pg_class ic on ic.oid = i.indexrelid
@@ -157,7 +158,7 @@ select 'Function', ns.nspname, ns.nspname || '.' || p.proname || '(' || pg_get_f
                                              || coalesce(' INITCOND ' || quote_literal(ag.agginitval), '')
                                         from pg_aggregate ag where ag.aggfnoid = p.oid)
                                 else pg_get_functiondef(p.oid) end,
-             'Comment', obj_description(p.oid, 'pg_proc')],
+             'Comment', (select d.description from pg_description d where d.objoid = p.oid and d.classoid = 'pg_proc'::regclass and d.objsubid = 0)],
        array['Q', format('%I.%I', ns.nspname, p.proname) || '(' || pg_get_function_identity_arguments(p.oid) || ')',
              'FunctionKind', p.prokind::text, 'Result', pg_get_function_result(p.oid)]
   from pg_proc p join ns on ns.oid = p.pronamespace
@@ -166,7 +167,7 @@ union all
 select 'Trigger', r.nspname, r.dname || '.' || t.tgname, r.kind || ':' || r.dname, t.oid::bigint, r.ext,
        array['Definition', pg_get_triggerdef(t.oid),
              'Enabled', case t.tgenabled when 'D' then 'DISABLED' when 'R' then 'REPLICA' when 'A' then 'ALWAYS' end,
-             'Comment', obj_description(t.oid, 'pg_trigger')],
+             'Comment', (select d.description from pg_description d where d.objoid = t.oid and d.classoid = 'pg_trigger'::regclass and d.objsubid = 0)],
        array['Q', quote_ident(t.tgname), 'QTable', r.qname]
   from pg_trigger t join rel r on r.oid = t.tgrelid
  where not t.tgisinternal and t.tgparentid = 0
@@ -180,7 +181,7 @@ select 'Policy', r.nspname, r.dname || '.' || pol.polname, 'Table:' || r.dname, 
                                  from unnest(pol.polroles) as u(r)) g),
              'Using', pg_get_expr(pol.polqual, pol.polrelid),
              'WithCheck', pg_get_expr(pol.polwithcheck, pol.polrelid),
-             'Comment', obj_description(pol.oid, 'pg_policy')],
+             'Comment', (select d.description from pg_description d where d.objoid = pol.oid and d.classoid = 'pg_policy'::regclass and d.objsubid = 0)],
        array['Q', quote_ident(pol.polname), 'QTable', r.qname]
   from pg_policy pol join rel r on r.oid = pol.polrelid
 union all
