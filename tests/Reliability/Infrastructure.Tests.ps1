@@ -44,6 +44,10 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
         @{ Command = 'Get-CrmRowCount -Exact'; Check = { ($args[0] | Where-Object Table -eq 'customer_profiles').Rows -eq 9369 } }
         @{ Command = 'Test-CrmRowCount customer_profiles -Expected 9369'; Check = { $args[0].Passed } }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00'; Check = { @($args[0] | Where-Object Passed -eq $false).Count -eq 0 } }
+        @{ Command = 'Get-CrmSchemaSnapshot'; Check = { @($args[0]).Count -eq 5 -and "$($args[0][0].Source)" -eq 'Marked' } }
+        @{ Command = 'Compare-CrmSchema'; Check = { @($args[0]).Count -eq 0 } }
+        @{ Command = 'Compare-CrmSchema -BuiltIn'; Check = { @($args[0]).Count -eq 0 } }
+        @{ Command = 'Set-CrmMigrationState -Baseline -Confirm:$false'; Check = { "$($args[0].Source)" -eq 'Baseline' } }
     ) {
         if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
         $text = $Command.Replace('{customer}', $script:customer).Replace('{cs}', "'$($script:pooled)'")

@@ -42,6 +42,9 @@ Describe 'A read-only role (USAGE + SELECT only)' -Tag Reliability, Security {
         @{ Command = 'Get-CrmCustomerTimeline {customer}' }
         @{ Command = 'Update-CrmLeadScore -AsOf 2026-01-15 -WhatIf' }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00 -MaxRefreshAge 1.00:00:00' }
+        @{ Command = 'Get-CrmSchemaSnapshot' }
+        @{ Command = 'Get-CrmSchemaSnapshot -Live' }
+        @{ Command = 'Compare-CrmSchema -BuiltIn -Target 20250115100000' }
     ) {
         $before = Get-TestDatabaseState $script:sb
         $text = $Command.Replace('{customer}', $script:customer).Replace('{dir}', $script:migDir) + " -Connection '$($script:readerCs)'"
