@@ -45,8 +45,10 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
         @{ Command = 'Test-CrmRowCount customer_profiles -Expected 9369'; Check = { $args[0].Passed } }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00'; Check = { @($args[0] | Where-Object Passed -eq $false).Count -eq 0 } }
         @{ Command = 'Get-CrmSchemaSnapshot'; Check = { @($args[0]).Count -eq 5 -and "$($args[0][0].Source)" -eq 'Marked' } }
-        @{ Command = 'Compare-CrmSchema'; Check = { @($args[0]).Count -eq 0 } }
-        @{ Command = 'Compare-CrmSchema -BuiltIn'; Check = { @($args[0]).Count -eq 0 } }
+        # No difference: no output at all ($null; errors are checked above).
+        @{ Command = 'Compare-CrmSchema'; Check = { $null -eq $args[0] } }
+        @{ Command = 'Compare-CrmSchema -BuiltIn'; Check = { $null -eq $args[0] } }
+        @{ Command = 'Compare-CrmSchema -BuiltIn -Target 20250115100000'; Check = { @($args[0] | Where-Object Change -eq 'Added').Count -ge 10 } }
         @{ Command = 'Set-CrmMigrationState -Baseline -Confirm:$false'; Check = { "$($args[0].Source)" -eq 'Baseline' } }
     ) {
         if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
