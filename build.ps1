@@ -93,6 +93,8 @@ function Invoke-Build {
     # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
     # with the docs, docs/commands comes from the same source in the same run.
     $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
+    # en-US/ holds only what this build generates (the package ships it whole): no stale topic survives a rename.
+    Remove-Item (Join-Path $Root 'en-US') -Recurse -Force -ErrorAction SilentlyContinue
     & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -HelpPath (Join-Path $Root 'en-US') @docsArgs
     Write-Host "Built CrmOps into $Bin"
     if (-not $NoDocs) {
