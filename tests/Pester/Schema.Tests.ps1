@@ -122,6 +122,22 @@ SELECT p.id AS customer_id, p.canonical_full_name, e.email AS primary_email,
         finally { Invoke-TestSql $sb "delete from crmops.migration_history where version = '20990101000000'" | Out-Null }
     }
 
+    It 'tells a role that may not read the snapshots which grant it needs, and changes nothing' {
+        Invoke-TestSql $sb "create role drift_nosnap login password 'Nosnap-pw-1'; grant usage on schema crmops to drift_nosnap;" | Out-Null
+        $cs = "Host=127.0.0.1;Port=$($sb.Port);Username=drift_nosnap;Password=Nosnap-pw-1;Database=crm"
+        $before = Get-TestDatabaseState $sb
+        $err = $null
+        try { Get-CrmSchemaSnapshot -Connection $cs -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'CrmOps.SchemaSnapshotPermissionDenied,*'
+        "$err" | Should -Match ([regex]::Escape('GRANT SELECT ON "crmops"."schema_snapshots" TO "drift_nosnap";'))
+        "$err" | Should -Not -Match 'Nosnap-pw-1'
+        { Compare-CrmSchema -Connection $cs -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.SchemaSnapshotPermissionDenied,*'
+        $state = Get-TestDatabaseState $sb
+        $state.Schema | Should -Be $before.Schema
+        $state.Counts | Should -Be $before.Counts
+        Invoke-TestSql $sb 'drop owned by drift_nosnap; drop role drift_nosnap;' | Out-Null
+    }
+
     It 'records the schema after a rollback too, so undoing the built-in migrations is not drift' {
         Undo-CrmMigration -BuiltIn -Connection $sb -Confirm:$false | Out-Null
         (Get-CrmSchemaSnapshot -Connection $sb -Last 1).Direction | Should -Be 'Down'

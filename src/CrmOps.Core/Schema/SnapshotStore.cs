@@ -9,7 +9,7 @@ using NpgsqlTypes;
 namespace CrmOps.Schema;
 
 /// <summary>
-/// Schema snapshots recorded in CrmOps' bookkeeping (crmops.schema_snapshots, beside the migration history): one right
+/// Schema snapshots recorded in CrmOps' bookkeeping (<see cref="Table"/>, beside the migration history): one right
 /// after every migration CrmOps runs, rolls back or marks, in that migration's transaction, and one for each
 /// Set-CrmMigrationState -Baseline. The newest is what the database should be: Compare-CrmSchema's drift reference.
 /// </summary>
@@ -17,6 +17,12 @@ public static class SnapshotStore
 {
     /// <summary>The schema of CrmOps' own bookkeeping (left out of every comparison as the platform's).</summary>
     public const string BookkeepingSchema = "crmops";
+    /// <summary>The snapshot table, beside the migration history.</summary>
+    public const string TableName = "schema_snapshots";
+    public static string Table => Identifier.Quote(BookkeepingSchema, TableName);
+
+    private static string Sql(string name) =>
+        SqlText.Fill("Schema/" + name, ("table", Table), ("schema", Identifier.Quote(BookkeepingSchema)));
     /// <summary>Snapshots kept; older ones are deleted when a new one is recorded.</summary>
     public const int Keep = 100;
 
@@ -44,11 +50,11 @@ public static class SnapshotStore
     internal static CrmSchemaSnapshot Record(NpgsqlConnection conn, NpgsqlTransaction tx, CrmSchemaSnapshotSource source, string? version,
         CrmMigrationDirection? direction, string origin)
     {
-        Exec(conn, tx, "Schema/store-ensure.sql");
+        ExecSql(conn, tx, Sql("store-ensure.sql"));
         var snapshot = SchemaSnapshot.Take(conn, tx);
         var applied = Applied(conn, tx);
         var digest = snapshot.Digest();
-        using var cmd = new NpgsqlCommand(SqlText.Get("Schema/store-insert.sql"), conn, tx) { CommandTimeout = 0 };
+        using var cmd = new NpgsqlCommand(Sql("store-insert.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.Add(new NpgsqlParameter { Value = $"{Environment.UserName}@{Environment.MachineName}" });
         cmd.Parameters.Add(new NpgsqlParameter { Value = source.ToString().ToLowerInvariant() });
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)version ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
@@ -65,7 +71,7 @@ public static class SnapshotStore
             r.Read();
             (id, at, by) = (r.GetInt64(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2));
         }
-        using (var prune = new NpgsqlCommand(SqlText.Get("Schema/store-prune.sql"), conn, tx))
+        using (var prune = new NpgsqlCommand(Sql("store-prune.sql"), conn, tx))
         {
             prune.Parameters.Add(new NpgsqlParameter { Value = Keep });
             prune.ExecuteNonQuery();
@@ -110,28 +116,38 @@ public static class SnapshotStore
         {
             var list = new List<CrmSchemaSnapshot>();
             if (!Exists(conn, tx)) return list;
-            using var cmd = new NpgsqlCommand(SqlText.Get("Schema/store-list.sql"), conn, tx);
+            using var cmd = new NpgsqlCommand(Sql("store-list.sql"), conn, tx);
             cmd.Parameters.Add(new NpgsqlParameter { Value = last });
             using var r = cmd.ExecuteReader();
             while (r.Read()) list.Add(Describe(r, connection, null));
             return list;
         }, "Reading the recorded schema snapshots");
 
+    /// <summary>Whether snapshots are recorded here; an error naming the grant when they are but this role may not read them.</summary>
     internal static bool Exists(NpgsqlConnection conn, NpgsqlTransaction? tx)
     {
         using var cmd = new NpgsqlCommand(SqlText.Get("Schema/store-exists.sql"), conn, tx);
-        return (bool)cmd.ExecuteScalar()!;
+        cmd.Parameters.Add(new NpgsqlParameter { Value = BookkeepingSchema });
+        cmd.Parameters.Add(new NpgsqlParameter { Value = TableName });
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        var (exists, readable, role) = (r.GetBoolean(0), r.GetBoolean(1), Identifier.Quote(r.GetString(2)));
+        if (exists && !readable)
+            throw new CrmException("SchemaSnapshotPermissionDenied", CrmErrorKind.PermissionDenied,
+                $"Role {role} may not read the recorded schema snapshots ({Table}); nothing was compared. As their owner run: GRANT USAGE ON SCHEMA {Identifier.Quote(BookkeepingSchema)} TO {role}; GRANT SELECT ON {Table} TO {role};", Table)
+            { RecommendedAction = $"GRANT SELECT ON {Table} TO {role};" };
+        return exists;
     }
 
     /// <summary>A recorded snapshot with its content (the newest when <paramref name="id"/> is null), or null when there is none.</summary>
     internal static (CrmSchemaSnapshot Meta, string[] Applied)? Read(NpgsqlConnection conn, NpgsqlTransaction? tx, CrmConnection connection, long? id)
     {
         if (!Exists(conn, tx)) return null;
-        using var cmd = new NpgsqlCommand(SqlText.Get("Schema/store-read.sql"), conn, tx) { CommandTimeout = 0 };
+        using var cmd = new NpgsqlCommand(Sql("store-read.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)id ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Bigint });
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        var content = SchemaSnapshot.FromBytes(r.GetFieldValue<byte[]>(10), $"Snapshot {r.GetInt64(0)} in {BookkeepingSchema}.schema_snapshots");
+        var content = SchemaSnapshot.FromBytes(r.GetFieldValue<byte[]>(10), $"Snapshot {r.GetInt64(0)} in {Table}");
         return (Describe(r, connection, content), r.GetFieldValue<string[]>(6));
     }
 
@@ -159,7 +175,7 @@ public static class SnapshotStore
             throw new CrmException("SchemaSnapshotEmpty", CrmErrorKind.InvalidArgument, $"{s} carries no schema content (create snapshots with Get-CrmSchemaSnapshot).", s);
         var read = Db.ReadOnly(connection, (conn, tx) => Read(conn, tx, connection, id), "Reading a recorded schema snapshot")
             ?? throw new CrmException("SchemaSnapshotNotFound", CrmErrorKind.ObjectNotFound,
-                $"Snapshot {id} is no longer in {BookkeepingSchema}.schema_snapshots on {connection} (CrmOps keeps the newest {Keep}).", s);
+                $"Snapshot {id} is no longer in {Table} on {connection} (CrmOps keeps the newest {Keep}).", s);
         s.Content = read.Meta.Content;
         return (SchemaSnapshot)s.Content!;
     }
@@ -171,9 +187,11 @@ public static class SnapshotStore
         Objects = content.Objects.Count, Digest = content.Digest(), Content = content,
     };
 
-    private static void Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string name)
+    private static void Exec(NpgsqlConnection conn, NpgsqlTransaction tx, string name) => ExecSql(conn, tx, SqlText.Get(name));
+
+    private static void ExecSql(NpgsqlConnection conn, NpgsqlTransaction tx, string sql)
     {
-        using var cmd = new NpgsqlCommand(SqlText.Get(name), conn, tx);
+        using var cmd = new NpgsqlCommand(sql, conn, tx);
         cmd.ExecuteNonQuery();
     }
 }

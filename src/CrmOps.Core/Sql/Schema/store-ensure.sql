@@ -1,6 +1,6 @@
 -- CrmOps' recorded schema snapshots, beside the migration history (created on demand, in the migration's transaction).
-create schema if not exists crmops;
-create table if not exists crmops.schema_snapshots (
+create schema if not exists {schema};
+create table if not exists {table} (
     id             bigint      generated always as identity primary key,
     taken_at       timestamptz not null default now(),
     taken_by       text        not null default current_user,
@@ -15,4 +15,4 @@ create table if not exists crmops.schema_snapshots (
     format         integer     not null,
     snapshot       bytea       not null
 );
-comment on table crmops.schema_snapshots is 'CrmOps schema snapshots: the schema as it was right after each migration CrmOps ran, marked or baselined (gzip JSON). Compare-CrmSchema compares the database with the newest one.';
+comment on table {table} is 'CrmOps schema snapshots: the schema as it was right after each migration CrmOps ran, marked or baselined (gzip JSON). Compare-CrmSchema compares the database with the newest one.';
