@@ -241,6 +241,8 @@ create table public.notes (id serial primary key, customer_id uuid references cu
 create function public.note_count(c uuid) returns bigint language sql stable as $$ select count(*) from public.notes where customer_id = c $$;
 create unique index customer_marketing_export_customer on customer_marketing_export (customer_id);
 create type public.channel as enum ('email', 'sms');
+create table public.legacy_import (id int primary key, payload jsonb);
+create index legacy_import_payload on public.legacy_import using gin (payload);
 '@ | Out-Null
         }
         # b: what a's schema should become. Added, removed and changed objects of every kind -FromDiff handles.
@@ -282,6 +284,11 @@ create or replace view customers_flat_v as
     from customer_profiles p left join customer_emails e on e.customer_id = p.id and e.is_primary
     left join customer_engagement_metrics m on m.customer_id = p.id where p.canonical_full_name <> '';
 create sequence invoice_no start 1000;
+drop table public.legacy_import;
+create table public.tags (id serial primary key, label text unique, created_at timestamptz default now());
+grant select, insert on public.tags to crm_reader;
+grant usage on sequence public.tags_id_seq to crm_reader;
+comment on column public.tags.label is 'Shown in the CRM';
 '@ | Out-Null
         $script:first = @(Compare-CrmSchema -Reference $a -Difference $b)
         $script:set = Join-Path $TestDrive 'sync'

@@ -103,7 +103,7 @@ internal static class SchemaScript
                 // A new table's columns are in its CREATE TABLE; their comments still need a statement.
                 if (o.Type == CrmSchemaObjectType.Table && child.Type == CrmSchemaObjectType.Column && child.Parent == o.Key)
                 {
-                    if (child.Prop("Comment") is { } cc) steps.Add(Step(Comment, child, $"COMMENT ON COLUMN {CommentTarget(child)} IS {Literal(cc)};"));
+                    if (child.Prop("Comment") is { } cc) steps.Add(Step(Comment, child, $"COMMENT ON {CommentTarget(child)} IS {Literal(cc)};"));
                     continue;
                 }
                 steps.AddRange(Create(child, s, withChildren: false));
