@@ -630,7 +630,7 @@ Describe 'Test-CrmMigration failures' -Tag Migrations {
             $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -LockTimeout 0.5 -ErrorAction Stop)
             $holder.HasExited | Should -BeFalse
             $r.Passed | Should -Be $false
-            $r[0].Message | Should -Match 'the up script failed line 1: canceling statement due to lock timeout'
+            $r[0].Message | Should -Match 'the up script failed at line 1: canceling statement due to lock timeout'
         }
         finally { Stop-Sql $db.Name $holder }
         Test-Column $db 'busy' 'x' | Should -BeFalse
