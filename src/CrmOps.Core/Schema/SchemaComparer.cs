@@ -48,6 +48,7 @@ public static class SchemaComparer
         foreach (var o in b.Objects)
         {
             if (!a.ByKey.TryGetValue(o.Key, out var old)) continue;
+            if (SameProps(old, o)) continue; // the common case, without normalising anything
             var isRecreated = recreated.Contains(o.Key);
             var inRecreated = !isRecreated && HasAncestor(o, b, recreated.Contains);
             foreach (var prop in old.Props.Keys.Union(o.Props.Keys).Order(StringComparer.Ordinal))
@@ -82,7 +83,17 @@ public static class SchemaComparer
     }
 
     public static bool Same(string prop, string? a, string? b) =>
+        string.Equals(a, b, StringComparison.Ordinal) ||
         string.Equals(SqlNormalizer.Normalize(prop, a), SqlNormalizer.Normalize(prop, b), StringComparison.Ordinal);
+
+    /// <summary>True when both objects have exactly the same properties and values (no normalising needed).</summary>
+    private static bool SameProps(SchemaObject a, SchemaObject b)
+    {
+        if (a.Props.Count != b.Props.Count) return false;
+        foreach (var (k, v) in a.Props)
+            if (!b.Props.TryGetValue(k, out var w) || !string.Equals(v, w, StringComparison.Ordinal)) return false;
+        return true;
+    }
 
     /// <summary>True when an object <paramref name="o"/> belongs to (directly or not) satisfies <paramref name="test"/>.</summary>
     private static bool HasAncestor(SchemaObject o, SchemaSnapshot s, Func<string, bool> test)

@@ -22,7 +22,9 @@ public sealed class SchemaObject
     /// <summary>Not compared: quoted names and facts for generating SQL.</summary>
     public IReadOnlyDictionary<string, string> Info { get; init; } = new Dictionary<string, string>();
 
-    public string Key => KeyOf(Type, Name);
+    /// <summary>"Kind:name", unique in a snapshot (computed once: comparisons look it up for every object).</summary>
+    public string Key => _key ??= KeyOf(Type, Name);
+    private string? _key;
     public static string KeyOf(CrmSchemaObjectType type, string name) => type + ":" + name;
 
     public string? Prop(string key) => Props.TryGetValue(key, out var v) ? v : null;
