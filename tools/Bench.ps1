@@ -5,7 +5,8 @@
     the same run. Writes a Markdown table and the raw figures as JSON.
 .DESCRIPTION
     Starts a sandbox of -Customers customers (default 1,000,000), applies the built-in migrations,
-    then runs every scenario -Runs times and reports medians. psql is the floor we chase.
+    then runs every scenario -Runs times and reports medians. psql is the floor we chase. The schema
+    drift and diff section comes from tools/Bench.Schema.ps1 (its own sandbox of the sample CRM's size).
     build.ps1 Bench runs it into docs/; CI runs a 10k smoke version into artifacts/ so it cannot rot.
 #>
 [CmdletBinding()]
@@ -189,3 +190,6 @@ foreach ($r in $results) {
 }
 Set-Content (Join-Path $OutputDirectory 'benchmarks.md') $md.ToString()
 Write-Host "Wrote $(Join-Path $OutputDirectory 'benchmarks.md')"
+
+# 8. Schema drift and diff, on its own sandbox of the sample CRM's size: a section of its own in the same file.
+& (Join-Path $PSScriptRoot 'Bench.Schema.ps1') -Tables $DiscoveryTables -Runs ([Math]::Max(3, $Runs)) -MarkdownPath (Join-Path $OutputDirectory 'benchmarks.md') | Out-Null

@@ -48,4 +48,13 @@ Describe 'Bench smoke run (10k customers)' {
         $md[0] | Should -Be '# CrmOps benchmarks'
         @($md | Where-Object { $_ -match '^\| (Update-CrmLeadScore|Invoke-CrmTimelineRefresh|Get-CrmLeadSegment|Export-CrmLeadSegment|Get-CrmDbObject|Get-CrmRowCount|New pwsh|Start-CrmSandbox)' }).Count | Should -Be 11
     }
+
+    It 'writes the schema drift and diff section, each scenario with a figure' {
+        $md = Get-Content (Join-Path $out 'benchmarks.md') -Raw
+        $md | Should -Match '(?s)<!-- bench:schema:start -->\s*## Schema drift and diff.*<!-- bench:schema:end -->'
+        $schema = @(Get-Content (Join-Path $out 'benchmarks-schema.json') -Raw | ConvertFrom-Json)
+        $schema.Count | Should -Be 5
+        foreach ($s in $schema) { $s.Seconds | Should -BeGreaterThan 0 -Because $s.Scenario }
+        ($schema | Where-Object Scenario -like 'Compare-CrmSchema -Reference -Difference*').ReferenceSeconds | Should -BeGreaterThan 0
+    }
 }

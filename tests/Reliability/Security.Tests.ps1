@@ -14,6 +14,8 @@ create role rel_reader login password '$($script:readerPw)';
 grant usage on schema public, supabase_migrations to rel_reader;
 grant select on all tables in schema public, supabase_migrations to rel_reader;
 "@ | Out-Null
+    # The grants above are a change by hand, which the drift check reports until it is accepted as the baseline.
+    Set-CrmMigrationState -Baseline -Confirm:$false | Out-Null
     $script:readerCs = "Host=127.0.0.1;Port=$port;Username=rel_reader;Password=$($script:readerPw);Database=$($script:sb.Database)"
     $script:migDir = Join-Path $TestDrive 'set'
     foreach ($d in 'migrations', 'rollbacks') { New-Item -ItemType Directory -Force (Join-Path $script:migDir $d) | Out-Null }
@@ -42,6 +44,9 @@ Describe 'A read-only role (USAGE + SELECT only)' -Tag Reliability, Security {
         @{ Command = 'Get-CrmCustomerTimeline {customer}' }
         @{ Command = 'Update-CrmLeadScore -AsOf 2026-01-15 -WhatIf' }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00 -MaxRefreshAge 1.00:00:00' }
+        @{ Command = 'Get-CrmSchemaSnapshot' }
+        @{ Command = 'Get-CrmSchemaSnapshot -Live' }
+        @{ Command = 'Compare-CrmSchema -BuiltIn -Target 20250115100000' }
     ) {
         $before = Get-TestDatabaseState $script:sb
         $text = $Command.Replace('{customer}', $script:customer).Replace('{dir}', $script:migDir) + " -Connection '$($script:readerCs)'"

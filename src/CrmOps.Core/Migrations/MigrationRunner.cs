@@ -182,6 +182,7 @@ public static class MigrationRunner
             else throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound,
                 $"No migration with version {version} in '{set.Root}', in CrmOps' history of this set or in Supabase's ledger.", version);
             MigrationHistory.Record(conn, tx, set, f, version, name, d, TimeSpan.Zero, true, f?.Transactional ?? true, true, message, upsert: true);
+            if (f != null) Schema.SnapshotStore.RecordAfterMigration(conn, tx, version, d, marked: true, host);
             var after = MigrationHistory.Read(conn, tx, set);
             var incomplete = MigrationHistory.ReadIncomplete(conn, tx, set);
             tx.Commit();
@@ -272,6 +273,7 @@ public static class MigrationRunner
             if (d == CrmMigrationDirection.Up) Verify(conn, tx, f, host);
             sw.Stop();
             MigrationHistory.Record(conn, tx, set, f, f.Version, f.Name, d, sw.Elapsed, true, true, false, null);
+            Schema.SnapshotStore.RecordAfterMigration(conn, tx, f.Version, d, marked: false, host);
             tx.Commit();
             host.WriteVerbose($"{f.FileName}: {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} in {sw.Elapsed.TotalSeconds:0.###} s.");
             return Done(f, d, statements, sw.Elapsed);
@@ -390,6 +392,7 @@ public static class MigrationRunner
             using (var tx = MigrationCommands.BeginLocked(lockConn, connection, o, host, label))
             {
                 MigrationHistory.Finish(lockConn, tx, set, f, startRow, f.Version, d, sw.Elapsed, true, null);
+                Schema.SnapshotStore.RecordAfterMigration(lockConn, tx, f.Version, d, marked: false, host);
                 tx.Commit();
             }
             return Done(f, d, statements, sw.Elapsed, ["Ran without a transaction (crmops:no-transaction)."]);

@@ -126,6 +126,7 @@ public static class DatabaseChecks
                 results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,
                     exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
             }
+            results.Add(Schema.SchemaDriftCheck.Run(connection, conn, tx));
             return (IReadOnlyList<CrmCheckResult>)results;
         }, "Checking the database");
 
