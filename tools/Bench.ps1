@@ -5,7 +5,8 @@
     the same run. Writes a Markdown table and the raw figures as JSON.
 .DESCRIPTION
     Starts a sandbox of -Customers customers (default 1,000,000), applies the built-in migrations,
-    then runs every scenario -Runs times and reports medians. psql is the floor we chase.
+    then runs every scenario -Runs times and reports medians. psql is the floor we chase. The schema
+    drift and diff section comes from tools/Bench.Schema.ps1 (its own sandbox of the sample CRM's size).
     build.ps1 Bench runs it into docs/; CI runs a 10k smoke version into artifacts/ so it cannot rot.
 #>
 [CmdletBinding()]
@@ -222,3 +223,8 @@ New-Item -ItemType Directory -Force $OutputDirectory | Out-Null
 $raw.LoadAverageEnd = Get-LoadAverage
 $raw | ConvertTo-Json -Depth 6 | Set-Content (Join-Path $OutputDirectory 'benchmarks.json')
 & (Join-Path $PSScriptRoot 'Bench.Report.ps1') -Json (Join-Path $OutputDirectory 'benchmarks.json') -OutputPath (Join-Path $OutputDirectory 'benchmarks.md')
+
+# 8. Schema drift and diff, on its own sandbox of the sample CRM's size: a section of its own in the same file (left out with -SkipFixed: it does not grow with the customers).
+if (-not $SkipFixed) {
+    & (Join-Path $PSScriptRoot 'Bench.Schema.ps1') -Tables $DiscoveryTables -Runs ([Math]::Max(3, $Runs)) -MarkdownPath (Join-Path $OutputDirectory 'benchmarks.md') | Out-Null
+}

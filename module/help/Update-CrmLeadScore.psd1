@@ -5,7 +5,7 @@ Update-CrmLeadScore recomputes lead_score, rfm_recency, rfm_frequency and rfm_mo
 
 Recency depends on when you score, so scores are computed as of an instant (-AsOf, default now); scoring the same data as of a later date moves customers down. After a first whole run, later runs target only the customers that can have changed (their last order crossed a 30/60/90/180-day boundary, their engagement row changed, or they were never scored), so a daily run touches a fraction of a percent of the table. -Full forces a recalculation of everyone, in keyset batches that each commit on their own.
 
-Each run is recorded in crmops.scoring_runs (as-of, customers per segment, rows changed, duration). -WhatIf reports how many customers would change, without writing.
+Each run is recorded in supabase_migrations.crmops_scoring_runs (as-of, customers per segment, rows changed, duration). -WhatIf reports how many customers would change, without writing.
 '@
     Parameters  = @{
         CustomerId = 'Score only these customers. Takes CrmLead objects (or anything with a CustomerId or Id property) from the pipeline.'

@@ -6,6 +6,7 @@
         ContinueOnError = 'With several databases: a changing command goes on with the next database after one fails (each failure is one error naming its database). Without it, a changing command stops at the first database that fails and warns which it did not run on. Read-only commands always go on.'
         WhatIf     = 'Shows what the command would do without changing anything.'
         Confirm    = 'Asks for confirmation before each change.'
+        Ledger     = 'Supabase''s migration ledger (supabase_migrations.schema_migrations) for a -Path folder. Auto (default): consulted and written when it exists, and created exactly as the Supabase CLI creates it when the folder is a Supabase project (config.toml beside migrations/). Supabase: created when missing, whatever the folder. None: CrmOps'' history only, for a folder the CLI does not manage. The built-in set (-BuiltIn) never touches the ledger.'
     }
     Links = @('about_CrmOps')
 }

@@ -17,6 +17,8 @@ public sealed class SandboxOptions
     public bool Tls { get; init; }
     /// <summary>A streaming standby beside it, which the sandbox's connection uses as its read replica.</summary>
     public bool Standby { get; init; }
+    /// <summary>Shaped like a hosted Supabase project: non-superuser postgres, API roles, default privileges, a transaction pooler.</summary>
+    public bool Supabase { get; init; }
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -32,12 +34,15 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         Progress("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.Supabase);
         CrmConnection? connection = null;
         try
         {
-            using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
+            if (cluster.PoolerMissing != null) host.WriteWarning(cluster.PoolerMissing);
+            // The Supabase shape keeps the CRM in database postgres (owned by postgres), as a Supabase project does.
+            if (!options.Supabase)
             {
+                using var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false");
                 admin.Open();
                 using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
@@ -74,7 +79,7 @@ public static class SandboxBuilder
                 ConnectionString = cluster.ConnectionString(),
                 Port = cluster.Port,
                 DataDirectory = cluster.DataDirectory,
-                Database = SandboxCluster.DatabaseName,
+                Database = cluster.CrmDatabase,
                 Customers = customers,
                 Orders = orders,
                 ServerVersion = connection.ServerVersion,
@@ -88,6 +93,10 @@ public static class SandboxBuilder
                 StandbyConnectionString = cluster.StandbyConnectionString(),
                 StandbyDataDirectory = cluster.StandbyDataDirectory,
                 StandbyProcessId = cluster.StandbyProcessId,
+                Supabase = options.Supabase,
+                Superuser = cluster.Superuser,
+                PoolerPort = cluster.PoolerPort,
+                PoolerConnectionString = cluster.PoolerConnectionString(),
             };
         }
         catch (Exception ex)

@@ -76,4 +76,13 @@ Describe 'Bench smoke run (10k customers)' {
         (& $row 'Get-CrmLeadSegment \| Select-Object -First 10') | Should -Match '\| \+0% \|'
         (& $row 'Update-CrmLeadScore, daily run (under 1% of scores change)') | Should -Match 'growth pass'
     }
+
+    It 'writes the schema drift and diff section, each scenario with a figure' {
+        $md = Get-Content (Join-Path $out 'benchmarks.md') -Raw
+        $md | Should -Match '(?s)<!-- bench:schema:start -->\s*## Schema drift and diff.*<!-- bench:schema:end -->'
+        $schema = @(Get-Content (Join-Path $out 'benchmarks-schema.json') -Raw | ConvertFrom-Json)
+        $schema.Count | Should -Be 5
+        foreach ($s in $schema) { $s.Seconds | Should -BeGreaterThan 0 -Because $s.Scenario }
+        ($schema | Where-Object Scenario -like 'Compare-CrmSchema -Reference -Difference*').ReferenceSeconds | Should -BeGreaterThan 0
+    }
 }

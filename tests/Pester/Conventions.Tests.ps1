@@ -432,6 +432,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         # recipe fails its case: add one here.
         $script:ChangingRecipes = @{
             'Export-CrmLeadSegment'     = @{ Run = { param($c) Export-CrmLeadSegment -Path (Join-Path $c.Folder 'leads.csv') -Connection $c.Connection } }
+            'Export-CrmSchemaSnapshot'  = @{ Run = { param($c) Export-CrmSchemaSnapshot -Path (Join-Path $c.Folder 'schema.json.gz') -Connection $c.Connection } }
             'Invoke-CrmMigration'       = @{ Run = { param($c) Invoke-CrmMigration -Path $c.Migrations -Connection $c.Connection } }
             'Invoke-CrmTimelineRefresh' = @{ Run = { param($c) Invoke-CrmTimelineRefresh -Connection $c.Connection } }
             'New-CrmMigration'          = @{ Run = { param($c) New-CrmMigration -Name 'add_vip_flag' -Path $c.Migrations } }
@@ -449,6 +450,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         }
         # Commands without -WhatIf, run as a user would: they must change nothing at all.
         $script:ReadOnlyRecipes = @{
+            # The replay's differences are CrmOps' and Supabase's bookkeeping, which the built-in set does not create.
+            'Compare-CrmSchema'            = { param($c) Compare-CrmSchema -BuiltIn -IncludePlatform -Connection $c.Connection }
             'Connect-CrmDatabase'          = { param($c) Connect-CrmDatabase $c.ConnectionString -NoDefault }
             'Disconnect-CrmDatabase'       = { param($c) Disconnect-CrmDatabase }
             'Get-CrmColumn'                = { param($c) Get-CrmColumn customer_profiles -Connection $c.Connection }
@@ -461,6 +464,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Get-CrmMigration'             = { param($c) Get-CrmMigration -Path $c.Migrations -Connection $c.Connection }
             'Get-CrmRefreshHistory'        = { param($c) Get-CrmRefreshHistory -Connection $c.Connection }
             'Get-CrmRowCount'              = { param($c) Get-CrmRowCount -Exact -Connection $c.Connection }
+            'Get-CrmSchemaSnapshot'        = { param($c) Get-CrmSchemaSnapshot -Connection $c.Connection }
             'Test-CrmDatabase'             = { param($c) Test-CrmDatabase -Connection $c.Connection }
             'Test-CrmMigration'            = { param($c) Test-CrmMigration -Path $c.Migrations -RoundTrip -Connection $c.Connection }
             'Test-CrmRowCount'             = { param($c) Test-CrmRowCount customer_profiles -Minimum 10 -Connection $c.Connection }

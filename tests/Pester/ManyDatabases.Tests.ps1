@@ -142,7 +142,7 @@ Describe 'Changing commands: one database at a time, in order' {
         $script:all += $m1, $m2
         $script:builtIn = @(Get-ChildItem "$PSScriptRoot/../../module/migrations/migrations" -Filter *.sql).Count
         # The history table is planned even in a CASE branch not taken: ask whether it exists first.
-        $script:applied = { param($s) if ((Invoke-TestSql $s "select to_regclass('crmops.migration_history') is not null") -ne 't') { 0 } else { [int](Invoke-TestSql $s 'select count(*) from crmops.migration_history') } }
+        $script:applied = { param($s) if ((Invoke-TestSql $s "select to_regclass('supabase_migrations.crmops_migration_history') is not null") -ne 't') { 0 } else { [int](Invoke-TestSql $s 'select count(*) from supabase_migrations.crmops_migration_history') } }
     }
 
     It 'stops at the first database that fails, names it, and says which it did not run on' {
@@ -169,7 +169,7 @@ Describe 'Changing commands: one database at a time, in order' {
         $before = [DateTime]::UtcNow
         $scored = @(Update-CrmLeadScore -AsOf '2025-10-16' -Full -Connection $m2, $m1 -Confirm:$false)
         $scored.Connection.Port | Should -Be @($m2.Port, $m1.Port)
-        $at = foreach ($s in $m2, $m1) { [DateTimeOffset](Invoke-TestSql $s "select max(started_at) from crmops.scoring_runs") }
+        $at = foreach ($s in $m2, $m1) { [DateTimeOffset](Invoke-TestSql $s "select max(started_at) from supabase_migrations.crmops_scoring_runs") }
         $at[0] | Should -BeLessThan $at[1] -Because 'm2 was scored before m1, as given'
     }
 }

@@ -81,7 +81,7 @@ public static class Db
         Exec(conn, tx, SqlText.Get("Common/set-lock-timeout.sql"),
             ("timeout", ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms"));
 
-    /// <summary>Whether a relation exists (name as to_regclass reads it: "crmops.refresh_log", "public.customer_activity_timeline").</summary>
+    /// <summary>Whether a relation exists (name as to_regclass reads it: "supabase_migrations.crmops_refresh_log", "public.customer_activity_timeline").</summary>
     internal static bool RelationExists(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
         Scalar<bool>(conn, tx, SqlText.Get("Common/relation-exists.sql"), ("name", name));
 
