@@ -99,6 +99,8 @@ Describe 'Every command' {
     # runs for real and must leave the database and files as they were.
     It '<Name> says whether a read replica may serve it ([ReadsOnly], or the reason it needs the primary)' -TestCases $readVerbDatabase {
         $needsPrimary = @{
+            'Compare-CrmSchema'     = 'drift compares the live schema with the snapshot a migration just recorded: a replica could lag behind it'
+            'Get-CrmSchemaSnapshot' = 'a snapshot is taken to be recorded or compared with the latest migrations: it must be the primary''s'
             'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
             'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
         }

@@ -93,12 +93,12 @@ Describe 'Reports read from the standby, changes go to the primary' {
     }
 
     It 'Update-CrmLeadScore runs on the primary (the standby would refuse it), and the standby replays the result' {
-        $runs = [int](Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs')
+        $runs = [int](Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs')
         $r = Update-CrmLeadScore -AsOf '2026-01-01' -Full -Connection $sb -Confirm:$false -ErrorAction Stop
         $r.Customers | Should -Be 2000
-        [int](Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs') | Should -Be ($runs + 1)
+        [int](Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs') | Should -Be ($runs + 1)
         Wait-Replayed
-        Invoke-TestSql $standby 'select count(*) from crmops.scoring_runs' | Should -Be ([string]($runs + 1))
+        Invoke-TestSql $standby 'select count(*) from supabase_migrations.crmops_scoring_runs' | Should -Be ([string]($runs + 1))
         $rescored = Invoke-TestSql $sb "select count(*) from customer_profiles where last_scored_at = '2026-01-01'"
         [int]$rescored | Should -BeGreaterThan 0
         Invoke-TestSql $standby "select count(*) from customer_profiles where last_scored_at = '2026-01-01'" | Should -Be $rescored
@@ -173,9 +173,9 @@ Describe 'A multi-host connection string with Target Session Attributes' {
         $seen = Watch-Report { Get-CrmLeadSegment -Connection $m }
         $seen.Standby | Should -Be 1
         $seen.Primary | Should -Be 0
-        $runs = [int](Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs')
+        $runs = [int](Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs')
         Update-CrmLeadScore -AsOf '2026-02-01' -Connection $m -Confirm:$false -ErrorAction Stop | Out-Null
-        [int](Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs') | Should -Be ($runs + 1)
+        [int](Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs') | Should -Be ($runs + 1)
     }
 
     It 'takes libpq''s multi-host URI with target_session_attrs too' {

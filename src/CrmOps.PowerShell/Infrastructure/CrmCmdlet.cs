@@ -124,9 +124,9 @@ public abstract class CrmCmdlet : CrmCmdletBase
             if (list.Count > 1 || !_boundOnCommandLine) _multi = true;
             return list;
         }
-        CrmConnection? fallback = null;
-        Guard(() => fallback = CrmSession.Default ?? ConnectFromEnvironment());
-        return fallback is null ? null : [fallback];
+        // No -Connection: the session default, or (null) the environment's, resolved by Database only when the body
+        // needs a database: some commands need none (New-CrmMigration writes a file).
+        return [CrmSession.Default!];
     }
 
     private void Run(List<CrmConnection> targets, CmdletPhase phase)
