@@ -123,8 +123,8 @@ SELECT p.id AS customer_id, p.canonical_full_name, e.email AS primary_email,
     }
 
     It 'tells a role that may not read the snapshots which grant it needs, and changes nothing' {
-        Invoke-TestSql $sb "create role drift_nosnap login password 'Nosnap-pw-1'; grant usage on schema crmops to drift_nosnap;" | Out-Null
-        $cs = "Host=127.0.0.1;Port=$($sb.Port);Username=drift_nosnap;Password=Nosnap-pw-1;Database=crm"
+        Invoke-TestSql $sb "create role drift_nosnap login password 'Nosnap-pw-1'; grant usage on schema supabase_migrations to drift_nosnap;" | Out-Null
+        $cs = "Host=127.0.0.1;Port=$($sb.Port);Username=drift_nosnap;Password=Nosnap-pw-1;Database=$($sb.Database)"
         $before = Get-TestDatabaseState $sb
         $err = $null
         try { Get-CrmSchemaSnapshot -Connection $cs -ErrorAction Stop } catch { $err = $_ }
