@@ -189,6 +189,14 @@ Describe 'Compare-CrmSchema: two databases' -Tag Schema {
         Format-Differences (Compare-CrmSchema -Reference $file -Difference $b.ConnectionString) | Should -Be $expected
         Format-Differences (Compare-CrmSchema -Reference (Get-CrmSchemaSnapshot -Path $plain.FullName) -Difference (Get-CrmSchemaSnapshot -Live -Connection $b)) | Should -Be $expected
         { Export-CrmSchemaSnapshot $file -Connection $a -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ExportFileExists,*'
+        # -Force overwrites it, here with a given snapshot (-InputObject: b's); -WhatIf writes nothing.
+        $over = Export-CrmSchemaSnapshot $file -InputObject (Get-CrmSchemaSnapshot -Live -Connection $b) -Force -Connection $a
+        $over.FullName | Should -Be $file
+        @(Compare-CrmSchema -Reference $file -Difference $b).Count | Should -Be 0 -Because 'the file now holds b''s schema'
+        @(Compare-CrmSchema -Reference $file -Difference $a).Count | Should -BeGreaterThan 0
+        $whatIf = Join-Path $TestDrive 'whatif.json.gz'
+        Export-CrmSchemaSnapshot $whatIf -Connection $a -WhatIf | Should -BeNullOrEmpty
+        Test-Path $whatIf | Should -BeFalse
     }
 
     It 'refuses what is not a schema, changing nothing' {
@@ -344,6 +352,15 @@ create aggregate public.total(int) (sfunc = int4pl, stype = int);
         # An enum gains a label going up; it cannot lose one coming down.
         $up | Should -Match ([regex]::Escape("ALTER TYPE public.channel ADD VALUE 'push';"))
         Get-Content $m.RollbackPath -Raw | Should -Match ([regex]::Escape("-- TODO: type public.channel: Labels changes from 'email', 'sms', 'push' to 'email', 'sms'"))
+    }
+
+    It 'takes the differences as -InputObject as well as from the pipeline, writing the same statements' {
+        $byParameter = New-CrmMigration -FromDiff -Name sync -Path (Join-Path $TestDrive 'by-parameter') -InputObject $first -Confirm:$false
+        $statements = { param($p) @(Get-Content $p | Where-Object { $_ -and $_ -notmatch '^--' }) }
+        $lines = & $statements $byParameter.Path
+        $lines.Count | Should -BeGreaterThan 0
+        $lines | Should -Be (& $statements $script:migration.Path)
+        & $statements $byParameter.RollbackPath | Should -Be (& $statements $script:migration.RollbackPath)
     }
 
     It 'writes nothing, with a warning, when there is no difference; and -WhatIf writes nothing' {

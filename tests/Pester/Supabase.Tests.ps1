@@ -371,6 +371,26 @@ Describe 'The ledger: creation, file names, privileges, concurrent writers' -Tag
         Invoke-TestSql $script:sb -Database $db.Name 'select version || name from supabase_migrations.schema_migrations' | Should -Be '20250801000000a'
     }
 
+    It '-Ledger None leaves the ledger alone in every migration command, even in a Supabase project folder' {
+        $db = New-Db
+        $project = New-Project 'noledger'
+        Add-ProjectMigration $project '20250802000000_b.sql' "create table public.b (id int);`n" "drop table public.b;`n"
+        $ledgerTables = "select count(*) from pg_class where relname = 'schema_migrations' and relnamespace = 'supabase_migrations'::regnamespace"
+        @(Test-CrmMigration -Path $project -Ledger None -Connection $db.Conn | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        (Invoke-CrmMigration -Path $project -Ledger None -Connection $db.Conn -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
+        Invoke-TestSql $script:sb -Database $db.Name $ledgerTables | Should -Be 0 -Because 'config.toml alone would have created it'
+        $m = Get-CrmMigration -Path $project -Ledger None -Connection $db.Conn
+        $m.State | Should -Be 'Applied'
+        $m.Ledger | Should -Be 'NotUsed'
+        (Undo-CrmMigration -Path $project -Ledger None -Connection $db.Conn -Confirm:$false -ErrorAction Stop).Status | Should -Be 'RolledBack'
+        Invoke-TestSql $script:sb -Database $db.Name "select to_regclass('public.b') is null" | Should -Be 't'
+        (Set-CrmMigrationState -Path $project -Ledger None -Version 20250802000000 -State Applied -Connection $db.Conn -Confirm:$false).State | Should -Be 'Applied'
+        $copies = @(New-CrmMigration -FromBuiltIn -Path $project -Ledger None -Connection $db.Conn -Confirm:$false -ErrorAction Stop)
+        $copies.Count | Should -BeGreaterThan 0
+        $copies.State | Select-Object -Unique | Should -Be 'Pending' -Because 'the built-in set is not applied here'
+        Invoke-TestSql $script:sb -Database $db.Name $ledgerTables | Should -Be 0
+    }
+
     It 'accepts every file name the CLI accepts, in the CLI''s order, and says which names it would skip' {
         $db = New-Db
         $root = New-Project 'names'
@@ -445,7 +465,7 @@ Describe 'The ledger: creation, file names, privileges, concurrent writers' -Tag
         Add-ProjectMigration $root '20250801000000_a.sql' "create table public.a (id int);`n" "drop table public.a;`n"
         $null = Invoke-CrmMigration -Path $root -Connection $db.Conn -Confirm:$false -ErrorAction Stop
         $tables = Invoke-TestSql $script:sb -Database $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'supabase_migrations'::regnamespace and relkind = 'r'"
-        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_scoring_runs,schema_migrations'
+        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_schema_snapshots,crmops_scoring_runs,schema_migrations'
         # pkg/migration/queries/list.sql with drop.go:19 ManagedSchemas: the schemas db diff and db pull look at.
         $listed = Invoke-TestSql $script:sb -Database $db.Name @'
 select string_agg(pn.nspname, ',' order by pn.nspname)
