@@ -23,11 +23,15 @@ public sealed record RowRequirement(string? Schema, string Table, string Operato
     };
 }
 
+/// <summary>A <c>-- crmops:allow &lt;rule&gt; &lt;reason&gt;</c> directive: the file accepts every finding of that lint rule, for the reason given.</summary>
+public sealed record LintAllow(string Rule, string Reason, int Line);
+
 /// <summary>The directives in an up script's header (the comment lines before the first statement).</summary>
 public sealed class Directives
 {
     public bool NoTransaction { get; init; }
     public IReadOnlyList<RowRequirement> Requirements { get; init; } = [];
+    public IReadOnlyList<LintAllow> Allows { get; init; } = [];
 
     private static readonly Regex DirectiveLine = new(@"^\s*--\s*crmops:(?<name>[a-z-]+)\s*(?<args>.*?)\s*$", RegexOptions.IgnoreCase);
     private static readonly Regex RequireRows = new(
@@ -38,6 +42,7 @@ public sealed class Directives
     {
         var noTx = false;
         var reqs = new List<RowRequirement>();
+        var allows = new List<LintAllow>();
         var lines = content.Split('\n');
         var inHeader = true;
         for (var i = 0; i < lines.Length; i++)
@@ -65,11 +70,29 @@ public sealed class Directives
                     var count = long.Parse(r.Groups["n"].Value.Replace("_", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
                     reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, i + 1));
                     break;
+                case "allow":
+                    allows.Add(ParseAllow(args, path, i + 1));
+                    break;
                 default:
-                    throw Invalid(path, i + 1, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction).");
+                    throw Invalid(path, i + 1, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction, crmops:allow).");
             }
         }
-        return new Directives { NoTransaction = noTx, Requirements = reqs };
+        return new Directives { NoTransaction = noTx, Requirements = reqs, Allows = allows };
+    }
+
+    /// <summary>crmops:allow &lt;rule&gt; &lt;reason&gt;: a known rule name and a reason of at least a few words' worth.</summary>
+    private static LintAllow ParseAllow(string args, string path, int line)
+    {
+        var space = args.IndexOfAny([' ', '\t']);
+        var rule = (space < 0 ? args : args[..space]).Trim().ToLowerInvariant();
+        var reason = space < 0 ? "" : args[space..].Trim();
+        if (rule.Length == 0)
+            throw Invalid(path, line, "crmops:allow needs a rule and a reason: -- crmops:allow <rule> <reason>.");
+        if (!Lint.LintRules.Names.Contains(rule, StringComparer.Ordinal))
+            throw Invalid(path, line, $"crmops:allow names an unknown lint rule '{rule}' (known: {string.Join(", ", Lint.LintRules.Names)}).");
+        if (reason.Length < 3)
+            throw Invalid(path, line, $"crmops:allow {rule} needs a reason after the rule name (it is shown in the plan): -- crmops:allow {rule} <why this is safe here>.");
+        return new LintAllow(rule, reason, line);
     }
 
     private static CrmException Invalid(string path, int line, string message) =>
