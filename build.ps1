@@ -4,7 +4,8 @@
     Builds, tests, demonstrates and benchmarks CrmOps.
 .DESCRIPTION
     Tasks:
-      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works
+      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works, and regenerate
+                   the committed reference (docs/commands, tests/README.md) from module/help
       Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed"
       Demo         Build, then the seed's story on a throwaway sandbox database
       Bench        Build, then the benchmarks (docs/benchmarks.md and docs/benchmarks.json)
@@ -60,6 +61,8 @@ function Test-PostgresBinaries {
 }
 
 function Invoke-Build {
+    # Test builds with -NoDocs: its convention tests compare the committed reference with a fresh one.
+    param([switch] $NoDocs)
     $publish = Join-Path $Artifacts 'publish'
     & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
@@ -75,9 +78,16 @@ function Invoke-Build {
         $dest = if ($file.BaseName -in 'CrmOps', 'CrmOps.Model') { $Bin } else { $deps }
         Copy-Item $file.FullName -Destination $dest -Force
     }
-    # Help is generated from module/help/*.psd1 into <ModuleBase>/en-US, where Get-Help looks.
-    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -OutputPath (Join-Path $Root 'en-US/CrmOps.dll-Help.xml')
+    # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
+    # with the docs, docs/commands comes from the same source in the same run.
+    $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
+    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -HelpPath (Join-Path $Root 'en-US') @docsArgs
     Write-Host "Built CrmOps into $Bin"
+    if (-not $NoDocs) {
+        & (Join-Path $Root 'tools/New-TestIndex.ps1') -Root $Root -OutputPath (Join-Path $Root 'tests/README.md')
+        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md 2>$null)
+        if ($changed) { Write-Host "The committed reference changed (review, then commit):`n$($changed -join "`n")" }
+    }
 }
 
 function Invoke-TestTools {
@@ -89,7 +99,7 @@ function Invoke-TestTools {
 function Invoke-Test {
     Test-PostgresBinaries
     Invoke-TestTools
-    Invoke-Build
+    Invoke-Build -NoDocs
     $results = Join-Path $Artifacts 'test'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force -Path $results | Out-Null
