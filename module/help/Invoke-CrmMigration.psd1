@@ -8,6 +8,8 @@ Each migration runs in its own transaction together with its history rows (crmop
 Concurrent runs are serialised by a transaction-level advisory lock (pg_try_advisory_xact_lock, retried up to -LockWait), which also works through PgBouncer or Supabase's pooler in transaction mode; after taking the lock each run re-reads the history, so every migration is applied exactly once. Every statement runs with lock_timeout (-LockTimeout), so a migration never queues the production workload behind itself; the error names the lock and who holds it.
 
 With -WhatIf, prints the plan instead: each pending migration, its statements, every existing table it touches (ALTER TABLE, CREATE INDEX/TRIGGER ... ON, UPDATE, DELETE FROM, INSERT INTO, DROP TABLE, TRUNCATE) with its exact row count, and a warning for tables with fewer than 10 rows (likely test data). It outputs CrmMigrationResult objects with Status Planned.
+
+Before anything runs, the pending migrations are also linted against the live database (the rules of Test-CrmMigration -Lint: table sizes, locks, rewrites, dependents, Data API exposure). A migration with an Error finding is refused (MigrationLintRefused; the message names the rule, the file and line, and the allow directive) unless its file accepts the rule with a header line -- crmops:allow <rule> <reason>, or -Force is given; nothing changes. Warnings are written as warnings, Info as verbose text. With -WhatIf each CrmMigrationResult carries its Findings, and a migration that would be refused has Status Refused.
 '@
     Parameters  = @{
         Path            = 'The folder that holds migrations/ (Supabase''s layout). Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
@@ -16,12 +18,13 @@ With -WhatIf, prints the plan instead: each pending migration, its statements, e
         LockTimeout     = 'How long any statement may wait for a table lock before the migration is rolled back (lock_timeout). A TimeSpan or a number of seconds. Default: 5 seconds.'
         LockWait        = 'How long to wait for another migration run to finish (the advisory lock) before failing with MigrationRunInProgress. A TimeSpan or a number of seconds. Default: 30 seconds.'
         AllowOutOfOrder = 'Applies pending migrations even when they are older than the newest applied one.'
-        Force           = 'Applies without asking for confirmation.'
+        Force           = 'Applies without asking for confirmation, and applies migrations with lint Errors that their files do not allow (each is written as a warning).'
     }
     Examples    = @(
         @{ Title = 'See the plan first'; Code = 'Invoke-CrmMigration -Path ./supabase -WhatIf'; Remarks = 'Lists each pending migration, its statements and the tables it touches with exact row counts, and warns about tables with fewer than 10 rows.' }
         @{ Title = 'Apply, with a short lock timeout'; Code = 'Invoke-CrmMigration -Path ./supabase -LockTimeout 2 -Verbose'; Remarks = 'Applies every pending migration; a statement that would wait more than 2 s for a lock rolls its migration back and names the lock.' }
         @{ Title = 'Apply the built-in set'; Code = 'Invoke-CrmMigration -BuiltIn -WhatIf'; Remarks = 'Plans the migrations that ship with CrmOps.' }
+        @{ Title = 'Read the lint findings of the plan'; Code = 'Invoke-CrmMigration -WhatIf | ForEach-Object Findings | Format-Table Severity, Rule, File, Line, Object, Rows, Lock'; Remarks = 'What each statement would do to the live tables, before anything runs.' }
     )
     Links       = @('Undo-CrmMigration', 'Test-CrmMigration', 'Get-CrmMigration', 'Set-CrmMigrationState')
 }

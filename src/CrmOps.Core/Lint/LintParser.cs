@@ -176,6 +176,12 @@ public static class LintParser
             } while (c.AcceptSymbol(","));
             st.Target = st.Targets[0];
         }
+        else if (type is "TRIGGER" or "POLICY" or "RULE")
+        {
+            st.IndexName = c.Ident();
+            c.Expect("on");
+            st.Target = c.Name();
+        }
         for (var i = c.Position; i < c.Count; i++)
             if (c.At(i).IsWord("cascade")) st.Cascade = true;
     }

@@ -287,11 +287,11 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
 
     private void CreateIndex(LintStatement st)
     {
+        var (sim, live) = Resolve(st.Target);
         if (st.Concurrently && _file.Transactional)
-            Add(LintRules.ConcurrentInTransaction, CrmLintSeverity.Error, st, st.Target?.ToString(), null, "ShareUpdateExclusiveLock", null,
+            Add(LintRules.ConcurrentInTransaction, CrmLintSeverity.Error, st, live?.Qualified ?? sim?.Key ?? (st.Target is { } t ? KeyOf(t) : null), live?.Rows, null, null,
                 "CREATE INDEX CONCURRENTLY cannot run inside a transaction block, and this migration runs in one: it fails.",
                 "Put the statement in a migration of its own whose header has '-- crmops:no-transaction'.");
-        var (sim, live) = Resolve(st.Target);
         if (sim != null)
         {
             if (st.Unique && sim.Kind == 'm') sim.HasUniqueIndex = true;
@@ -384,6 +384,14 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
 
     private void Drop(LintStatement st)
     {
+        if (st.ObjectType is "TRIGGER" or "POLICY" or "RULE" && st.IndexName != null && st.Target is { } on)
+        {
+            // Dropped by name before a column change or a drop that it would block: "trigger t on public.x", as pg_identify_object names it.
+            var identity = $"{st.IndexName} on {Resolve(on).Live?.Qualified ?? KeyOf(on)}";
+            _dropped.Add(identity);
+            _dropped.Add(st.ObjectType.ToLowerInvariant() + " " + identity);
+            return;
+        }
         var function = st.ObjectType is "FUNCTION" or "PROCEDURE" or "ROUTINE";
         var relation = st.ObjectType is "TABLE" or "VIEW" or "MATERIALIZED VIEW" or "FOREIGN TABLE";
         if (!function && !relation) return;
@@ -443,8 +451,7 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
         "view" => $"DROP VIEW {d.Identity};",
         "materialized view" => $"DROP MATERIALIZED VIEW {d.Identity};",
         "table constraint" => $"ALTER TABLE {Relation(d.Identity)} DROP CONSTRAINT {d.Identity[..Math.Max(0, d.Identity.LastIndexOf(" on ", StringComparison.Ordinal))]};",
-        "trigger" => $"DROP TRIGGER {d.Identity};",
-        "policy" => $"DROP POLICY {d.Identity};",
+        "trigger" or "policy" or "rule" => $"DROP {d.Type.ToUpperInvariant()} {d.Identity.Replace(" on ", " ON ", StringComparison.Ordinal)};",
         "function" => $"DROP FUNCTION {d.Identity};",
         _ => $"({d.Type} {d.Identity})",
     };
@@ -645,12 +652,12 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
         var c = catalog.Column(t.Oid, a.Column);
         if (c == null) return;
         var rows = t.Rows;
-        var views = c.UsedByViews.Where(v => !_dropped.Contains(v[(v.LastIndexOf(' ') + 1)..])).ToList();
+        var views = c.UsedByViews.Where(v => !_dropped.Contains(v[(v.LastIndexOf(' ') + 1)..]) && !_dropped.Contains(v)).ToList();
         if (views.Count > 0)
         {
             Add(LintRules.ChangingColumnType, CrmLintSeverity.Error, st, col, rows, "AccessExclusiveLock", null,
-                $"ALTER COLUMN {a.Column} TYPE {a.TypeText} fails: {string.Join(", ", views)} read{(views.Count == 1 ? "s" : "")} the column ('cannot alter type of a column used by a view or rule').",
-                $"Drop those views in this migration first and recreate them after the change ({string.Join(" ", views.Select(v => "DROP " + v.ToUpperInvariant()[..v.LastIndexOf(' ')] + " " + v[(v.LastIndexOf(' ') + 1)..] + ";"))}), or, to avoid the rewrite and the outage, add a new column instead.");
+                $"ALTER COLUMN {a.Column} TYPE {a.TypeText} fails: {string.Join(", ", views)} use{(views.Count == 1 ? "s" : "")} the column (PostgreSQL cannot change the type of a column that a view, rule, trigger or policy uses).",
+                $"Drop those first in this migration and recreate them after the change ({string.Join(" ", views.Select(DropForUse))}), or, to avoid the rewrite and the outage too, add a new column instead.");
             return;
         }
         bool? rewrite;
@@ -663,6 +670,15 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
                 ? $"ALTER COLUMN {a.Column} TYPE {a.TypeText} rewrites all {N(rows)} rows of {t.Qualified} and rebuilds its indexes under an ACCESS EXCLUSIVE lock (no reads, no writes until it ends): {why}. Clients that read the column also get a different type."
                 : $"ALTER COLUMN {a.Column} TYPE {a.TypeText} takes an ACCESS EXCLUSIVE lock on {t.Qualified} ({N(rows)} rows), and {why}.",
             $"Add a new column of type {a.TypeText}, fill it in batches (and from a trigger for new writes), switch the clients, then drop {a.Column} in a later migration. Changes that keep the stored bytes do not rewrite: varchar(n) to a longer varchar or to text, numeric(p,s) to a larger precision with the same scale.");
+    }
+
+    /// <summary>"view public.v" → DROP VIEW public.v; "trigger t on public.x" → DROP TRIGGER t ON public.x; ...</summary>
+    private static string DropForUse(string typeAndIdentity)
+    {
+        foreach (var type in new[] { "materialized view", "view", "trigger", "policy", "rule" })
+            if (typeAndIdentity.StartsWith(type + " ", StringComparison.Ordinal))
+                return DropFor(new LiveDependent(type, typeAndIdentity[(type.Length + 1)..], 1));
+        return $"({typeAndIdentity})";
     }
 
     /// <summary>
