@@ -419,6 +419,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         $script:ReadOnlyRecipes = @{
             'Connect-CrmDatabase'          = { param($c) Connect-CrmDatabase $c.ConnectionString -NoDefault }
             'Disconnect-CrmDatabase'       = { param($c) Disconnect-CrmDatabase }
+            'Get-CrmAdvisory'              = { param($c) Get-CrmAdvisory -Connection $c.Connection 3> $null }
             'Get-CrmColumn'                = { param($c) Get-CrmColumn customer_profiles -Connection $c.Connection }
             'Get-CrmCustomerTimeline'      = { param($c) Get-CrmCustomerTimeline -CustomerId (Invoke-TestSql $sb 'select customer_id from customer_activity_timeline limit 3' -Database $c.Database) -Connection $c.Connection }
             'Get-CrmDbObject'              = { param($c) Get-CrmDbObject -Connection $c.Connection }
