@@ -460,13 +460,23 @@ public static class LintParser
         }
     }
 
+    /// <summary>Skips the rest of a REFERENCES / PRIMARY KEY / UNIQUE clause (columns, MATCH, ON DELETE/UPDATE actions, DEFERRABLE, index parameters) up to the next column constraint.</summary>
     private static void SkipToNextConstraint(Cursor c)
     {
-        while (!c.AtEnd && !(c.Peek.Kind == SqlTokenKind.Word && ColumnConstraintStart.Contains(c.Peek.Value) && c.Peek.Value is not ("null" or "not" or "default")))
+        while (!c.AtEnd)
         {
-            // ON DELETE SET DEFAULT / SET NULL, DEFERRABLE, NOT DEFERRABLE, MATCH ...: part of the constraint.
-            if (c.Peek.IsSymbol("(")) { c.Position = c.SkipParensFrom(c.Position); continue; }
-            if (c.Peek.IsWord("not") && c.Count > c.Position + 1 && c.At(c.Position + 1).IsWord("deferrable")) { c.Skip(); c.Skip(); continue; }
+            var t = c.Peek;
+            if (t.IsSymbol("(")) { c.Position = c.SkipParensFrom(c.Position); continue; }
+            if (t.IsWord("on") && c.Count > c.Position + 1 && c.At(c.Position + 1).Value is "delete" or "update")
+            {
+                c.Skip(); c.Skip();
+                if (c.Accept("set")) { c.Skip(); if (c.Peek.IsSymbol("(")) c.Position = c.SkipParensFrom(c.Position); } // SET NULL / SET DEFAULT [(cols)]
+                else if (c.Accept("no")) c.Accept("action");
+                else c.Skip();                                                                                     // CASCADE / RESTRICT
+                continue;
+            }
+            if (t.IsWord("not") && c.Count > c.Position + 1 && c.At(c.Position + 1).IsWord("deferrable")) { c.Skip(); c.Skip(); continue; }
+            if (t.Kind == SqlTokenKind.Word && ColumnConstraintStart.Contains(t.Value)) return;
             c.Skip();
         }
     }
