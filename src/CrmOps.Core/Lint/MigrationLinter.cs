@@ -14,7 +14,7 @@ namespace CrmOps.Lint;
 public static class MigrationLinter
 {
     /// <summary>Lints the pending migrations of a set (every migration with <paramref name="all"/>) against the database.</summary>
-    public static IReadOnlyList<CrmLintFinding> Lint(CrmConnection connection, MigrationSet set, bool all, LintOptions options)
+    public static IReadOnlyList<CrmLintFinding> Lint(CrmConnection connection, MigrationSet set, bool all, LintOptions options, Hosting.ICrmHost host)
     {
         var files = all
             ? set.Migrations.ToList()
@@ -23,15 +23,21 @@ public static class MigrationLinter
         return Db.ReadOnly(connection, (c, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(c, tx);
-            return Run(c, tx, files, options);
+            return Run(c, tx, files, options, host);
         }, "Linting migrations");
     }
 
     /// <summary>Lints files in order, inside the caller's (read-only) transaction.</summary>
-    internal static List<CrmLintFinding> Run(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<MigrationFile> files, LintOptions options)
+    internal static List<CrmLintFinding> Run(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<MigrationFile> files, LintOptions options, Hosting.ICrmHost? host = null)
     {
         var run = new LintRun(new LintCatalog(conn, tx), options);
-        foreach (var f in files) run.File(f);
+        for (var i = 0; i < files.Count; i++)
+        {
+            host?.Cancellation.ThrowIfCancellationRequested();
+            if (files.Count > 1) host?.WriteProgress("Linting migrations", files[i].FileName, i * 100 / files.Count);
+            run.File(files[i]);
+        }
+        if (files.Count > 1) host?.WriteProgress("Linting migrations", "Done", 100);
         return run.Finish(files);
     }
 
@@ -262,6 +268,7 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
     private void CreateTable(LintStatement st)
     {
         if (st.Target is not { } name) return;
+        if (st.IfNotExists && Resolve(name) is (null, not null)) return; // exists already: the statement does nothing
         var key = KeyOf(name);
         _created[key] = new Created(key, st.Partitioned ? 'p' : 'r');
         _dropped.Remove(key);
@@ -275,6 +282,7 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
     private void CreateMatView(LintStatement st)
     {
         if (st.Target is not { } name) return;
+        if (st.IfNotExists && Resolve(name) is (null, not null)) return;
         var key = KeyOf(name);
         _created[key] = new Created(key, 'm') { WithData = !st.WithNoData };
         _dropped.Remove(key);
@@ -298,6 +306,7 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
             return;
         }
         if (live is not { Kind: 'r' or 'p' or 'm' }) return;
+        if (st.IfNotExists && st.IndexName != null && catalog.Relation(new ObjName(live.Schema, st.IndexName)) != null) return; // the index exists: a no-op
         Touch(live, st);
         if (st.Concurrently || live.Rows == 0) return;
         var concurrent = st.IndexKeywordOffset >= 0

@@ -61,7 +61,7 @@ public sealed class TestCrmMigration : MigrationCmdlet
         {
             foreach (var p in set.Problems) WriteCrmError(p.ToException());
             var options = new LintOptions { WarningRows = WarningRows, ErrorRows = ErrorRows, ExposedSchemas = ExposedSchema };
-            WriteObject(MigrationLinter.Lint(Database, set, All, options), enumerateCollection: true);
+            WriteObject(MigrationLinter.Lint(Database, set, All, options, CrmHost), enumerateCollection: true);
             return;
         }
         var results = RoundTrip
