@@ -357,13 +357,19 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
         foreach (var t in st.Targets)
         {
             var (sim, live) = Resolve(t);
-            if (sim is { Kind: 'm' })
+            if (sim is { Kind: 'm' or 'r' })
             {
                 foreach (var r in st.Roles) sim.Revoked.Remove(r);
-                if (_obligations.All(o => o.Key != sim.Key || o.Need != Need.ApiRevoke || o.FixedIn == null))
+                var need = sim.Kind == 'm' ? Need.ApiRevoke : Need.Rls;
+                if (_obligations.Any(o => o.Key == sim.Key && o.Need == need && o.FixedIn == null)) continue; // already reported
+                if (sim.Kind == 'm')
                     Oblige(Need.ApiRevoke, sim.Key, LintRules.MaterializedViewInApi, CrmLintSeverity.Warning, st,
                         $"Materialized view {sim.Key} is granted to {string.Join(", ", st.Roles)}: a materialized view cannot have row level security, so every row is readable through the Data API.",
-                        $"Do not grant it to the API roles; expose a view with security_invoker = on over the tables (RLS applies), or a function that returns only the caller's rows.");
+                        "Do not grant it to the API roles; expose a view with security_invoker = on over the tables (RLS applies), or a function that returns only the caller's rows.");
+                else
+                    Oblige(Need.Rls, sim.Key, LintRules.TableWithoutRls, CrmLintSeverity.Error, st,
+                        $"Table {sim.Key} is granted to {string.Join(", ", st.Roles)} and the migration does not enable row level security on it: anyone with the project's public API key can read every row.",
+                        $"In the same migration: ALTER TABLE {sim.Key} ENABLE ROW LEVEL SECURITY; and CREATE POLICY ... for who may see what.");
             }
             else if (live is { Kind: 'm' } && _exposedSchemas.Contains(live.Schema))
                 Add(LintRules.MaterializedViewInApi, CrmLintSeverity.Warning, st, live.Qualified, live.Rows, null, null,
