@@ -502,11 +502,12 @@ internal sealed class LintRun(LintCatalog catalog, LintOptions options)
     {
         var rows = t.Rows;
         var col = a.Column == null ? null : t.Qualified + "." + a.Column;
+        if (col != null && a.Kind != AlterActionKind.AddColumn && a.Kind != AlterActionKind.ValidateConstraint && _droppedColumns.Contains(col)) return; // dropped earlier in the run
         switch (a.Kind)
         {
             case AlterActionKind.AddColumn:
                 AddColumn(st, a, t);
-                if (col != null) _addedColumns.Add(col);
+                if (col != null) { _addedColumns.Add(col); _droppedColumns.Remove(col); }
                 break;
             case AlterActionKind.AlterColumnType:
                 ColumnType(st, a, t);
