@@ -83,6 +83,10 @@ rollback;
         $result
     }
 
+    # pg_locks' table-lock modes, weakest first.
+    $script:LockRank = [Collections.Generic.List[string]]@('AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock',
+        'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock')
+
     # schema.table of a finding's object (a column is schema.table.column).
     function script:Get-TableOf([string] $Object) { ($Object -split '\.')[0..1] -join '.' }
 }
@@ -137,6 +141,13 @@ Describe 'Test-CrmMigration -Lint on the cases in LintCases/ (<Name>: <Title>)' 
             $seen = $o.Objects[(Get-TableOf $f.Object)]
             $seen | Should -Not -BeNullOrEmpty -Because "the oracle watched $(Get-TableOf $f.Object)"
             $seen.Locks | Should -Contain $f.Lock -Because "$($f.Rule) says the statement takes $($f.Lock) on $(Get-TableOf $f.Object)"
+        }
+        # And the strongest lock the findings name on a table is the strongest the transaction holds on it (a weaker
+        # claim would be hidden by "contains": a rewrite also takes a SHARE lock to rebuild the indexes).
+        foreach ($g in $findings | Where-Object { $_.Object -and $_.Lock } | Group-Object { Get-TableOf $_.Object }) {
+            $claimed = ($g.Group.Lock | Sort-Object { $LockRank.IndexOf($_) } | Select-Object -Last 1)
+            $held = ($o.Objects[$g.Name].Locks | Sort-Object { $LockRank.IndexOf($_) } | Select-Object -Last 1)
+            $claimed | Should -Be $held -Because "the strongest lock on $($g.Name)"
         }
         foreach ($f in $findings | Where-Object { $_.Object -and $null -ne $_.Rewrite }) {
             $o.Objects[(Get-TableOf $f.Object)].Rewritten | Should -Be $f.Rewrite -Because "$($f.Rule) says Rewrite=$($f.Rewrite) for $(Get-TableOf $f.Object)"
