@@ -132,11 +132,12 @@ function Stop-TestPgBouncer {
     if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
 }
 
-# A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
+# A schema fingerprint, row counts, a digest of every row, and both migration ledgers, independent of CrmOps: to prove
+# that bad input changed nothing (or exactly what its message says). One psql call: each line is a tag and a value.
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)
     $sql = @'
-select string_agg(x, E'\n' order by x) from (
+select 'S|' || coalesce(string_agg(x, chr(31) order by x), '') from (
   select format('%s.%s %s', n.nspname, c.relname, c.relkind) as x
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
    where n.nspname not in ('pg_catalog','information_schema','pg_toast')
@@ -150,16 +151,32 @@ select string_agg(x, E'\n' order by x) from (
   union all
   select format('trg %s', tgname) from pg_trigger where not tgisinternal
 ) s;
-'@
-    $schema = (Invoke-TestSql $Sandbox $sql) -join "`n"
-    $counts = Invoke-TestSql $Sandbox @'
-select string_agg(format('%s.%s=%s', table_schema, table_name,
+select 'C|' || coalesce(string_agg(format('%s.%s=%s', table_schema, table_name,
        (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', table_schema, table_name), false, true, '')))[1]::text), ','
-       order by table_schema, table_name)
+       order by table_schema, table_name), '')
   from information_schema.tables
  where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema');
+-- Data: a digest of every table's and populated materialized view's rows, independent of their order (the sum of each
+-- row's 64-bit hash): an UPDATE that keeps the row count shows.
+select 'D|' || coalesce(string_agg(format('%s.%s=%s', n.nspname, c.relname,
+       (xpath('/row/h/text()', query_to_xml(format('select coalesce(sum(hashtextextended(t::text, 0)), 0) as h from %I.%I t', n.nspname, c.relname), false, true, '')))[1]::text), ','
+       order by n.nspname, c.relname), '')
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('r', 'p', 'm') and (c.relkind <> 'm' or c.relispopulated)
+   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%';
+-- Both ledgers, readable: CrmOps' history (one entry per row, in order) and Supabase's versions ('' when absent).
+select 'H|' || case when to_regclass('crmops.migration_history') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
+         'select string_agg(format(''%s %s %s %s %s'', version, direction, case when success then ''ok'' else ''failed'' end, mode, case when transactional then ''tx'' else ''no-tx'' end), '' | '' order by id) as h from crmops.migration_history',
+         false, true, '')))[1]::text, '') end;
+select 'L|' || case when to_regclass('supabase_migrations.schema_migrations') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
+         'select string_agg(version::text, '','' order by version) as h from supabase_migrations.schema_migrations', false, true, '')))[1]::text, '') end;
 '@
-    [pscustomobject]@{ Schema = $schema; Counts = ($counts -join '') }
+    $parts = @{}
+    foreach ($line in Invoke-TestSql $Sandbox $sql) { if ($line -match '^([SCDHL])\|(.*)$') { $parts[$Matches[1]] = $Matches[2] } }
+    foreach ($k in 'S', 'C', 'D', 'H', 'L') { if (-not $parts.ContainsKey($k)) { throw "Get-TestDatabaseState: no '$k' line from psql" } }
+    [pscustomobject]@{
+        Schema = $parts.S.Replace([string][char]31, "`n"); Counts = $parts.C; Data = $parts.D; History = $parts.H; Ledger = $parts.L
+    }
 }
 
 # Supabase's API roles and default privileges on a vanilla sandbox (what Supabase's init scripts do; the same three

@@ -115,9 +115,11 @@ public sealed class MigrationSetTests : IDisposable
         Assert.True(File.Exists(f.Path) && File.Exists(f.RollbackPath) && File.Exists(f.VerifyPath));
         var again = MigrationSet.Create(_root, "other", new DateTime(2025, 10, 15, 11, 40, 0, DateTimeKind.Utc));
         Assert.Equal("20251015114001", again.Version);
+        // Untouched templates are not migrations yet (issue 12): each is a problem that names it, and none is loaded.
         var set = MigrationSet.Load(_root);
-        Assert.Empty(set.Problems);
-        Assert.All(set.Migrations, m => Assert.Empty(m.Statements));
+        Assert.Empty(set.Migrations);
+        Assert.Equal(["MigrationFileEmpty", "MigrationFileEmpty"], set.Problems.Select(p => p.ErrorId).ToArray());
+        Assert.All(set.Problems, p => Assert.Contains("template, untouched", p.Message));
     }
 
     [Theory]
