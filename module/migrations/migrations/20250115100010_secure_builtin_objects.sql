@@ -1,4 +1,4 @@
--- CrmOps' own advisors applied to what the two migrations before this one created (Get-CrmAdvisory computes
+-- The module's own advisors applied to what the two migrations before this one created (Get-CrmAdvisory computes
 -- Supabase's splinter lints; Test-CrmMigration -Lint finds the same before anything runs). A migration of its
 -- own rather than an edit of the released files: a database that applied them keeps their checksums, and gets
 -- these fixes by applying this one.
