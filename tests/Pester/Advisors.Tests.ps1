@@ -171,6 +171,8 @@ Describe 'Get-CrmAdvisory on a Supabase-shaped database' -Tag Advisors {
     It 'looks only at the schemas the Data API serves: -ExposedSchema, else the database''s pgrst.db_schemas, else public' {
         @(Get-CrmAdvisory -Name rls_disabled_in_public -Connection $supabase).Count | Should -BeGreaterThan 0
         Get-CrmAdvisory -Name rls_disabled_in_public -ExposedSchema api -Connection $supabase | Should -BeNullOrEmpty
+        (Test-CrmDatabase -Connection $supabase | Where-Object Check -eq 'AdvisoryError').Actual | Should -Match 'rls_disabled_in_public public\.'
+        (Test-CrmDatabase -Connection $supabase -ExposedSchema api | Where-Object Check -eq 'AdvisoryError').Actual | Should -Not -Match 'rls_disabled_in_public'
         Invoke-TestSql $supabase "alter database $($supabase.Database) set pgrst.db_schemas = 'api, graphql_public'" | Out-Null
         try {
             $cs = "Host=127.0.0.1;Port=$($supabase.Port);Username=postgres;Database=$($supabase.Database);Pooling=false"

@@ -229,6 +229,40 @@ Describe 'What the issue asks, on the sample CRM' -Tag Lint {
     }
 }
 
+Describe 'Thresholds and exposed schemas are the caller''s' -Tag Lint {
+    It 'scales the severity of the same index with -WarningRows and -ErrorRows (Info, Warning, Error) and refuses a warning bar above the error bar' {
+        $root = New-CaseSet 'index' "CREATE INDEX idx_customer_profiles_phone ON customer_profiles (phone);`n"
+        $rule = 'require-concurrent-index-creation'
+        (Test-CrmMigration -Path $root -Lint -Connection $vanilla | Where-Object Rule -eq $rule).Severity | Should -Be 'Info'
+        (Test-CrmMigration -Path $root -Lint -Connection $vanilla -WarningRows 5000 | Where-Object Rule -eq $rule).Severity | Should -Be 'Warning'
+        $f = Test-CrmMigration -Path $root -Lint -Connection $vanilla -WarningRows 1000 -ErrorRows 5000 | Where-Object Rule -eq $rule
+        $f.Severity | Should -Be 'Error'
+        $f.Rows | Should -BeGreaterThan 5000
+        # Just above the table's estimate, the bars leave it a Warning.
+        (Test-CrmMigration -Path $root -Lint -Connection $vanilla -WarningRows 1000 -ErrorRows ($f.Rows + 1) | Where-Object Rule -eq $rule).Severity | Should -Be 'Warning'
+        { Test-CrmMigration -Path $root -Lint -Connection $vanilla -WarningRows 10 -ErrorRows 5 -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ParameterConflict*'
+        { Test-CrmMigration -Path $root -Connection $vanilla -WarningRows 10 -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ParameterConflict*'
+    }
+
+    It 'judges Data API exposure in the schemas -ExposedSchema names, not only public' {
+        $text = "CREATE MATERIALIZED VIEW public.lint_vip AS SELECT id FROM public.customer_profiles WHERE lead_score >= 24;`n"
+        $root = New-CaseSet 'vip' $text
+        (Test-CrmMigration -Path $root -Lint -Connection $supabase).Rule | Should -Contain 'materialized-view-in-api'
+        (Test-CrmMigration -Path $root -Lint -Connection $supabase -ExposedSchema public).Rule | Should -Contain 'materialized-view-in-api'
+        (Test-CrmMigration -Path $root -Lint -Connection $supabase -ExposedSchema lint_api).Rule | Should -Not -Contain 'materialized-view-in-api'
+        # A schema of its own that the Data API serves, where the API roles get new tables by default privilege.
+        Invoke-TestSql $supabase 'create schema lint_api; grant usage on schema lint_api to anon, authenticated; alter default privileges for role postgres in schema lint_api grant select on tables to anon, authenticated;' | Out-Null
+        try {
+            $api = New-CaseSet 'vip_api' "CREATE MATERIALIZED VIEW lint_api.vip AS SELECT id FROM public.customer_profiles WHERE lead_score >= 24;`n"
+            (Test-CrmMigration -Path $api -Lint -Connection $supabase).Rule | Should -Not -Contain 'materialized-view-in-api'
+            $f = Test-CrmMigration -Path $api -Lint -Connection $supabase -ExposedSchema lint_api | Where-Object Rule -eq 'materialized-view-in-api'
+            $f.Object | Should -Be 'lint_api.vip'
+            $f.Severity | Should -Be 'Warning'
+        }
+        finally { Invoke-TestSql $supabase 'drop schema lint_api cascade' | Out-Null }
+    }
+}
+
 Describe 'The allow directive and Invoke-CrmMigration''s refusal' -Tag Lint {
     BeforeAll {
         # A table with a view on it in the vanilla CRM: dropping the table with CASCADE is an Error (the view goes too).
