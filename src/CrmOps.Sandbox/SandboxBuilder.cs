@@ -15,6 +15,10 @@ public sealed class SandboxOptions
     public bool Empty { get; init; }
     /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
     public bool Tls { get; init; }
+    /// <summary>A streaming standby beside it, which the sandbox's connection uses as its read replica.</summary>
+    public bool Standby { get; init; }
+    /// <summary>Shaped like a hosted Supabase project: non-superuser postgres, API roles, default privileges, a transaction pooler.</summary>
+    public bool Supabase { get; init; }
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -30,12 +34,15 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         Progress("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.Supabase);
         CrmConnection? connection = null;
         try
         {
-            using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
+            if (cluster.PoolerMissing != null) host.WriteWarning(cluster.PoolerMissing);
+            // The Supabase shape keeps the CRM in database postgres (owned by postgres), as a Supabase project does.
+            if (!options.Supabase)
             {
+                using var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false");
                 admin.Open();
                 using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
@@ -62,6 +69,12 @@ public static class SandboxBuilder
                     reference.ExecuteNonQuery();
                 }
             }
+            if (options.Standby)
+            {
+                Progress("Starting a streaming standby (pg_basebackup)", 97);
+                cluster.StartStandby(host.WriteVerbose, host.Cancellation);
+                ConnectionFactory.AddReadReplica(connection, ConnectionFactory.Resolve(cluster.ConnectionString()), cluster.StandbyConnectionString()!);
+            }
             Progress("Sandbox ready", 100);
             host.WriteVerbose($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
             return new CrmSandbox
@@ -69,7 +82,7 @@ public static class SandboxBuilder
                 ConnectionString = cluster.ConnectionString(),
                 Port = cluster.Port,
                 DataDirectory = cluster.DataDirectory,
-                Database = SandboxCluster.DatabaseName,
+                Database = cluster.CrmDatabase,
                 Customers = customers,
                 Orders = orders,
                 ServerVersion = connection.ServerVersion,
@@ -80,6 +93,14 @@ public static class SandboxBuilder
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
                 ReferenceDate = options.Empty ? null : SampleDataDefaults.AsOf,
+                StandbyPort = cluster.StandbyPort,
+                StandbyConnectionString = cluster.StandbyConnectionString(),
+                StandbyDataDirectory = cluster.StandbyDataDirectory,
+                StandbyProcessId = cluster.StandbyProcessId,
+                Supabase = options.Supabase,
+                Superuser = cluster.Superuser,
+                PoolerPort = cluster.PoolerPort,
+                PoolerConnectionString = cluster.PoolerConnectionString(),
             };
         }
         catch (Exception ex)

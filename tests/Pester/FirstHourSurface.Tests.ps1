@@ -206,7 +206,7 @@ Describe 'Every default view at 120 and 80 columns (item 11)' {
             'Refresh', 'Scoring', 'Segments', 'Lead', 'Activity') | ForEach-Object { @{ View = $_ } }
     }
     BeforeAll {
-        Invoke-TestSql $sb "insert into crmops.refresh_log (view_name, mode, status, started_at, duration_ms, message) values ('public.customer_activity_timeline', 'Concurrent', 'Failed', now(), 2000, 'Refreshing public.customer_activity_timeline on 127.0.0.1:5432 gave up after waiting 2 s for AccessShareLock on orders_htx, held by pid 4242 (user postgres, application ''psql'', idle in transaction, transaction open 14 s, holding AccessExclusiveLock: LOCK TABLE orders_htx IN ACCESS EXCLUSIVE MODE).')" | Out-Null
+        Invoke-TestSql $sb "insert into supabase_migrations.crmops_refresh_log (view_name, mode, status, started_at, duration_ms, message) values ('public.customer_activity_timeline', 'Concurrent', 'Failed', now(), 2000, 'Refreshing public.customer_activity_timeline on 127.0.0.1:5432 gave up after waiting 2 s for AccessShareLock on orders_htx, held by pid 4242 (user postgres, application ''psql'', idle in transaction, transaction open 14 s, holding AccessExclusiveLock: LOCK TABLE orders_htx IN ACCESS EXCLUSIVE MODE).')" | Out-Null
         $dir = Join-Path $TestDrive 'plan'
         New-Item -ItemType Directory -Force (Join-Path $dir 'migrations'), (Join-Path $dir 'rollbacks') | Out-Null
         Set-Content (Join-Path $dir 'migrations/20990101000000_add_a_rather_long_column_name_to_the_customer_profiles.sql') 'alter table customer_profiles add column x int; alter table customer_engagement_metrics add column y int;'

@@ -35,7 +35,7 @@ public static class Advice
             try { status = MigrationStatus.Get(connection, set); }
             catch (CrmException) { /* no history readable: advise the plain apply */ }
         }
-        static bool Applied(CrmMigration m) => m.State is CrmMigrationState.Applied or CrmMigrationState.Modified or CrmMigrationState.Missing;
+        static bool Applied(CrmMigration m) => m.State is CrmMigrationState.Applied or CrmMigrationState.Adopted or CrmMigrationState.Modified or CrmMigrationState.Missing;
         var m = status?.FirstOrDefault(x => x.Version == version);
         var steps = new List<string>();
         string why;

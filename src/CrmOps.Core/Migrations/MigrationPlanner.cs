@@ -1,6 +1,7 @@
 using System.Globalization;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Lint;
 using Npgsql;
 
 namespace CrmOps.Migrations;
@@ -19,12 +20,13 @@ public static class MigrationPlanner
     internal static List<MigrationFile> Pending(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status, bool incompleteMayBeRunning = false)
     {
         set.ThrowIfInvalid();
+        ThrowIfConflict(set, status, "apply");
         if (o.TargetVersion != null && set.Migrations.All(f => f.Version != o.TargetVersion))
             throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound, $"No migration with version {o.TargetVersion} in '{set.Root}'.", o.TargetVersion);
         var modified = status.Where(m => m.State == CrmMigrationState.Modified).ToList();
         if (modified.Count > 0)
             throw new CrmException("MigrationModified", CrmErrorKind.InvalidData,
-                $"Refused: applied migration(s) changed since they were applied: {string.Join(", ", modified.Select(m => m.Path ?? m.FileName))} (checksum differs from the history). Restore the file, or write a new migration for the change.", modified[0].FileName)
+                $"Refused: applied migration(s) changed since they were applied: {string.Join(", ", modified.Select(m => m.Path ?? m.FileName))} (checksum differs from CrmOps' history, or the statements from Supabase's ledger). Restore the file, or write a new migration for the change.", modified[0].FileName)
             { RecommendedAction = "Restore the applied file from version control; put further changes in a new migration." };
         var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete)
             .Where(m => o.TargetVersion == null || string.CompareOrdinal(m.Version, o.TargetVersion) <= 0).ToList();
@@ -67,6 +69,7 @@ public static class MigrationPlanner
     internal static List<MigrationFile> ToUndo(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status)
     {
         set.ThrowIfInvalid();
+        ThrowIfConflict(set, status, "roll back");
         var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete).ToList();
         if (incomplete.Count > 0) throw Incomplete(incomplete);
         var applied = status.Where(m => MigrationStatus.IsApplied(m.State) || m.State == CrmMigrationState.Missing)
@@ -96,7 +99,21 @@ public static class MigrationPlanner
         return files;
     }
 
-    /// <summary>What an apply run would do: each pending migration, its statements, the existing tables it touches with exact row counts.</summary>
+    /// <summary>
+    /// Where CrmOps' history and Supabase's ledger disagree no run guesses which is right: it refuses, names each
+    /// disagreement and the Set-CrmMigrationState calls that settle it, and changes nothing.
+    /// </summary>
+    internal static void ThrowIfConflict(MigrationSet set, IReadOnlyList<CrmMigration> status, string verb)
+    {
+        var conflicts = status.Where(m => m.State == CrmMigrationState.Conflict).ToList();
+        if (conflicts.Count == 0) return;
+        var detail = string.Join(" ", conflicts.Select(c => $"{c.FileName}: {c.Disagreement} Settle it with: {string.Join("  or  ", c.Resolution.Select(r => r.Split("   #")[0]))}."));
+        throw new CrmException("MigrationConflict", CrmErrorKind.InvalidOperation,
+            $"Refused to {verb} migrations of '{set.Root}': CrmOps' history and Supabase's ledger disagree about {conflicts.Count} migration(s), and CrmOps does not guess which is right; nothing was changed. {detail}", conflicts[0].FileName)
+        { RecommendedAction = conflicts[0].Resolution.FirstOrDefault()?.Split("   #")[0] };
+    }
+
+    /// <summary>What an apply run would do: each pending migration, its statements, the existing tables it touches with exact row counts, and its lint findings.</summary>
     public static IReadOnlyList<CrmMigrationResult> PlanApply(CrmConnection connection, MigrationSet set, MigrationOptions o)
     {
         var pending = Pending(set, o, MigrationStatus.Get(connection, set));
@@ -104,7 +121,9 @@ public static class MigrationPlanner
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(conn, tx);
-            return pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up)).ToList();
+            var findings = MigrationLinter.Run(conn, tx, pending, o.Lint);
+            return pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up,
+                findings.Where(x => x.Version == f.Version).ToArray(), o.IgnoreLintErrors)).ToList();
         }, "Planning migrations");
     }
 
@@ -120,7 +139,8 @@ public static class MigrationPlanner
         }, "Planning rollbacks");
     }
 
-    private static CrmMigrationResult PlanOne(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, IReadOnlyList<SqlStatement> statements, CrmMigrationDirection direction)
+    private static CrmMigrationResult PlanOne(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, IReadOnlyList<SqlStatement> statements, CrmMigrationDirection direction,
+        CrmLintFinding[]? findings = null, bool ignoreLintErrors = false)
     {
         var tables = new List<string>();
         var warnings = new List<string>();
@@ -140,12 +160,17 @@ public static class MigrationPlanner
         foreach (var r in directives?.Requirements ?? [])
             if (MigrationGuards.ExactCount(conn, tx, r.QuotedName, out _) == null)
                 warnings.Add($"{f.FileName}{(script == null ? "" : $" ({script})")} requires {r}, but {r.DisplayName} does not exist yet: the guard is checked again just before it runs, and refuses it if the table is still missing.");
+        findings ??= [];
+        foreach (var x in findings.Where(x => x.Allowed))
+            warnings.Add($"{f.FileName} line {x.Line}: {x.Rule} ({x.Severity}) allowed by the file: {x.AllowReason}");
+        if (!ignoreLintErrors && MigrationLinter.Refusal(findings) is { } refusal) failures.Add(refusal);
         return new CrmMigrationResult
         {
             Version = f.Version,
             Name = f.Name,
             Direction = direction,
             Status = failures.Count == 0 ? CrmMigrationStatus.Planned : CrmMigrationStatus.Refused,
+            Findings = findings,
             Statements = statements.Count,
             StatementText = statements.Select(s => s.Text).ToArray(),
             Tables = tables.ToArray(),

@@ -1,3 +1,4 @@
+using CrmOps.Advisors;
 using CrmOps.Connections;
 using CrmOps.Errors;
 using CrmOps.Hosting;
@@ -13,6 +14,10 @@ public sealed class DatabaseCheckOptions
     public TimeSpan MaxRefreshAge { get; init; } = TimeSpan.FromDays(1);
     /// <summary>Orders whose email links to no customer, as a share of all orders, above which the check fails.</summary>
     public decimal MaxUnlinkedPercent { get; init; } = 1.0m;
+    /// <summary>The lowest advisory level whose check fails when an advisory of that level exists (default Warn: ERROR and WARN fail, INFO is reported).</summary>
+    public CrmAdvisoryLevel AdvisoryLevel { get; init; } = CrmAdvisoryLevel.Warn;
+    /// <summary>The schemas Supabase's Data API serves, for the advisors (null: pgrst.db_schemas, else public).</summary>
+    public IReadOnlyList<string>? ExposedSchemas { get; init; }
 }
 
 /// <summary>
@@ -21,7 +26,36 @@ public sealed class DatabaseCheckOptions
 /// </summary>
 public static class DatabaseChecks
 {
-    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection connection, DatabaseCheckOptions options) =>
+    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection connection, DatabaseCheckOptions options, ICrmHost host)
+    {
+        var results = Seed(connection, options).ToList();
+        results.AddRange(Advisories(connection, options, host));
+        return results;
+    }
+
+    /// <summary>
+    /// One check per advisory level (Get-CrmAdvisory's findings): AdvisoryError, AdvisoryWarn, AdvisoryInfo. A level at
+    /// or above options.AdvisoryLevel fails when it has advisories; below, the check passes and reports them.
+    /// </summary>
+    private static IEnumerable<CrmCheckResult> Advisories(CrmConnection connection, DatabaseCheckOptions options, ICrmHost host)
+    {
+        var run = DatabaseAdvisor.Run(connection, new AdvisoryOptions { ExposedSchemas = options.ExposedSchemas }, host);
+        if (run.SkipReason != null) host.WriteVerbose(run.SkipReason);
+        foreach (var level in new[] { CrmAdvisoryLevel.Error, CrmAdvisoryLevel.Warn, CrmAdvisoryLevel.Info })
+        {
+            var found = run.Advisories.Where(a => a.Level == level).ToList();
+            var label = level.ToString().ToUpperInvariant();
+            var fails = level <= options.AdvisoryLevel;
+            var list = string.Join("; ", found.Take(5).Select(a => $"{a.Name} {a.Schema}.{a.Object}")) + (found.Count > 5 ? $"; {found.Count - 5} more" : "");
+            yield return Check("Advisory" + level, connection.ToString(), $"no {label} advisory", found.Count == 0 ? "none" : $"{found.Count}: {list}",
+                found.Count == 0 || !fails,
+                found.Count == 0 ? $"No {label} advisory (Supabase's advisors, Get-CrmAdvisory)."
+                : fails ? $"{found.Count} {label} advisor{(found.Count == 1 ? "y" : "ies")}: {list}. Get-CrmAdvisory -Level {level} | Format-List shows each with its remediation."
+                : $"{found.Count} {label} advisor{(found.Count == 1 ? "y" : "ies")} (reported, not failing: -AdvisoryLevel {options.AdvisoryLevel}): {list}.");
+        }
+    }
+
+    private static IReadOnlyList<CrmCheckResult> Seed(CrmConnection connection, DatabaseCheckOptions options) =>
         Db.ReadOnly(connection, (conn, tx) =>
         {
             var results = new List<CrmCheckResult>();
@@ -37,6 +71,9 @@ public static class DatabaseChecks
                 scoringOnTestTable = r.StringOrNull(7);
                 exportPopulated = r.GetBoolean(8);
             }
+            var book = Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading CrmOps' refresh log and scoring runs");
+            hasRefreshLog = book.RefreshLogTable != null;
+            hasRuns = book.ScoringRunsTable != null;
 
             results.Add(Check("NoMigrationOnTestTable", "public.customers", "no scoring columns", scoringOnTestTable ?? "none",
                 scoringOnTestTable is null,
@@ -84,13 +121,13 @@ public static class DatabaseChecks
                     refresh));
                 DateTimeOffset? lastRefresh = null;
                 if (hasRefreshLog)
-                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-refresh.sql"), conn, tx))
+                    using (var c2 = new NpgsqlCommand(SqlText.Fill("Operations/checks-last-refresh.sql", ("refresh_log", book.RefreshLogTable!)), conn, tx))
                         lastRefresh = c2.ExecuteScalar() is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
                 var fresh = lastRefresh is { } lr && now - lr <= options.MaxRefreshAge;
                 results.Add(Check("TimelineFresh", "public.customer_activity_timeline", $"refreshed within {Words.Duration(options.MaxRefreshAge)}",
                     lastRefresh is { } at0 ? $"{at0:u} ({Words.Duration(Whole(now - at0))} ago)" : "never (by CrmOps)", fresh,
                     fresh ? $"Last refreshed {lastRefresh:u}." : lastRefresh is null
-                        ? $"No refresh is recorded in crmops.refresh_log: run {refresh}, and schedule it (README: Running unattended)."
+                        ? $"No refresh is recorded in CrmOps' refresh log: run {refresh}, and schedule it (README: Running unattended)."
                         : $"Last refreshed {lastRefresh:u}, more than {Words.Duration(options.MaxRefreshAge)} ago: run {refresh}, and check its schedule.",
                     refresh));
             }
@@ -109,14 +146,14 @@ public static class DatabaseChecks
                     score));
                 DateTimeOffset? asOf = null, scoredAt = null;
                 if (hasRuns)
-                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-scoring.sql"), conn, tx))
+                    using (var c2 = new NpgsqlCommand(SqlText.Fill("Operations/checks-last-scoring.sql", ("scoring_runs", book.ScoringRunsTable!)), conn, tx))
                     using (var r = c2.ExecuteReader())
                         if (r.Read()) { asOf = r.GetFieldValue<DateTimeOffset>(0); scoredAt = r.GetFieldValue<DateTimeOffset>(1); }
                 var current = scoredAt is { } s && now - s <= options.MaxScoreAge;
                 results.Add(Check("ScoresCurrent", "public.customer_profiles", $"scored within {Words.Duration(options.MaxScoreAge)}",
                     scoredAt is { } at1 ? $"{at1:u} ({Words.Duration(Whole(now - at1))} ago)" : "never (by CrmOps)", current,
                     current ? $"Last scoring run at {scoredAt:u} (as of {asOf:u})." : scoredAt is null
-                        ? $"No scoring run is recorded in crmops.scoring_runs: run {score}."
+                        ? $"No scoring run is recorded in CrmOps' scoring runs: run {score}."
                         : $"The last scoring run was at {scoredAt:u}, more than {Words.Duration(options.MaxScoreAge)} ago (scores decay with time): run {score}, and check its schedule.",
                     score));
                 if (asOf is { } at)
@@ -144,6 +181,7 @@ public static class DatabaseChecks
                     exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it ({refreshExport}).",
                     refreshExport));
             }
+            results.Add(Schema.SchemaDriftCheck.Run(connection, conn, tx));
             return (IReadOnlyList<CrmCheckResult>)results;
         }, "Checking the database");
 

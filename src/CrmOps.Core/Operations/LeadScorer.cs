@@ -31,7 +31,7 @@ public sealed class ScoringOptions
 /// run targets only the customers that can have changed (recency band crossed, engagement row
 /// changed, never scored); the first run, or -Full, walks everyone in keyset batches. Each batch
 /// commits on its own (all old or all new within it) and is retried on a serialization failure or
-/// deadlock with a concurrent writer. Every run is recorded in crmops.scoring_runs.
+/// deadlock with a concurrent writer. Every run is recorded in supabase_migrations.crmops_scoring_runs.
 /// </summary>
 public static class LeadScorer
 {
@@ -92,7 +92,8 @@ public static class LeadScorer
             }
 
             if (!host.ShouldProcess(target, action)) return null;
-            OpsSchema.Ensure(conn);
+            OpsSchema.Ensure(conn, "Scoring leads");
+            WarnIfCannotYield(conn, host);
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
@@ -229,11 +230,21 @@ public static class LeadScorer
         }
     }
 
+    /// <summary>Says so when the batches cannot lower deadlock_timeout to yield to the application (a non-superuser, as on Supabase).</summary>
+    private static void WarnIfCannotYield(NpgsqlConnection conn, ICrmHost host)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        if (r.GetBoolean(0)) return;
+        host.WriteWarning($"Scoring runs without its 50 ms deadlock_timeout: role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout (superuser only, or GRANT SET ON PARAMETER deadlock_timeout TO {Identifier.Quote(r.GetString(2))}). " +
+            $"Should a batch deadlock with an application transaction, the server decides after its deadlock_timeout ({r.GetString(1)}) which one to abort; an aborted batch is still retried.");
+    }
+
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
 
     private static PreviousRun? Previous(NpgsqlConnection conn)
     {
-        if (!OpsSchema.Exists(conn, null, "scoring_runs")) return null;
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-previous.sql"), conn);
         using var r = cmd.ExecuteReader();
         return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;

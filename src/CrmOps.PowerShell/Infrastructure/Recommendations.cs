@@ -16,10 +16,10 @@ internal static class Recommendations
     /// (<c>$sb</c>, <c>$env:CRM</c>, <c>$x.Connection</c>) or a connection string without a password, as typed; else the
     /// connection's own string without its password (a passfile or trust then authenticates).
     /// </summary>
-    public static string ConnectionArgument(InvocationInfo invocation, CrmConnection connection)
+    public static string ConnectionArgument(InvocationInfo? invocation, CrmConnection connection)
     {
-        var fallback = Quote(connection.DisplayString);
-        if (Command(invocation) is not { } command) return fallback;
+        var fallback = Quote(connection.Name ?? connection.DisplayString);
+        if (invocation == null || Command(invocation) is not { } command) return fallback;
         var elements = command.CommandElements;
         for (var i = 1; i < elements.Count; i++)
         {

@@ -1,4 +1,4 @@
-SELECT as_of, started_at FROM crmops.scoring_runs
+SELECT as_of, started_at FROM {scoring_runs}
  WHERE mode IN ('Full', 'Targeted')
  ORDER BY started_at DESC, id DESC
  LIMIT 1;

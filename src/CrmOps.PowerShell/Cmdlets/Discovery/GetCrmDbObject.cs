@@ -8,6 +8,7 @@ namespace CrmOps.PowerShell.Cmdlets.Discovery;
 /// Lists tables, views and materialized views (functions, triggers, indexes and sequences with -Type, or by their exact
 /// name).
 /// </summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmDbObject")]
 [OutputType(typeof(CrmDbObject))]
 public sealed class GetCrmDbObject : CrmCmdlet

@@ -12,7 +12,7 @@ public sealed class InvokeCrmMigration : LockingMigrationCmdlet
     /// <summary>Apply up to and including this version.</summary>
     [Parameter]
     [ArgumentCompleter(typeof(MigrationVersionCompleter))]
-    [ValidatePattern("^[0-9]{14}$")]
+    [ValidatePattern("^[0-9]+$")] // the versions Supabase's CLI accepts: the digits before the first _ of the file name
     public string? Target { get; set; }
 
     [Parameter]

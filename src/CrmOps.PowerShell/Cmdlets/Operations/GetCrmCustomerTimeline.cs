@@ -10,6 +10,7 @@ namespace CrmOps.PowerShell.Cmdlets.Operations;
 /// any case) or by name (wildcards). Each customer's rows come together, labelled with the customer; a customer asked
 /// for twice is shown once.
 /// </summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmCustomerTimeline", DefaultParameterSetName = IdSet)]
 [OutputType(typeof(CrmActivity))]
 public sealed class GetCrmCustomerTimeline : CrmCmdlet
