@@ -23,9 +23,12 @@ public static class Advice
 
     /// <summary>
     /// How to (re)install the objects of a built-in migration (<see cref="BuiltInMigrations"/>), from what the
-    /// database's history says of it: pending, apply it; recorded as applied (its objects dropped since), roll it
-    /// back (its rollback drops whatever is left) or mark it rolled back, then apply it again. Scoring is followed by a
-    /// scoring run, since a reinstalled score column starts empty.
+    /// database's history of the built-in set says of it. Pending: apply it. Recorded as applied (its objects dropped
+    /// since): the later applied built-in migrations that amend earlier ones (every one whose file name does not start
+    /// with create_, such as secure_builtin_objects) are marked rolled back, so that they run again on the restored
+    /// objects; later create_ migrations made objects of their own and stay. Then the migration is rolled back when it
+    /// is the newest applied (its rollback drops whatever is left of it), else marked rolled back, and the set is
+    /// applied again. A restore that reinstalls scoring ends with a scoring run, since the score column starts empty.
     /// </summary>
     public static BuiltInFix InstallBuiltIn(CrmConnection connection, string version)
     {
@@ -47,13 +50,16 @@ public static class Advice
         }
         else
         {
-            var newest = status!.Where(Applied).Max(x => x.Version);
             why = $"its built-in migration {version} is recorded as applied (on {m.AppliedAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown date"}), but its objects are gone since";
-            if (newest == version)
+            var later = status!.Where(x => Applied(x) && string.CompareOrdinal(x.Version, version) > 0).OrderByDescending(x => x.Version, StringComparer.Ordinal).ToList();
+            var amendments = later.Where(x => !x.Name.StartsWith("create_", StringComparison.Ordinal)).ToList();
+            foreach (var a in amendments)
+                steps.Add($"Set-CrmMigrationState -BuiltIn -Version {a.Version} -State RolledBack -Confirm:$false");
+            if (later.Count == amendments.Count)
                 steps.AddRange(["Undo-CrmMigration -BuiltIn -Confirm:$false", "Invoke-CrmMigration -BuiltIn -Confirm:$false"]);
             else
                 steps.AddRange([$"Set-CrmMigrationState -BuiltIn -Version {version} -State RolledBack -Confirm:$false",
-                                $"Invoke-CrmMigration -BuiltIn -Target {version} -AllowOutOfOrder -Confirm:$false"]);
+                                "Invoke-CrmMigration -BuiltIn -AllowOutOfOrder -Confirm:$false"]);
         }
         if (version == BuiltInMigrations.Scoring) steps.Add("Update-CrmLeadScore");
         return new BuiltInFix(why, Commands(connection, [.. steps]));

@@ -16,7 +16,7 @@ public static class BuiltInMigrations
     public static MigrationSet? TryLoad()
     {
         if (Root is not { } root || !Directory.Exists(Path.Combine(root, "migrations"))) return null;
-        try { return MigrationSet.Load(root); }
+        try { return MigrationSet.Load(root, CrmMigrationSetKind.BuiltIn); }
         catch (Errors.CrmException) { return null; }
     }
 }
