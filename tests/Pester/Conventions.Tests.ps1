@@ -101,6 +101,7 @@ Describe 'Every command' {
         $needsPrimary = @{
             'Compare-CrmSchema'     = 'drift compares the live schema with the snapshot a migration just recorded: a replica could lag behind it'
             'Get-CrmSchemaSnapshot' = 'a snapshot is taken to be recorded or compared with the latest migrations: it must be the primary''s'
+            'Get-CrmAdvisory'   = 'unused_index and the other statistics-based lints read pg_stat_* counters, which a replica keeps for its own queries only'
             'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
             'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
         }
