@@ -82,7 +82,7 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
             $c = Assert-Checks 'TimelineExists', 'SchemaMatchesMigrations'
             $c.TimelineExists.Actual | Should -Be 'missing'
             $c.SchemaMatchesMigrations.Message | Should -Match 'MaterializedView public\.customer_activity_timeline Removed'
-            $c.TimelineExists.Message | Should -Match 'does not exist: apply the built-in migrations'
+            $c.TimelineExists.Message | Should -Match 'does not exist: its built-in migration 20250115100000 is recorded as applied .*Run: .*Invoke-CrmMigration -BuiltIn'
             $c.Keys | Should -Not -Contain 'TimelineCoverage'
         }
         finally { Invoke-TestSql $sb 'alter materialized view public.customer_activity_timeline_away rename to customer_activity_timeline' | Out-Null }
@@ -116,7 +116,7 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
         Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'TimelineFresh'
-            $c.TimelineFresh.Message | Should -Match 'Last refreshed .*, more than 1\.00:00:00 ago'
+            $c.TimelineFresh.Message | Should -Match 'Last refreshed .*, more than 1 day ago: run Invoke-CrmTimelineRefresh'
             $null = Assert-Checks @() @{ MaxRefreshAge = [TimeSpan]::FromDays(7) }
         }
         finally { Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at + interval '3 days'" | Out-Null }
@@ -152,7 +152,7 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
         Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'ScoresCurrent'
-            $c.ScoresCurrent.Message | Should -Match 'The last scoring run was at .*, more than 1\.00:00:00 ago: scores decay with time'
+            $c.ScoresCurrent.Message | Should -Match 'The last scoring run was at .*, more than 1 day ago \(scores decay with time\): run Update-CrmLeadScore'
             $null = Assert-Checks @() @{ MaxScoreAge = [TimeSpan]::FromDays(7) }
         }
         finally { Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at + interval '3 days'" | Out-Null }
@@ -253,7 +253,7 @@ Describe 'Test-CrmDatabase before the built-in migrations' -Tag Operations {
             # No migration has run here: there is nothing to compare with yet.
             ($results | Where-Object Check -EQ 'SchemaMatchesMigrations').Skipped | Should -BeTrue
             ($results | Where-Object Check -EQ 'MarketingExportFresh').Actual | Should -Be 'not populated'
-            ($results | Where-Object Check -EQ 'EveryProfileScored').Message | Should -Match 'Lead scoring is not installed: apply the built-in migrations \(Invoke-CrmMigration -BuiltIn\)'
+            ($results | Where-Object Check -EQ 'EveryProfileScored').Message | Should -Match 'Lead scoring is not installed: its built-in migration 20250115100001 is not applied\. Run: Invoke-CrmMigration -BuiltIn -Connection \$empty; Update-CrmLeadScore -Connection \$empty'
             ($results | Where-Object Check -EQ 'TimelineExists').Actual | Should -Be 'missing'
             Test-CrmDatabase -Connection $empty -Quiet | Should -BeFalse
         }

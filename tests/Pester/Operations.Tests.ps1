@@ -334,7 +334,7 @@ Describe 'Reports' {
             $file.FullName | Should -Be $csv
         }
         else { Get-CrmLeadSegment @Arguments | Export-Csv $csv }
-        (Get-Content $csv -TotalCount 1) -replace '"', '' | Should -Be 'CustomerId,FullName,Email,LeadScore,Segment,Recency,Frequency,Monetary,LifetimeOrders,LifetimeNet,LastOrderAt,LastScoredAt'
+        (Get-Content $csv -TotalCount 1) -replace '"', '' | Should -Be 'CustomerId,FullName,Email,LeadScore,Segment,Recency,Frequency,Monetary,LifetimeOrders,LifetimeNet,LastOrderAt,LastScoredAt,ScoredAsOf'
         # The spec's selection and order (best score first, then the larger lifetime net), read by psql.
         $expected = Invoke-TestSql $sb @"
 select concat_ws('|', p.id, p.canonical_full_name, coalesce(e.email, ''), p.lead_score,
@@ -352,6 +352,8 @@ select concat_ws('|', p.id, p.canonical_full_name, coalesce(e.email, ''), p.lead
         @($expected).Count | Should -BeGreaterThan 0
         $rows = Import-Csv $csv | ForEach-Object { ($_.CustomerId, $_.FullName, $_.Email, $_.LeadScore, $_.Segment, $_.Recency, $_.Frequency, $_.Monetary, $_.LifetimeOrders, $_.LifetimeNet, $_.LastOrderAt, $_.LastScoredAt) -join '|' }
         @($rows) | Should -Be @($expected)
+        # ScoredAsOf says what LastScoredAt holds: the same instant.
+        Import-Csv $csv | ForEach-Object { $_.ScoredAsOf | Should -Be $_.LastScoredAt }
     }
 
     It 'Export-CrmLeadSegment refuses an existing file, overwrites it with -Force, and writes nothing with -WhatIf' {
