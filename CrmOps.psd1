@@ -10,7 +10,7 @@
     Description          = 'Safe, fast, scriptable operations for PostgreSQL CRMs: schema discovery, row-count checks, guarded migrations, matview refresh, RFM lead scoring and reports.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml')
+    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml', 'module/formats/Scheduling.Format.ps1xml')
     TypesToProcess       = @('module/CrmOps.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-CrmDatabase', 'Disconnect-CrmDatabase',
@@ -18,7 +18,8 @@
         'Get-CrmDbObject', 'Get-CrmColumn', 'Get-CrmDependency', 'Get-CrmRowCount', 'Test-CrmRowCount',
         'Get-CrmMigration', 'New-CrmMigration', 'Invoke-CrmMigration', 'Undo-CrmMigration', 'Test-CrmMigration', 'Set-CrmMigrationState',
         'Invoke-CrmTimelineRefresh', 'Get-CrmRefreshHistory', 'Update-CrmLeadScore', 'Get-CrmLeadScoreDistribution',
-        'Get-CrmLeadSegment', 'Export-CrmLeadSegment', 'Get-CrmCustomerTimeline', 'Test-CrmDatabase'
+        'Get-CrmLeadSegment', 'Export-CrmLeadSegment', 'Get-CrmCustomerTimeline', 'Test-CrmDatabase', 'Get-CrmScoringHistory',
+        'Register-CrmSchedule', 'Get-CrmSchedule', 'Unregister-CrmSchedule'
     )
     FunctionsToExport    = @()
     AliasesToExport      = @()

@@ -4,6 +4,8 @@
 Start-CrmSandbox starts a private PostgreSQL cluster (initdb in a temp folder, listening on 127.0.0.1 only, on a free port), creates the CRM database that crm-database.md describes (the 3-row test table customers and the empty orders beside the real customer_profiles, customer_emails, customer_engagement_metrics, orders_htx, orders_eventbrite and their views) and fills it with realistic, deterministic sample data. The default size and seed reproduce the production figures of 2025-10-15: 9,369 customers and 11,864 orders. -Customers scales the same distributions up to 10,000,000. -Empty creates the schema without rows.
 
 It works when run as root (the server then runs as the unprivileged postgres user), finds the server binaries on PATH, under /usr/lib/postgresql/*/bin or in $env:CRMOPS_PG_BIN, and leaves nothing behind: Stop-CrmSandbox, the end of the PowerShell process or a failed start all remove the server process and its folder. The sandbox's owner role (crmops) authenticates by trust on loopback, so its connection string holds no password.
+
+When pg_cron is installed beside the server binaries (Debian/Ubuntu: the package postgresql-<major>-cron), the server loads it at start (shared_preload_libraries, cron.database_name = the CRM database, jobs in background workers) and it is enabled in the CRM database, as Supabase's Dashboard (Integrations > Cron) enables it: Register-CrmSchedule works in the sandbox. The PgCron property shows its version; it is empty, and -Verbose says why, when pg_cron is not installed. -NoCron starts a server without it, as many servers are.
 '@
     Parameters  = @{
         Customers = 'How many customers to generate (100 to 10,000,000). Default 9,369, the seed''s figure; orders, emails and engagement rows scale with it.'
@@ -11,6 +13,7 @@ It works when run as root (the server then runs as the unprivileged postgres use
         Empty     = 'Creates the CRM schema without any rows.'
         Tls       = 'Serves TLS only: a private CA signs a server certificate for 127.0.0.1 and localhost (key mode 0600, owned by the server user); plain TCP is rejected. The sandbox connection string uses SSL Mode=VerifyFull with the CA in CertificateAuthorityPath.'
         NoDefault = 'Returns the sandbox without making it the session default connection.'
+        NoCron    = 'Starts the server without pg_cron even when it is installed, to see what the schedule commands say on a server without it.'
     }
     Examples    = @(
         @{

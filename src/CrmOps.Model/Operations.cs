@@ -8,6 +8,12 @@ public enum CrmRefreshMode { Concurrent, Blocking }
 /// <summary>What became of a refresh.</summary>
 public enum CrmRefreshStatus { Succeeded, Skipped, Failed }
 
+/// <summary>What started a refresh or scoring run: a command (or the SQL functions called by hand), or a pg_cron job of Register-CrmSchedule.</summary>
+public enum CrmRunTrigger { Manual, Scheduled }
+
+/// <summary>What became of a scoring run.</summary>
+public enum CrmScoringStatus { Succeeded, Failed }
+
 /// <summary>Which customers a scoring run recomputed.</summary>
 public enum CrmScoringMode
 {
@@ -31,6 +37,10 @@ public sealed class CrmRefreshResult
     public TimeSpan Duration { get; init; }
     public string? Message { get; init; }
     public string? RunBy { get; init; }
+    /// <summary>Manual (Invoke-CrmTimelineRefresh, crmops.refresh_view called by hand) or Scheduled (a pg_cron job).</summary>
+    public CrmRunTrigger Trigger { get; init; }
+    /// <summary>The name of the schedule (Register-CrmSchedule -Name) that ran it; null for a manual run.</summary>
+    public string? Schedule { get; init; }
     public override string ToString() => $"{View} {Mode} {Status}";
 }
 
@@ -50,6 +60,16 @@ public sealed class CrmScoringResult
     public CrmScoringMode? Mode { get; init; }
     /// <summary>Customers whose score was recomputed.</summary>
     public long Examined { get; init; }
+    /// <summary>Manual (Update-CrmLeadScore) or Scheduled (a pg_cron job of Register-CrmSchedule).</summary>
+    public CrmRunTrigger Trigger { get; init; }
+    /// <summary>The name of the schedule that ran it; null for a manual run.</summary>
+    public string? Schedule { get; init; }
+    /// <summary>Succeeded, or Failed (logged by a scheduled run; Message says why).</summary>
+    public CrmScoringStatus Status { get; init; }
+    public string? Message { get; init; }
+    /// <summary>When the run started (Get-CrmScoringHistory).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+    public string? RunBy { get; init; }
     public override string ToString() => $"{Changed} of {Customers} changed as of {AsOf:u}";
 }
 

@@ -15,6 +15,8 @@ public sealed class SandboxOptions
     public bool Empty { get; init; }
     /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
     public bool Tls { get; init; }
+    /// <summary>Load and enable pg_cron when it is installed (false: a server without it, as many are).</summary>
+    public bool PgCron { get; init; } = true;
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -30,7 +32,7 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         Progress("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.PgCron);
         CrmConnection? connection = null;
         try
         {
@@ -42,6 +44,13 @@ public static class SandboxBuilder
             }
             var startup = clock.Elapsed;
             connection = ConnectionFactory.Connect(ConnectionFactory.Resolve(cluster.ConnectionString()), isSandbox: true);
+            string? pgCron = null;
+            if (cluster.PgCron)
+            {
+                using var conn = connection.Open();
+                pgCron = SandboxPgCron.Enable(conn);
+                host.WriteVerbose($"pg_cron {pgCron} is enabled in {SandboxCluster.DatabaseName}: Register-CrmSchedule works here.");
+            }
             long customers = 0, orders = 0;
             var load = Stopwatch.StartNew();
             using (var conn = connection.Open())
@@ -76,6 +85,7 @@ public static class SandboxBuilder
                 Connection = connection,
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
+                PgCron = pgCron,
             };
         }
         catch (Exception ex)

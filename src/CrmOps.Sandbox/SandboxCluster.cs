@@ -74,7 +74,14 @@ public sealed class SandboxCluster : ISandboxCluster
     public string? CertificateAuthorityPath { get; private set; }
     public bool Tls { get; private set; }
 
-    public static SandboxCluster Start(Action<string>? log = null, bool tls = false)
+    /// <summary>pg_cron is loaded (shared_preload_libraries), its jobs kept in <see cref="DatabaseName"/>: see <see cref="SandboxPgCron"/>.</summary>
+    public bool PgCron { get; private set; }
+
+    /// <summary>
+    /// Starts a cluster. With <paramref name="pgCron"/>, the server loads pg_cron when it is installed (it says why
+    /// not through <paramref name="log"/> otherwise); the database that holds the jobs is <see cref="DatabaseName"/>.
+    /// </summary>
+    public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool pgCron = true)
     {
         var bin = FindBinaries();
         var asRoot = IsRoot();
@@ -84,6 +91,11 @@ public sealed class SandboxCluster : ISandboxCluster
         var root = Path.Combine(Path.GetTempPath(), "crmops-sandbox-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
         var cluster = new SandboxCluster(bin, root, asRoot) { Tls = tls };
+        if (pgCron)
+        {
+            cluster.PgCron = SandboxPgCron.IsInstalled(bin, out var why);
+            if (!cluster.PgCron) log?.Invoke(why);
+        }
         try
         {
             cluster.StartCore(log);
@@ -112,6 +124,7 @@ public sealed class SandboxCluster : ISandboxCluster
             "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
             "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
             Tls ? "-c ssl=on" : "-c ssl=off");
+        if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(DatabaseName).Select(s => "-c " + s));
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
         var (code, output) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 30 start");

@@ -130,6 +130,8 @@ public static class LeadScorer
                 cmd.Parameters.AddWithValue("cool", counts.Cool);
                 cmd.Parameters.AddWithValue("cold", counts.Cold);
                 cmd.Parameters.Add(new NpgsqlParameter("average", NpgsqlDbType.Numeric) { Value = (object?)counts.Average ?? DBNull.Value });
+                cmd.Parameters.AddWithValue("status", nameof(CrmScoringStatus.Succeeded));
+                cmd.Parameters.Add(new NpgsqlParameter("message", NpgsqlDbType.Text) { Value = DBNull.Value });
                 cmd.ExecuteNonQuery();
             }
             host.WriteProgress(Activity, "Done", 100);
@@ -148,6 +150,34 @@ public static class LeadScorer
                     "Scoring was stopped. Batches already committed keep their new scores; the rest keep their old ones. Run Update-CrmLeadScore again to finish.");
             throw Db.Translate(ex, connection, "Scoring");
         }
+    }
+
+    /// <summary>The scoring runs logged in crmops.scoring_runs, newest first (Get-CrmScoringHistory); empty when none is logged.</summary>
+    public static IEnumerable<CrmScoringResult> History(CrmConnection connection, int last, CrmRunTrigger? trigger = null)
+    {
+        return Db.ReadOnly(connection, (conn, tx) =>
+        {
+            var list = new List<CrmScoringResult>();
+            if (!OpsSchema.Exists(conn, tx, "scoring_runs")) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-log-read.sql"), conn, tx);
+            cmd.Parameters.AddWithValue("last", last);
+            cmd.Parameters.Add(new NpgsqlParameter("trigger", NpgsqlDbType.Text) { Value = (object?)trigger?.ToString() ?? DBNull.Value });
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var mode = Enum.TryParse<CrmScoringMode>(r.GetString(3), out var m) ? m : (CrmScoringMode?)null;
+                list.Add(new CrmScoringResult
+                {
+                    AsOf = r.GetFieldValue<DateTimeOffset>(0), StartedAt = r.GetFieldValue<DateTimeOffset>(1),
+                    Duration = TimeSpan.FromMilliseconds(r.GetInt64(2)), Mode = mode,
+                    Customers = r.GetInt64(4), Changed = r.GetInt64(5), Examined = mode == CrmScoringMode.Full ? r.GetInt64(4) : 0,
+                    Hot = r.GetInt64(6), Warm = r.GetInt64(7), Cool = r.GetInt64(8), Cold = r.GetInt64(9), RunBy = r.GetString(10),
+                    Trigger = Enum.TryParse<CrmRunTrigger>(r.GetString(11), out var t) ? t : CrmRunTrigger.Manual, Schedule = r.StringOrNull(12),
+                    Status = Enum.TryParse<CrmScoringStatus>(r.GetString(13), out var st) ? st : CrmScoringStatus.Succeeded, Message = r.StringOrNull(14),
+                });
+            }
+            return list;
+        }, "Reading the scoring log");
     }
 
     private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection connection)

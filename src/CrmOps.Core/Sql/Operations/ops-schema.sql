@@ -32,5 +32,17 @@ CREATE TABLE IF NOT EXISTS crmops.scoring_runs (
     run_by      text        NOT NULL DEFAULT current_user
 );
 CREATE INDEX IF NOT EXISTS scoring_runs_started ON crmops.scoring_runs (started_at DESC);
-COMMENT ON TABLE crmops.refresh_log IS 'Every materialized view refresh made by Invoke-CrmTimelineRefresh: mode, status, rows before and after, duration.';
-COMMENT ON TABLE crmops.scoring_runs IS 'Every Update-CrmLeadScore run: as-of instant, customers per segment, rows changed, duration.';
+
+-- Who ran each entry: Manual (a cmdlet, or the SQL functions called by hand) or Scheduled (a pg_cron
+-- job of Register-CrmSchedule, named in schedule); scoring runs that failed are logged too. The
+-- built-in migration 20261126150030 adds the same columns.
+ALTER TABLE crmops.refresh_log
+    ADD COLUMN IF NOT EXISTS trigger  text NOT NULL DEFAULT 'Manual',
+    ADD COLUMN IF NOT EXISTS schedule text;
+ALTER TABLE crmops.scoring_runs
+    ADD COLUMN IF NOT EXISTS trigger  text NOT NULL DEFAULT 'Manual',
+    ADD COLUMN IF NOT EXISTS schedule text,
+    ADD COLUMN IF NOT EXISTS status   text NOT NULL DEFAULT 'Succeeded',
+    ADD COLUMN IF NOT EXISTS message  text;
+COMMENT ON TABLE crmops.refresh_log IS 'Every materialized view refresh made by Invoke-CrmTimelineRefresh or a Register-CrmSchedule job: mode, status, rows before and after, duration, trigger.';
+COMMENT ON TABLE crmops.scoring_runs IS 'Every Update-CrmLeadScore or scheduled scoring run: as-of instant, customers per segment, rows changed, duration, trigger, status.';

@@ -22,6 +22,10 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     [Parameter]
     public SwitchParameter Tls { get; set; }
 
+    /// <summary>Start the server without pg_cron even when it is installed (as many servers are).</summary>
+    [Parameter]
+    public SwitchParameter NoCron { get; set; }
+
     /// <summary>Do not make the sandbox the session default connection.</summary>
     [Parameter]
     public SwitchParameter NoDefault { get; set; }
@@ -30,7 +34,7 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     {
         var what = Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})";
         if (!CrmHost.ShouldProcess("127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
-        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls }, CrmHost);
+        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls, PgCron = !NoCron }, CrmHost);
         CrmSession.Sandboxes.Add(sandbox);
         if (!NoDefault) CrmSession.Default = sandbox.Connection;
         WriteObject(sandbox);
