@@ -49,7 +49,7 @@ Describe 'Module conventions' {
 
     It '<Name> supports -WhatIf when it changes something' -TestCases $commands {
         $cmd = Get-Command $Name
-        if ($cmd.Verb -in 'Invoke', 'Update', 'Undo', 'Set', 'Remove', 'Start', 'Stop', 'Export') {
+        if ($cmd.Verb -in 'Invoke', 'Update', 'Undo', 'Set', 'Remove', 'Start', 'Stop', 'Export', 'Register', 'Unregister') {
             $cmd.Parameters.Keys | Should -Contain 'WhatIf'
         }
     }

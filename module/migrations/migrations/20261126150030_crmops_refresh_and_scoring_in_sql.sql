@@ -167,7 +167,7 @@ BEGIN
                   JOIN pg_catalog.pg_stat_activity a ON a.pid = l.pid
                  WHERE l.relation = v_oid AND l.granted AND a.pid <> pg_catalog.pg_backend_pid();
                 v_message := pg_catalog.format('Refreshing %s gave up after waiting %s s for the lock on %s: %s', v_display,
-                    pg_catalog.round(extract(epoch FROM p_lock_timeout), 1), v_display,
+                    pg_catalog.trim_scale(pg_catalog.round(extract(epoch FROM p_lock_timeout), 1)), v_display,
                     coalesce('held by ' || v_blockers, 'the holder has finished since.'));
             ELSE
                 v_message := pg_catalog.format('Refreshing %s failed: %s (SQLSTATE %s).', v_display, v_message, v_sqlstate);

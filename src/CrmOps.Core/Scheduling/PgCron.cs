@@ -24,6 +24,8 @@ public sealed record PgCronProbe
     public bool? CanScheduleInDatabase { get; init; }
     public bool TasksInstalled { get; init; }
     public bool? CanRunTasks { get; init; }
+    /// <summary>The role may read pg_cron's settings (superuser-only: superuser or pg_read_all_settings).</summary>
+    public bool SettingsReadable { get; init; } = true;
 
     public static PgCronProbe Read(NpgsqlConnection conn)
     {
@@ -32,12 +34,16 @@ public sealed record PgCronProbe
         r.Read();
         static bool? B(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetBoolean(i);
         static string? S(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
-        return new PgCronProbe
+        var probe = new PgCronProbe
         {
             AvailableVersion = S(r, 0), EnabledVersion = S(r, 1), CronDatabase = S(r, 2), CronTimeZone = S(r, 3),
             Database = r.GetString(4), Role = r.GetString(5), Supabase = r.GetBoolean(6), CronUsage = B(r, 7),
             CanSchedule = B(r, 8), CanScheduleInDatabase = B(r, 9), TasksInstalled = r.GetBoolean(10), CanRunTasks = B(r, 11),
+            SettingsReadable = r.GetBoolean(12),
         };
+        // A role that may not read the settings: pg_cron enabled here means it keeps its jobs here (CREATE EXTENSION
+        // pg_cron only works in cron.database_name).
+        return !probe.SettingsReadable && probe.EnabledVersion != null ? probe with { CronDatabase = probe.Database } : probe;
     }
 
     /// <summary>pg_cron keeps its jobs in another database than this one.</summary>
@@ -70,6 +76,13 @@ public static class PgCron
                     "Install the package (Debian/Ubuntu: apt-get install postgresql-<major>-cron; RHEL: pg_cron_<major>), add pg_cron to shared_preload_libraries " +
                     $"and set cron.database_name = '{crm.Database}' in postgresql.conf, restart the server, then run 'create extension pg_cron;' ({supabaseHow})."))
             { RecommendedAction = "install pg_cron" };
+        if (crm.CronDatabase == null && !crm.SettingsReadable)
+            throw new CrmException("PgCronNotEnabled", CrmErrorKind.NotInstalled,
+                $"pg_cron is installed on {where} but not enabled in database {crm.Database}, and role {crm.Role} may not read the server's settings " +
+                "to tell whether it is loaded (shared_preload_libraries) or keeps its jobs in another database (cron.database_name). " +
+                (crm.Supabase ? $"To use it {supabaseHow}." :
+                    $"Ask a superuser to load it (shared_preload_libraries = 'pg_cron', cron.database_name = '{crm.Database}', restart) and run 'create extension pg_cron;' in {crm.Database} ({supabaseHow})."))
+            { RecommendedAction = "create extension pg_cron" };
         if (crm.CronDatabase == null)
             throw new CrmException("PgCronNotLoaded", CrmErrorKind.NotInstalled,
                 $"pg_cron is installed on {where} but not loaded: it is not in shared_preload_libraries. " +

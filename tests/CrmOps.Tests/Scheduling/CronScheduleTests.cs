@@ -172,6 +172,17 @@ public class PgCronRequireTests
     }
 
     [Fact]
+    public void A_role_that_cannot_read_the_settings_gets_the_enable_advice_without_guessing()
+    {
+        var e = Fails(Ready with { EnabledVersion = null, CronDatabase = null, SettingsReadable = false });
+        Assert.Equal("PgCronNotEnabled", e.ErrorId);
+        Assert.Contains("may not read the server's settings", e.Message, StringComparison.Ordinal);
+        Assert.Contains("create extension pg_cron", e.Message, StringComparison.Ordinal);
+        // Enabled here: the jobs are here, whatever the unreadable setting says.
+        PgCron.Require(Ready with { CronDatabase = "crm", SettingsReadable = false }, null, "db.example:5432", write: true);
+    }
+
+    [Fact]
     public void Too_old_asks_for_an_update() => Assert.Equal("PgCronTooOld", Fails(Ready with { EnabledVersion = "1.3" }).ErrorId);
 
     [Fact]
