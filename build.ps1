@@ -4,8 +4,12 @@
     Builds, tests, demonstrates and benchmarks CrmOps.
 .DESCRIPTION
     Tasks:
-      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works
+      Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works, and regenerate
+                   the committed reference (docs/commands, tests/README.md) from module/help
       Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed"
+      Package      Build, then stage the installable module in artifacts/CrmOps/<version>/ and publish it to the
+                   local repository folder artifacts/packages/ (CrmOps.<version>.nupkg)
+      PackageTest  Package, then tests/Package: install, import by name from elsewhere, update, uninstall
       Demo         Build, then the seed's story on a throwaway sandbox database
       Bench        Build, then the benchmarks (docs/benchmarks.md and docs/benchmarks.json)
       Reliability  Build, then the slow part of tests/Reliability (tag Slow: faults, concurrency); Test runs the rest
@@ -22,13 +26,17 @@ param(
     # Pester tag filter for Test (e.g. -Tag Discovery)
     [string[]] $Tag,
     # Only these Pester test files (paths or wildcards), for quick local runs
-    [string[]] $TestPath
+    [string[]] $TestPath,
+    # Package: build this version (1.2.3 or 1.2.3-beta1) instead of CrmOps.psd1's, for test and nightly packages
+    [string] $Version,
+    # Package: the folder that receives CrmOps/<version>/ and packages/ (default: artifacts)
+    [string] $OutputPath
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $Root = $PSScriptRoot
-$Tasks = 'Build', 'Test', 'Demo', 'Bench', 'Reliability', 'Clean'
+$Tasks = 'Build', 'Test', 'Package', 'PackageTest', 'Demo', 'Bench', 'Reliability', 'Clean'
 $Bin = Join-Path $Root 'bin'
 $Artifacts = Join-Path $Root 'artifacts'
 
@@ -59,25 +67,41 @@ function Test-PostgresBinaries {
     exit 3
 }
 
+# Module layout: bin/CrmOps.dll (cmdlets) and bin/CrmOps.Model.dll (output types) in the default
+# load context; bin/deps/* (core and its dependencies) in CrmOps' own AssemblyLoadContext.
+function Copy-ModuleAssembly {
+    param([string] $Publish, [string] $Destination, [switch] $NoSymbols)
+    $deps = Join-Path $Destination 'deps'
+    if (Test-Path $deps) { Remove-Item (Join-Path $deps '*') -Force }
+    New-Item -ItemType Directory -Force -Path $deps | Out-Null
+    foreach ($file in Get-ChildItem $Publish -File) {
+        if ($file.Name -like 'CrmOps.deps.json' -or $file.Name -like 'System.Management.Automation*') { continue }
+        if ($NoSymbols -and $file.Extension -eq '.pdb') { continue }
+        $dest = if ($file.BaseName -in 'CrmOps', 'CrmOps.Model') { $Destination } else { $deps }
+        Copy-Item $file.FullName -Destination $dest -Force
+    }
+}
+
 function Invoke-Build {
+    # Test builds with -NoDocs: its convention tests compare the committed reference with a fresh one.
+    param([switch] $NoDocs)
     $publish = Join-Path $Artifacts 'publish'
     & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
-    # Module layout: bin/CrmOps.dll (cmdlets) and bin/CrmOps.Model.dll (output types) in the default
-    # load context; bin/deps/* (core and its dependencies) in CrmOps' own AssemblyLoadContext;
-    # en-US/CrmOps.dll-Help.xml.
-    $deps = Join-Path $Bin 'deps'
-    if (Test-Path $deps) { Remove-Item (Join-Path $deps '*') -Force }
-    New-Item -ItemType Directory -Force -Path $deps | Out-Null
-    foreach ($file in Get-ChildItem $publish -File) {
-        if ($file.Name -like 'CrmOps.deps.json' -or $file.Name -like 'System.Management.Automation*') { continue }
-        $dest = if ($file.BaseName -in 'CrmOps', 'CrmOps.Model') { $Bin } else { $deps }
-        Copy-Item $file.FullName -Destination $dest -Force
-    }
-    # Help is generated from module/help/*.psd1 into <ModuleBase>/en-US, where Get-Help looks.
-    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -OutputPath (Join-Path $Root 'en-US/CrmOps.dll-Help.xml')
+    Copy-ModuleAssembly -Publish $publish -Destination $Bin
+    # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
+    # with the docs, docs/commands comes from the same source in the same run.
+    $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
+    # en-US/ holds only what this build generates (the package ships it whole): no stale topic survives a rename.
+    Remove-Item (Join-Path $Root 'en-US') -Recurse -Force -ErrorAction SilentlyContinue
+    & (Join-Path $Root 'tools/New-HelpFile.ps1') -ModuleRoot $Root -HelpPath (Join-Path $Root 'en-US') @docsArgs
     Write-Host "Built CrmOps into $Bin"
+    if (-not $NoDocs) {
+        & (Join-Path $Root 'tools/New-TestIndex.ps1') -Root $Root -OutputPath (Join-Path $Root 'tests/README.md')
+        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md 2>$null)
+        if ($changed) { Write-Host "The committed reference changed (review, then commit):`n$($changed -join "`n")" }
+    }
 }
 
 function Invoke-TestTools {
@@ -89,7 +113,7 @@ function Invoke-TestTools {
 function Invoke-Test {
     Test-PostgresBinaries
     Invoke-TestTools
-    Invoke-Build
+    Invoke-Build -NoDocs
     $results = Join-Path $Artifacts 'test'
     Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
     New-Item -ItemType Directory -Force -Path $results | Out-Null
@@ -177,6 +201,125 @@ function Invoke-Reliability {
     if ($p.Failed -gt 0) { exit 1 }
 }
 
+# The version to build: CrmOps.psd1's ModuleVersion and PSData.Prerelease (the one place it is defined;
+# Directory.Build.props reads the same two values for the assemblies), or -Version for a test or nightly package.
+function Get-ModuleVersion {
+    if ($Version) {
+        if ($Version -notmatch '^(\d+\.\d+\.\d+)(?:-([0-9A-Za-z]+))?$') {
+            Write-Error -ErrorId 'BadVersion' -Category InvalidArgument -ErrorAction Continue `
+                -Message "-Version '$Version' is not major.minor.patch with an optional -prerelease of letters and digits (1.2.3, 1.2.3-beta1)."
+            exit 2
+        }
+        $prefix = $Matches[1]; $prerelease = "$($Matches[2])"
+    }
+    else {
+        $manifest = Import-PowerShellDataFile (Join-Path $Root 'CrmOps.psd1')
+        $prefix = $manifest.ModuleVersion
+        $prerelease = "$($manifest.PrivateData.PSData['Prerelease'])"
+    }
+    [pscustomobject]@{
+        Prefix     = $prefix
+        Prerelease = $prerelease
+        Full       = if ($prerelease) { "$prefix-$prerelease" } else { $prefix }
+    }
+}
+
+# CHANGELOG.md's section for this version (heading included), or its [Unreleased] section when the version has none.
+function Get-ReleaseNote([string] $FullVersion) {
+    $changelog = Get-Content (Join-Path $Root 'CHANGELOG.md') -Raw
+    $sections = [regex]::Matches($changelog, '(?ms)^## \[(?<v>[^\]]+)\][^\n]*\n.*?(?=^## \[|\z)')
+    $section = @($sections | Where-Object { $_.Groups['v'].Value -eq $FullVersion }) +
+        @($sections | Where-Object { $_.Groups['v'].Value -eq 'Unreleased' }) | Select-Object -First 1
+    if (-not $section) { throw "CHANGELOG.md has neither a '## [$FullVersion]' nor a '## [Unreleased]' section." }
+    $section.Value.Trim()
+}
+
+# Stages the module as it is installed (<name>/<version>/ holding only what it loads and ships) and publishes it
+# to the local repository folder packages/ as CrmOps.<version>.nupkg, with PSResourceGet.
+function Invoke-Package {
+    $v = Get-ModuleVersion
+    Invoke-Build -NoDocs   # the help (en-US/) comes from the built module; packaging leaves the committed docs alone
+    $out = if ($OutputPath) { [IO.Path]::GetFullPath($OutputPath, (Get-Location).ProviderPath) } else { $Artifacts }
+    $stage = Join-Path $out "CrmOps/$($v.Prefix)"
+    $packages = Join-Path $out 'packages'
+
+    # The assemblies, compiled with the package's version (the same as bin/'s unless -Version says otherwise),
+    # with intermediate files of their own so that a -Version build leaves the projects' obj/ to bin/'s build.
+    $publish = Join-Path $Artifacts 'package-build/publish'
+    Remove-Item $publish -Recurse -Force -ErrorAction SilentlyContinue
+    & dotnet publish (Join-Path $Root 'src/CrmOps.PowerShell') -c $Configuration -o $publish --nologo -v quiet /clp:ErrorsOnly `
+        --artifacts-path (Join-Path $Artifacts 'package-build/obj') "-p:VersionPrefix=$($v.Prefix)" "-p:VersionSuffix=$($v.Prerelease)"
+    if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
+
+    Remove-Item $stage -Recurse -Force -ErrorAction SilentlyContinue
+    New-Item -ItemType Directory -Force -Path $stage | Out-Null
+    Copy-ModuleAssembly -Publish $publish -Destination (Join-Path $stage 'bin') -NoSymbols
+    $manifest = Import-PowerShellDataFile (Join-Path $Root 'CrmOps.psd1')
+    $files = @($manifest.FormatsToProcess) + @($manifest.TypesToProcess) + 'LICENSE', 'README.md', 'CHANGELOG.md'
+    foreach ($f in $files) {
+        $dest = Join-Path $stage $f
+        New-Item -ItemType Directory -Force -Path (Split-Path $dest) | Out-Null
+        Copy-Item (Join-Path $Root $f) -Destination $dest
+    }
+    foreach ($dir in 'module/migrations', 'en-US') {
+        New-Item -ItemType Directory -Force -Path (Join-Path $stage (Split-Path $dir)) | Out-Null
+        Copy-Item (Join-Path $Root $dir) -Destination (Join-Path $stage $dir) -Recurse
+    }
+
+    # The packaged manifest: the version built, the prerelease label if any, this version's release notes.
+    $quote = { param($s) "'" + ($s -replace "(['\u2018\u2019\u201A\u201B])", '$1$1') + "'" }
+    $text = Get-Content (Join-Path $Root 'CrmOps.psd1') -Raw
+    $text = $text -replace "(?m)^(\s*ModuleVersion\s*=\s*)'[^']*'", "`${1}'$($v.Prefix)'"
+    $text = $text -replace "(?m)^\s*Prerelease\s*=.*\r?\n", ''
+    $insert = "`n            ReleaseNotes = $(& $quote (Get-ReleaseNote $v.Full))"
+    if ($v.Prerelease) { $insert += "`n            Prerelease = '$($v.Prerelease)'" }
+    # (an evaluator, not a replacement pattern: release notes may hold '$_' or '$1')
+    $text = [regex]::Replace($text, '(?m)^\s*PSData\s*=\s*@\{[ \t]*(?=\r?\n)', { param($m) $m.Value + $insert })
+    $stagedManifest = Join-Path $stage 'CrmOps.psd1'
+    Set-Content -Path $stagedManifest -Value $text -NoNewline
+
+    # Checks before publishing: the manifest is valid and says what was built, the assemblies carry the same version.
+    $test = Test-ModuleManifest $stagedManifest
+    $data = Import-PowerShellDataFile $stagedManifest
+    if ("$($test.Version)" -ne $v.Prefix -or "$($data.PrivateData.PSData['Prerelease'])" -ne $v.Prerelease -or -not $data.PrivateData.PSData.ReleaseNotes) {
+        throw "The staged manifest does not carry version $($v.Full) and release notes."
+    }
+    foreach ($dll in Get-ChildItem (Join-Path $stage 'bin') -Recurse -Filter 'CrmOps*.dll') {
+        $info = [Diagnostics.FileVersionInfo]::GetVersionInfo($dll.FullName)
+        $assembly = [Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version
+        if ("$assembly" -ne "$($v.Prefix).0" -or $info.FileVersion -ne "$($v.Prefix).0" -or ($info.ProductVersion -split '\+')[0] -ne $v.Full) {
+            throw "$($dll.Name) carries version $assembly (file $($info.FileVersion), product $($info.ProductVersion)), not $($v.Full)."
+        }
+    }
+
+    # Publish to the local repository folder through a repository registered for this run only.
+    New-Item -ItemType Directory -Force -Path $packages | Out-Null
+    $nupkg = Join-Path $packages "CrmOps.$($v.Full).nupkg"
+    Remove-Item $nupkg -Force -ErrorAction SilentlyContinue
+    $repository = 'CrmOpsBuild-' + [guid]::NewGuid().ToString('N').Substring(0, 8)
+    Register-PSResourceRepository -Name $repository -Uri $packages -Trusted
+    try { Publish-PSResource -Path $stage -Repository $repository }
+    finally { Unregister-PSResourceRepository -Name $repository }
+    if (-not (Test-Path $nupkg)) { throw "Publish-PSResource did not write $nupkg." }
+    $count = @(Get-ChildItem $stage -File -Recurse).Count
+    Write-Host "Packaged CrmOps $($v.Full) ($count files staged in $stage): $nupkg"
+}
+
+function Invoke-PackageTest {
+    Test-PostgresBinaries
+    Invoke-TestTools
+    Invoke-Package
+    $pwsh = Get-PwshCommand
+    $json = Join-Path $Artifacts 'test/package.json'
+    Remove-Item $json -ErrorAction SilentlyContinue
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
+        -ResultPath $json -TestPath (Join-Path $Root 'tests/Package')
+    if (-not (Test-Path $json)) { Write-Warning 'Pester wrote no results: counted as one failure.'; Write-Output '0 passed, 1 failed'; exit 1 }
+    $p = Get-Content $json -Raw | ConvertFrom-Json
+    Write-Output "$($p.Passed) passed, $($p.Failed) failed"
+    if ($p.Failed -gt 0) { exit 1 }
+}
+
 function Invoke-Clean {
     foreach ($dir in @($Bin, $Artifacts, (Join-Path $Root 'en-US')) + @(Get-ChildItem (Join-Path $Root 'src'), (Join-Path $Root 'tests') -Directory -Recurse -Include bin, obj | ForEach-Object FullName)) {
         if (Test-Path $dir) { Remove-Item $dir -Recurse -Force }
@@ -187,6 +330,8 @@ function Invoke-Clean {
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
+    'Package' { Invoke-Package }
+    'PackageTest' { Invoke-PackageTest }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Reliability' { Invoke-Reliability }

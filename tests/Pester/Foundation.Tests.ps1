@@ -1,6 +1,6 @@
 #requires -Version 7.4
-# The foundation: module conventions, help, connections and their errors, the sandbox's life
-# cycle, and dependency isolation.
+# The foundation: connections and their errors, the sandbox's life cycle, and dependency isolation.
+# The conventions every command follows (verbs, output types, help, -WhatIf...) are in Conventions.Tests.ps1.
 
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
@@ -13,46 +13,6 @@ BeforeAll {
 AfterAll {
     Disconnect-CrmDatabase
     if ($script:sb) { Stop-CrmSandbox $script:sb }
-}
-
-Describe 'Module conventions' {
-    BeforeDiscovery {
-        Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-        $script:commands = Get-Command -Module CrmOps -CommandType Cmdlet | ForEach-Object { @{ Name = $_.Name } }
-    }
-
-    It '<Name> uses an approved verb' -TestCases $commands {
-        (Get-Command $Name).Verb | Should -BeIn (Get-Verb).Verb
-    }
-
-    It '<Name> declares its output type, with a default view for it' -TestCases $commands {
-        $cmd = Get-Command $Name
-        $types = @($cmd.OutputType | ForEach-Object { $_.Type } | Where-Object { $_ -and $_ -ne [void] })
-        if ($cmd.OutputType.Count -eq 0) { throw "$Name has no [OutputType]" }
-        foreach ($t in $types | Where-Object { $_.Namespace -eq 'CrmOps' }) {
-            Get-FormatData -TypeName $t.FullName | Should -Not -BeNullOrEmpty -Because "$($t.FullName) needs a default view"
-        }
-    }
-
-    It '<Name> has complete help: synopsis, description, every parameter, an example' -TestCases $commands {
-        $help = Get-Help $Name -Full
-        $help.Synopsis | Should -Not -BeLike "*$Name *[<]*" -Because 'a written synopsis, not the generated syntax'
-        $help.Synopsis.Length | Should -BeGreaterThan 20
-        ($help.Description.Text -join ' ').Length | Should -BeGreaterThan 40
-        @($help.Examples.Example).Count | Should -BeGreaterThan 0
-        $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
-        foreach ($p in (Get-Command $Name).Parameters.Keys | Where-Object { $_ -notin $common }) {
-            $ph = $help.Parameters.Parameter | Where-Object Name -eq $p
-            ($ph.Description.Text -join ' ').Length | Should -BeGreaterThan 5 -Because "-$p of $Name needs a description"
-        }
-    }
-
-    It '<Name> supports -WhatIf when it changes something' -TestCases $commands {
-        $cmd = Get-Command $Name
-        if ($cmd.Verb -in 'Invoke', 'Update', 'Undo', 'Set', 'Remove', 'Start', 'Stop', 'Export', 'Register', 'Unregister') {
-            $cmd.Parameters.Keys | Should -Contain 'WhatIf'
-        }
-    }
 }
 
 Describe 'Connections' {
@@ -183,7 +143,8 @@ Describe 'Sandbox life cycle' {
         $psi.WorkingDirectory = Get-RepoRoot
         $p = [System.Diagnostics.Process]::Start($psi)
         $deadline = (Get-Date).AddSeconds(60)
-        while (-not (Test-Path $out) -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        # Set-Content creates the file before it writes the line: wait for the line.
+        while (-not ((Test-Path $out) -and (Get-Content $out -Raw -ErrorAction Ignore) -match "\|") -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 200 }
         $dir, $serverPid = (Get-Content $out -Raw).Trim() -split '\|'
         Test-Path $dir | Should -BeTrue
         $p.Kill()  # SIGKILL: no exit handler runs; the watchdog must clean up
@@ -202,14 +163,17 @@ Describe 'Sandbox life cycle' {
         Set-Content "$fake/pg_ctl" "#!/bin/sh`ncase `"`$*`" in *--version*) echo 'pg_ctl (PostgreSQL) 15.99'; exit 0;; *start*) echo 'could not bind IPv4 address: fake failure' >&2; exit 1;; esac`nexit 0"
         Set-Content "$fake/postgres" "#!/bin/sh`nexit 1"
         chmod 755 $fake "$fake/initdb" "$fake/pg_ctl" "$fake/postgres"
-        $before = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
-        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_PG_BIN = $fake; CRMOPS_CACHE = "$fake/cache" } -Script 'Import-Module ./CrmOps.psd1; try { Start-CrmSandbox -Empty -ErrorAction Stop } catch { "ERR:" + $_.FullyQualifiedErrorId + ":" + $_.Exception.Message; exit 1 }'
+        # A temp folder of its own, so that sandboxes of other test runs on the machine cannot count as leftovers.
+        $tmp = Join-Path $fake 'tmp'
+        New-Item -ItemType Directory $tmp | Out-Null
+        $r = Invoke-ChildPwsh -Environment @{ CRMOPS_PG_BIN = $fake; CRMOPS_CACHE = "$fake/cache"; TMPDIR = $tmp } -Script '"TMP:" + [IO.Path]::GetTempPath(); Import-Module ./CrmOps.psd1; try { Start-CrmSandbox -Empty -ErrorAction Stop } catch { "ERR:" + $_.FullyQualifiedErrorId + ":" + $_.Exception.Message; exit 1 }'
+        $leftovers = @(Get-ChildItem $tmp -Filter 'crmops-sandbox-*' -Directory).Name
         Remove-Item $fake -Recurse -Force
         $r.ExitCode | Should -Be 1
+        $r.StdOut | Should -Match "TMP:$([regex]::Escape($tmp))/?\r?\n" -Because 'the sandbox folder goes under the temp folder given'
         $r.StdOut | Should -Match 'ERR:CrmOps.SandboxStartFailed'
         $r.StdOut | Should -Match 'fake failure'
-        $after = @(Get-ChildItem ([IO.Path]::GetTempPath()) -Filter 'crmops-sandbox-*' -Directory).Name
-        @($after | Where-Object { $_ -notin $before }) | Should -BeNullOrEmpty
+        $leftovers | Should -BeNullOrEmpty
     }
 
     It 'refuses an out-of-range size before starting anything' {
