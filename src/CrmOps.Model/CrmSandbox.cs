@@ -17,7 +17,7 @@ public sealed class CrmSandbox
     public CrmConnection? Connection { get; internal set; }
     /// <summary>With -Tls: the CA certificate (PEM) to trust, e.g. 'SSL Mode=VerifyFull;Root Certificate=&lt;this&gt;'.</summary>
     public string? CertificateAuthorityPath { get; init; }
-    /// <summary>The pg_cron version enabled in the CRM database; null when the server runs without it (not installed, or -NoCron).</summary>
+    /// <summary>The pg_cron version the server runs (jobs kept in database postgres); null when it runs without it (not installed, or -NoCron).</summary>
     public string? PgCron { get; init; }
     public bool IsRunning => Cluster is { IsRunning: true };
     internal ISandboxCluster? Cluster { get; init; }

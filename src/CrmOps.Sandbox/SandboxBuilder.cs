@@ -36,21 +36,20 @@ public static class SandboxBuilder
         CrmConnection? connection = null;
         try
         {
+            string? pgCron = null;
             using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
             {
                 admin.Open();
                 using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
+                if (cluster.PgCron)
+                {
+                    pgCron = SandboxPgCron.Enable(admin);
+                    host.WriteVerbose($"pg_cron {pgCron} keeps its jobs in {SandboxCluster.PgCronDatabase}: Register-CrmSchedule works here.");
+                }
             }
             var startup = clock.Elapsed;
             connection = ConnectionFactory.Connect(ConnectionFactory.Resolve(cluster.ConnectionString()), isSandbox: true);
-            string? pgCron = null;
-            if (cluster.PgCron)
-            {
-                using var conn = connection.Open();
-                pgCron = SandboxPgCron.Enable(conn);
-                host.WriteVerbose($"pg_cron {pgCron} is enabled in {SandboxCluster.DatabaseName}: Register-CrmSchedule works here.");
-            }
             long customers = 0, orders = 0;
             var load = Stopwatch.StartNew();
             using (var conn = connection.Open())

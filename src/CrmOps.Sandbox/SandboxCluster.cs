@@ -74,12 +74,19 @@ public sealed class SandboxCluster : ISandboxCluster
     public string? CertificateAuthorityPath { get; private set; }
     public bool Tls { get; private set; }
 
-    /// <summary>pg_cron is loaded (shared_preload_libraries), its jobs kept in <see cref="DatabaseName"/>: see <see cref="SandboxPgCron"/>.</summary>
+    /// <summary>pg_cron is loaded (shared_preload_libraries), its jobs kept in <see cref="PgCronDatabase"/>: see <see cref="SandboxPgCron"/>.</summary>
     public bool PgCron { get; private set; }
 
     /// <summary>
+    /// Where pg_cron keeps its jobs: postgres, pg_cron's default, as on a server of one's own. Its launcher stays
+    /// connected there, so the CRM database stays free to be a template (CREATE DATABASE ... TEMPLATE crm); jobs
+    /// for the CRM run in it through cron.schedule_in_database.
+    /// </summary>
+    public const string PgCronDatabase = "postgres";
+
+    /// <summary>
     /// Starts a cluster. With <paramref name="pgCron"/>, the server loads pg_cron when it is installed (it says why
-    /// not through <paramref name="log"/> otherwise); the database that holds the jobs is <see cref="DatabaseName"/>.
+    /// not through <paramref name="log"/> otherwise); the database that holds the jobs is <see cref="PgCronDatabase"/>.
     /// </summary>
     public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool pgCron = true)
     {
@@ -124,7 +131,7 @@ public sealed class SandboxCluster : ISandboxCluster
             "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
             "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
             Tls ? "-c ssl=on" : "-c ssl=off");
-        if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(DatabaseName).Select(s => "-c " + s));
+        if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(PgCronDatabase).Select(s => "-c " + s));
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
         var (code, output) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 30 start");

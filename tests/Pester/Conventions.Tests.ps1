@@ -349,7 +349,7 @@ Describe 'Changing nothing' {
             }
         }
 
-        # What a command could change, read independently of CrmOps: the schema and every row (psql),
+        # What a command could change, read independently of CrmOps: the schema and every row (psql), its pg_cron jobs,
         # the case's files, the sandboxes started under its temp folder, the victim sandbox's server.
         $script:SchemaSql = @'
 with s as (select oid, nspname from pg_namespace where nspname not like 'pg\_%' and nspname <> 'information_schema')
@@ -385,6 +385,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
                 Data      = @(Invoke-TestSql $sb $DataSql -Database $Case.Database)
                 Files     = $files
                 Sandboxes = @(Get-ChildItem $Case.TmpDir -Force | ForEach-Object Name | Sort-Object)
+                # pg_cron's jobs for the case's database (kept in postgres, pg_cron's default database).
+                Jobs      = @(Invoke-TestSql $sb "select concat_ws(' ', jobname, schedule, active, md5(command)) from cron.job where database = '$($Case.Database)' order by jobid" -Database postgres)
                 Victim    = @(if ($Case.Victim) { "running=$(Test-ProcessAlive $Case.Victim.ProcessId) folder=$(Test-Path $Case.Victim.RootDirectory)" })
             }
         }
@@ -412,6 +414,15 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
                 Setup = { param($c) $c.Victim = Start-CrmSandbox -Empty -NoDefault }
                 Run   = { param($c) Stop-CrmSandbox -Sandbox $c.Victim }
             }
+            'Register-CrmSchedule'      = @{
+                Run     = { param($c) Register-CrmSchedule -Name "conv-$($c.Database)" -Task RefreshAndScore -Cron '0 2 * * *' -Connection $c.Connection }
+                Cleanup = { param($c, $output) Invoke-TestSql $sb "select count(cron.unschedule(jobid)) from cron.job where database = '$($c.Database)'" -Database postgres | Out-Null }
+            }
+            'Unregister-CrmSchedule'    = @{
+                Setup   = { param($c) Register-CrmSchedule -Name "conv-$($c.Database)" -Task Score -Cron '0 3 * * *' -Connection $c.Connection -Confirm:$false | Out-Null }
+                Run     = { param($c) Unregister-CrmSchedule -Name "conv-$($c.Database)" -Connection $c.Connection }
+                Cleanup = { param($c, $output) Invoke-TestSql $sb "select count(cron.unschedule(jobid)) from cron.job where database = '$($c.Database)'" -Database postgres | Out-Null }
+            }
             'Undo-CrmMigration'         = @{ Run = { param($c) Undo-CrmMigration -BuiltIn -Connection $c.Connection } }
             'Update-CrmLeadScore'       = @{ Run = { param($c) Update-CrmLeadScore -AsOf '2030-01-01' -Full -Connection $c.Connection } }
         }
@@ -427,6 +438,11 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Get-CrmLeadSegment'           = { param($c) Get-CrmLeadSegment -Top 20 -Connection $c.Connection }
             'Get-CrmMigration'             = { param($c) Get-CrmMigration -Path $c.Migrations -Connection $c.Connection }
             'Get-CrmRefreshHistory'        = { param($c) Get-CrmRefreshHistory -Connection $c.Connection }
+            'Get-CrmSchedule'              = @{
+                Setup = { param($c) Register-CrmSchedule -Name "conv-read-$($c.Database)" -Task Score -Cron '0 4 * * *' -Connection $c.Connection -Confirm:$false | Out-Null }
+                Run   = { param($c) Get-CrmSchedule -Connection $c.Connection }
+            }
+            'Get-CrmScoringHistory'        = { param($c) Get-CrmScoringHistory -Connection $c.Connection }
             'Get-CrmRowCount'              = { param($c) Get-CrmRowCount -Exact -Connection $c.Connection }
             'Test-CrmDatabase'             = { param($c) Test-CrmDatabase -Connection $c.Connection }
             'Test-CrmMigration'            = { param($c) Test-CrmMigration -Path $c.Migrations -RoundTrip -Connection $c.Connection }
@@ -477,6 +493,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         if (-not $recipe) { throw "No recipe for $Name, a command without -WhatIf: add one to `$ReadOnlyRecipes in tests/Pester/Conventions.Tests.ps1 (or give it SupportsShouldProcess if it changes anything)." }
         if (-not $script:readOnlyCase) { $script:readOnlyCase = New-Case }
         $case = $script:readOnlyCase
+        # A recipe is a script block, or Setup (something for the command to read) and Run.
+        if ($recipe -is [hashtable]) { & $recipe.Setup $case; $recipe = $recipe.Run }
         $before = Get-Fingerprint $case
         $output = @(& $recipe $case 3> $null)
         $after = Get-Fingerprint $case

@@ -34,11 +34,15 @@ BeforeAll {
     }
 
     function script:Sql([string] $Query, $On = $script:sb) { Invoke-TestSql $On $Query }
-    # Runs a job's command the way pg_cron runs it: one statement, on its own (psql -c is not a transaction block).
+    # pg_cron's tables, in the database that keeps its jobs (the sandbox's: postgres, pg_cron's default).
+    function script:Cron([string] $Query, $On = $script:sb) { Invoke-TestSql $On $Query -Database postgres }
+    # Runs a job's command the way pg_cron runs it: in the job's database, one statement on its own (psql -c is not a transaction block).
     function script:Invoke-JobCommand([string] $Name, $On = $script:sb) {
-        $command = Sql "select command from cron.job where jobname = '$Name'" $On
-        $command | Should -Not -BeNullOrEmpty -Because "job $Name exists"
-        $out = & (Get-Psql) -X -q -h 127.0.0.1 -p $On.Port -U postgres -d crm -c $command 2>&1
+        $row = Cron "select database, command from cron.job where jobname = '$Name'" $On
+        $row | Should -Not -BeNullOrEmpty -Because "job $Name exists"
+        $database, $command = $row -split "`t", 2
+        $database | Should -Be $On.Database -Because 'the job runs in the CRM''s database'
+        $out = & (Get-Psql) -X -q -h 127.0.0.1 -p $On.Port -U postgres -d $database -c $command 2>&1
         [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($out | Out-String) }
     }
     function script:Wait-Until([scriptblock] $Condition, [string] $What, [int] $TimeoutSeconds = 30) {
@@ -87,16 +91,16 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
         $s.Cron | Should -Be '0 2 * * *'
         $s.Active | Should -BeTrue
         $s.NextRunAt.UtcDateTime.ToString('HH:mm') | Should -Be '02:00'
-        Sql "select count(*), min(schedule), min(database), bool_and(active) from cron.job where jobname = 'nightly'" | Should -Be "1`t0 2 * * *`tcrm`tt"
-        $jobId = Sql "select jobid from cron.job where jobname = 'nightly'"
+        Cron "select count(*), min(schedule), min(database), bool_and(active) from cron.job where jobname = 'nightly'" | Should -Be "1`t0 2 * * *`tcrm`tt"
+        $jobId = Cron "select jobid from cron.job where jobname = 'nightly'"
         $s.JobId | Should -Be $jobId
 
         $again = Register-CrmSchedule nightly RefreshAndScore '30 3 * * *' -Confirm:$false
-        Sql "select count(*), min(schedule) from cron.job where jobname = 'nightly'" | Should -Be "1`t30 3 * * *"
-        Sql "select jobid from cron.job where jobname = 'nightly'" | Should -Be $jobId
+        Cron "select count(*), min(schedule) from cron.job where jobname = 'nightly'" | Should -Be "1`t30 3 * * *"
+        Cron "select jobid from cron.job where jobname = 'nightly'" | Should -Be $jobId
         $again.Cron | Should -Be '30 3 * * *'
         Register-CrmSchedule nightly RefreshAndScore '0 2 * * *' -Confirm:$false | Out-Null
-        Sql "select count(*) from cron.job" | Should -Be 1
+        Cron "select count(*) from cron.job" | Should -Be 1
     }
 
     It 'its command, run by hand in SQL, refreshes the timeline and rescores, logged with Trigger Scheduled' {
@@ -148,7 +152,7 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
 
         Register-CrmSchedule -Name other -Task Score -Cron '@hourly' -WhatIf | Should -BeNullOrEmpty
         Unregister-CrmSchedule nightly -WhatIf
-        Sql 'select count(*) from cron.job' | Should -Be 1
+        Cron 'select count(*) from cron.job' | Should -Be 1
     }
 
     It '-TimeZone rewrites the schedule for pg_cron''s time zone (<Zone> <Cron> -> <Expected>)' -TestCases @(
@@ -157,7 +161,7 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
     ) {
         $s = Register-CrmSchedule -Name tz -Task Score -Cron $Cron -TimeZone $Zone -Confirm:$false
         $s.Cron | Should -Be $Expected
-        Sql "select schedule from cron.job where jobname = 'tz'" | Should -Be $Expected
+        Cron "select schedule from cron.job where jobname = 'tz'" | Should -Be $Expected
         Unregister-CrmSchedule tz -Confirm:$false
     }
 }
@@ -287,17 +291,17 @@ Describe 'Overlap and failure' -Skip:$noPgCron {
 
 Describe 'Names, jobs that are not ours, bad input' -Skip:$noPgCron {
     It 'a job of the same name that CrmOps did not register is left alone unless -Force' {
-        Sql "select cron.schedule('vacuum-nightly', '0 5 * * *', 'vacuum analyze public.orders_htx')" | Out-Null
+        Cron "select cron.schedule('vacuum-nightly', '0 5 * * *', 'vacuum analyze public.orders_htx')" | Out-Null
         Register-CrmSchedule vacuum-nightly Score '0 6 * * *' -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.ScheduleNameTaken,*'
         $err[0].Exception.Message | Should -Match 'vacuum analyze public.orders_htx.*-Force'
         Unregister-CrmSchedule vacuum-nightly -Confirm:$false -ErrorVariable err2 -ErrorAction SilentlyContinue
         $err2[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.ScheduleNotCrmOps,*'
-        Sql "select schedule, command from cron.job where jobname = 'vacuum-nightly'" | Should -Be "0 5 * * *`tvacuum analyze public.orders_htx"
+        Cron "select schedule, command from cron.job where jobname = 'vacuum-nightly'" | Should -Be "0 5 * * *`tvacuum analyze public.orders_htx"
         Get-CrmSchedule | Where-Object Name -eq 'vacuum-nightly' | Should -BeNullOrEmpty -Because 'Get-CrmSchedule lists CrmOps'' jobs only'
 
         Register-CrmSchedule vacuum-nightly Score '0 6 * * *' -Force -Confirm:$false | Out-Null
-        Sql "select schedule, command like '%crmops.run_step(''Score''%' from cron.job where jobname = 'vacuum-nightly'" | Should -Be "0 6 * * *`tt"
+        Cron "select schedule, database, command like '%crmops.run_step(''Score''%' from cron.job where jobname = 'vacuum-nightly'" | Should -Be "0 6 * * *`tcrm`tt"
         Unregister-CrmSchedule vacuum-nightly -Confirm:$false
     }
 
@@ -310,26 +314,54 @@ Describe 'Names, jobs that are not ours, bad input' -Skip:$noPgCron {
         @{ Case = 'an unknown time zone'; Name = 'x'; Cron = '0 2 * * *'; Zone = 'Mars/Olympus'; Id = 'TimeZoneNotFound'; Text = 'IANA' }
         @{ Case = 'a step hour in another zone'; Name = 'x'; Cron = '0 */2 * * *'; Zone = 'Asia/Tokyo'; Id = 'CronTimeZoneShift'; Text = 'write the hours out' }
     ) {
-        $jobs = Sql 'select count(*), coalesce(string_agg(jobname || schedule, '','' order by jobid), '''') from cron.job'
+        $jobs = Cron 'select count(*), coalesce(string_agg(jobname || schedule, '','' order by jobid), '''') from cron.job'
         $extra = if ($Zone) { @{ TimeZone = $Zone } } else { @{} }
         Register-CrmSchedule -Name $Name -Task Score -Cron $Cron @extra -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $err | Should -HaveCount 1
         $err[0].FullyQualifiedErrorId | Should -BeLike "CrmOps.$Id,*"
         $err[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
         $err[0].Exception.Message | Should -Match ([regex]::Escape($Text))
-        Sql 'select count(*), coalesce(string_agg(jobname || schedule, '','' order by jobid), '''') from cron.job' | Should -Be $jobs
+        Cron 'select count(*), coalesce(string_agg(jobname || schedule, '','' order by jobid), '''') from cron.job' | Should -Be $jobs
     }
 
     It 'Unregister-CrmSchedule nightly removes the job; a name that is not there is an error' {
         Get-CrmSchedule | Where-Object Name -ne 'nightly' | Unregister-CrmSchedule -Confirm:$false
         $removed = Unregister-CrmSchedule nightly -PassThru -Confirm:$false
         $removed.Name | Should -Be 'nightly'
-        Sql "select count(*) from cron.job where jobname = 'nightly'" | Should -Be 0
+        Cron "select count(*) from cron.job where jobname = 'nightly'" | Should -Be 0
         Get-CrmSchedule | Should -BeNullOrEmpty
         Unregister-CrmSchedule nightly -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.ScheduleNotFound,*'
         $err[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
         Get-CrmRefreshHistory -Trigger Scheduled | Should -Not -BeNullOrEmpty -Because 'the runs stay in the logs'
+    }
+}
+
+Describe 'A CRM in pg_cron''s own database, as on Supabase' -Skip:$noPgCron {
+    BeforeAll {
+        # The sandbox's CRM, copied into postgres, the database where pg_cron keeps its jobs.
+        $dump = & (Join-Path (Split-Path (Get-Psql)) 'pg_dump') -h 127.0.0.1 -p $sb.Port -U postgres -d crm --no-owner 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "pg_dump failed: $dump" }
+        $dump | & (Get-Psql) -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p $sb.Port -U postgres -d postgres -f - 2>&1 | Out-Null
+        if ($LASTEXITCODE -ne 0) { throw 'restoring the CRM into postgres failed' }
+        $script:sameDb = "Host=127.0.0.1;Port=$($sb.Port);Username=postgres;Database=postgres"
+    }
+
+    It 'registers with cron.schedule in the same database; the command refreshes and rescores there; unregisters' {
+        $s = Register-CrmSchedule -Name here -Task RefreshAndScore -Cron '15 1 * * *' -Connection $sameDb -Confirm:$false
+        $s.Database | Should -Be 'postgres'
+        Cron "select database, schedule from cron.job where jobname = 'here'" | Should -Be "postgres`t15 1 * * *"
+        $command = Cron "select command from cron.job where jobname = 'here'"
+        $before = [int](Cron 'select count(*) from crmops.refresh_log')
+        & (Get-Psql) -X -q -h 127.0.0.1 -p $sb.Port -U postgres -d postgres -c $command 2>&1 | Out-Null
+        $LASTEXITCODE | Should -Be 0
+        Cron "select count(*) from crmops.refresh_log where trigger = 'Scheduled' and schedule = 'here' and status = 'Succeeded'" | Should -Be 1
+        [int](Cron 'select count(*) from crmops.refresh_log') | Should -Be ($before + 1)
+        Cron "select status from crmops.scoring_runs where schedule = 'here'" | Should -Be 'Succeeded'
+        (Get-CrmSchedule -Connection $sameDb).Name | Should -Be 'here'
+        Get-CrmSchedule -Connection $sb.ConnectionString | Where-Object Name -eq 'here' | Should -BeNullOrEmpty -Because 'a schedule belongs to the database it runs in'
+        Unregister-CrmSchedule here -Connection $sameDb -Confirm:$false
+        Cron "select count(*) from cron.job where jobname = 'here'" | Should -Be 0
     }
 }
 
@@ -374,19 +406,20 @@ Describe 'Where pg_cron is missing, every schedule command fails with the clear 
         $other = Start-CrmSandbox -Empty -NoDefault
         try {
             $other.PgCron | Should -Not -BeNullOrEmpty
-            Sql 'drop extension pg_cron' $other | Out-Null
+            Cron 'drop extension pg_cron' $other | Out-Null
             $before = State $other
             $ocs = $other.ConnectionString
             foreach ($c in { Register-CrmSchedule -Name n -Task Score -Cron '@daily' -Connection $ocs -Confirm:$false }, { Get-CrmSchedule -Connection $ocs },
                            { Unregister-CrmSchedule n -Connection $ocs -Confirm:$false }) {
                 $err = Get-CommandError $c
                 $err.FullyQualifiedErrorId | Should -BeLike 'CrmOps.PgCronNotEnabled,*'
-                $err.Exception.Message | Should -Match "not enabled in database crm.*'create extension pg_cron;'"
+                $err.Exception.Message | Should -Match "not enabled in database postgres, where it keeps its jobs.*'create extension pg_cron;' in postgres"
             }
             State $other | Should -Be $before
 
             # Enabled again, and a role without USAGE on schema cron: NoPrivilege, naming the grant.
-            Sql "create extension pg_cron; create role crm_reader login password 'Reader-Pw-1'; grant usage on schema public to crm_reader" $other | Out-Null
+            Cron 'create extension pg_cron' $other | Out-Null
+            Sql "create role crm_reader login password 'Reader-Pw-1'; grant usage on schema public to crm_reader" $other | Out-Null
             $reader = "Host=127.0.0.1;Port=$($other.Port);Username=crm_reader;Password=Reader-Pw-1;Database=crm"
             Get-CrmSchedule -Connection $reader -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.PgCronNoPrivilege,*'
@@ -398,7 +431,7 @@ Describe 'Where pg_cron is missing, every schedule command fails with the clear 
             Register-CrmSchedule n Score '@daily' -Connection $other.ConnectionString -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.ScheduleTasksNotInstalled,*'
             $err[0].Exception.Message | Should -Match 'Invoke-CrmMigration -BuiltIn'
-            Sql 'select count(*) from cron.job' $other | Should -Be 0
+            Cron 'select count(*) from cron.job' $other | Should -Be 0
         }
         finally { Stop-CrmSandbox $other }
     }

@@ -87,11 +87,19 @@ public static partial class Scheduler
                          (existing != null ? $", replacing job {existing.JobId}" : "");
             if (!host.ShouldProcess(target, action)) return null;
             host.WriteProgress(Activity, $"Scheduling '{options.Name}'", -1);
-            if (crm.JobsElsewhere)
-                Db.Scalar<long>(jobsConn, null, SqlText.Get("Scheduling/schedule-in-database.sql"),
-                    ("name", options.Name), ("schedule", cron.Text), ("command", command), ("database", crm.Database));
-            else
-                Db.Scalar<long>(jobsConn, null, SqlText.Get("Scheduling/schedule.sql"), ("name", options.Name), ("schedule", cron.Text), ("command", command));
+            // pg_cron's upsert of a name changes schedule and command only: a job that must move to this database
+            // is replaced, in one transaction.
+            using (var tx = jobsConn.BeginTransaction())
+            {
+                if (existing != null && existing.Database != crm.Database)
+                    Db.Scalar<bool>(jobsConn, tx, SqlText.Get("Scheduling/unschedule.sql"), ("jobid", existing.JobId));
+                if (crm.JobsElsewhere)
+                    Db.Scalar<long>(jobsConn, tx, SqlText.Get("Scheduling/schedule-in-database.sql"),
+                        ("name", options.Name), ("schedule", cron.Text), ("command", command), ("database", crm.Database));
+                else
+                    Db.Scalar<long>(jobsConn, tx, SqlText.Get("Scheduling/schedule.sql"), ("name", options.Name), ("schedule", cron.Text), ("command", command));
+                tx.Commit();
+            }
             host.WriteProgress(Activity, "Done", 100);
             host.WriteVerbose($"pg_cron job '{options.Name}' runs {options.Task} at '{cron.Text}' ({cronZoneName}) in {crm.Database} as {home.Role}.");
             return Jobs(jobsConn, crm, home).Single(j => j.Name == options.Name && j.Username == home.Role);
@@ -153,6 +161,12 @@ public static partial class Scheduler
                     other = connection.OpenDatabase(crm.CronDatabase!);
                     home = PgCronProbe.Read(other);
                 }
+                else if (!crm.SettingsReadable && crm.EnabledVersion == null && crm.Database != DefaultCronDatabase)
+                {
+                    // A role that may not read cron.database_name: look where pg_cron keeps its jobs by default.
+                    (other, home) = TryDefaultCronDatabase(connection);
+                    if (home != null) crm = crm with { CronDatabase = DefaultCronDatabase };
+                }
                 PgCron.Require(crm, home, $"{connection.Host}:{connection.Port}", write);
                 return work(conn, other ?? conn, crm, home ?? crm);
             }
@@ -162,6 +176,23 @@ public static partial class Scheduler
         {
             throw Db.Translate(ex, connection, what);
         }
+    }
+
+    /// <summary>pg_cron's default cron.database_name.</summary>
+    private const string DefaultCronDatabase = "postgres";
+
+    private static (NpgsqlConnection?, PgCronProbe?) TryDefaultCronDatabase(CrmConnection connection)
+    {
+        NpgsqlConnection? conn = null;
+        try
+        {
+            conn = connection.OpenDatabase(DefaultCronDatabase);
+            var probe = PgCronProbe.Read(conn);
+            if (probe.EnabledVersion != null) return (conn, probe with { CronDatabase = DefaultCronDatabase });
+        }
+        catch (Exception ex) when (ex is CrmException or NpgsqlException) { /* cannot look there: the error says what is known */ }
+        conn?.Dispose();
+        return (null, null);
     }
 
     private static List<CrmSchedule> Jobs(NpgsqlConnection jobsConn, PgCronProbe crm, PgCronProbe home)

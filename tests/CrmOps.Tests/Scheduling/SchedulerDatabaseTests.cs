@@ -11,7 +11,7 @@ namespace CrmOps.Tests.Scheduling;
 /// <summary>
 /// A CRM in another database than the one pg_cron keeps its jobs in (cron.database_name): the job is written
 /// there with cron.schedule_in_database and runs in the CRM's database. The server of CRMOPS_TEST_PG is an empty
-/// sandbox whose pg_cron keeps its jobs in 'crm'; the CRM here is a throw-away database beside it.
+/// sandbox whose pg_cron keeps its jobs in 'postgres' (pg_cron's default); the CRM here is a throw-away database beside it.
 /// </summary>
 public class SchedulerDatabaseTests
 {
@@ -32,11 +32,10 @@ public class SchedulerDatabaseTests
     public void A_crm_in_another_database_is_scheduled_from_pg_crons_own_database()
     {
         using var db = SampleDatabase.TryCreate()!;
-        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("CRMOPS_TEST_PG")) { Pooling = false }.ConnectionString;
+        var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("CRMOPS_TEST_PG")) { Pooling = false, Database = "postgres" }.ConnectionString;
         using var cron = new NpgsqlConnection(admin);
         cron.Open();
-        Assert.Equal("crm", Scalar(cron, "select current_setting('cron.database_name')"));
-        Assert.NotEqual("crm", db.Name);
+        Assert.Equal("postgres", Scalar(cron, "select current_setting('cron.database_name')"));
 
         using (var conn = db.Open())
         {
