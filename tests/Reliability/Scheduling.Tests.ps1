@@ -1,6 +1,6 @@
 #requires -Version 7.4
-# Issue 18: pg_cron itself starts CrmOps' jobs. Two jobs every minute: one refreshes the timeline and
-# succeeds, one rescores while the scores are frozen and fails. Both run on their own within 70 s of
+# Issue 18: pg_cron itself starts CrmOps' jobs (kept in postgres, run in the CRM's database crm). Two
+# jobs every minute: one refreshes the timeline and succeeds, one rescores while the scores are frozen and fails. Both run on their own within 70 s of
 # being registered; Get-CrmSchedule, Get-CrmRefreshHistory and Get-CrmScoringHistory show what
 # happened; the failed run left every score as it was. (Slow: it waits for the next minute.)
 BeforeAll {
@@ -28,7 +28,7 @@ Describe 'pg_cron runs the jobs on its own' -Tag Slow, Reliability, Scheduling {
         Register-CrmSchedule -Name frozen-scores -Task Score -Cron '* * * * *' -Confirm:$false | Out-Null
         try {
             Wait-Until -What 'both jobs to have run' -TimeoutSeconds 70 {
-                [int](Invoke-TestSql $sb "select count(distinct j.jobname) from cron.job_run_details d join cron.job j using (jobid) where d.status in ('succeeded', 'failed')") -eq 2
+                [int](Invoke-TestSql $sb "select count(distinct j.jobname) from cron.job_run_details d join cron.job j using (jobid) where d.status in ('succeeded', 'failed')" -Database postgres) -eq 2
             }
             $elapsed = [DateTimeOffset]::UtcNow - $registered
             $elapsed.TotalSeconds | Should -BeLessOrEqual 70
@@ -59,6 +59,6 @@ Describe 'pg_cron runs the jobs on its own' -Tag Slow, Reliability, Scheduling {
             Get-CrmSchedule | Unregister-CrmSchedule -Confirm:$false
             Invoke-TestSql $sb 'drop trigger if exists zz_refuse_scores on public.customer_profiles; drop function if exists public.refuse_scores()' | Out-Null
         }
-        Invoke-TestSql $sb 'select count(*) from cron.job' | Should -Be 0
+        Invoke-TestSql $sb 'select count(*) from cron.job' -Database postgres | Should -Be 0
     }
 }
