@@ -139,7 +139,7 @@ public static class LeadScorer
             return new CrmScoringResult
             {
                 AsOf = asOf, Customers = mode == CrmScoringMode.Customers ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
-                Mode = mode, Examined = mode == CrmScoringMode.Full ? counts.Customers : seenTotal,
+                Mode = mode, Examined = mode == CrmScoringMode.Full ? counts.Customers : seenTotal, StartedAt = started, RunBy = connection.Username,
                 Hot = counts.Hot, Warm = counts.Warm, Cool = counts.Cool, Cold = counts.Cold,
             };
         }
