@@ -79,7 +79,8 @@ Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -
 Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faults -Tag Slow, Reliability, Faults {
     It 'keeps the view readable, logs no success, and the next refresh succeeds' {
         # A competing session holds customer_emails, so the refresh is provably inside its transaction, waiting.
-        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(6); commit;'
+        # 20 s: a child pwsh may take several seconds to start on a loaded machine; a killed child's orphaned refresh then ends soon after.
+        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(20); commit;'
         Wait-Until -What 'the lock holder' { [int](Invoke-TestSql $script:sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_emails' and l.mode = 'AccessExclusiveLock' and l.granted") -gt 0 }
         $succeeded = [int](Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where status = 'Succeeded'")
         $r = Invoke-WithFault $Fault "Invoke-CrmTimelineRefresh -Connection '$(Get-Conn $Fault)' -LockTimeout 00:00:30 | Out-Null" "wait_event_type = 'Lock' and query ilike 'REFRESH%'"
