@@ -46,3 +46,20 @@ ALTER TABLE crmops.scoring_runs
     ADD COLUMN IF NOT EXISTS message  text;
 COMMENT ON TABLE crmops.refresh_log IS 'Every materialized view refresh made by Invoke-CrmTimelineRefresh or a Register-CrmSchedule job: mode, status, rows before and after, duration, trigger.';
 COMMENT ON TABLE crmops.scoring_runs IS 'Every Update-CrmLeadScore or scheduled scoring run: as-of instant, customers per segment, rows changed, duration, trigger, status.';
+
+-- One row per customer whose score a run changed, written by the scoring statement itself (the
+-- built-in migration 20261126174000 creates the same table).
+CREATE TABLE IF NOT EXISTS crmops.score_changes (
+    run_started timestamptz NOT NULL,
+    as_of       timestamptz NOT NULL,
+    customer_id uuid        NOT NULL,
+    old_score   integer,
+    new_score   integer,
+    old_segment text GENERATED ALWAYS AS (CASE WHEN old_score >= 24 THEN 'Hot' WHEN old_score >= 18 THEN 'Warm'
+                                               WHEN old_score >= 12 THEN 'Cool' WHEN old_score IS NOT NULL THEN 'Cold' END) STORED,
+    new_segment text GENERATED ALWAYS AS (CASE WHEN new_score >= 24 THEN 'Hot' WHEN new_score >= 18 THEN 'Warm'
+                                               WHEN new_score >= 12 THEN 'Cool' WHEN new_score IS NOT NULL THEN 'Cold' END) STORED
+);
+CREATE INDEX IF NOT EXISTS score_changes_run ON crmops.score_changes (as_of, run_started);
+CREATE INDEX IF NOT EXISTS score_changes_recorded ON crmops.score_changes (run_started);
+COMMENT ON TABLE crmops.score_changes IS 'One row per customer whose lead score a scoring run changed: the run (started, as of), old and new score and segment. Kept -KeepDays (default 400) days.';
