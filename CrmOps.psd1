@@ -20,6 +20,7 @@
         'Get-CrmMigration', 'New-CrmMigration', 'Invoke-CrmMigration', 'Undo-CrmMigration', 'Test-CrmMigration', 'Set-CrmMigrationState',
         'Invoke-CrmTimelineRefresh', 'Get-CrmRefreshHistory', 'Update-CrmLeadScore', 'Get-CrmLeadScoreDistribution',
         'Get-CrmLeadSegment', 'Export-CrmLeadSegment', 'Get-CrmCustomerTimeline', 'Test-CrmDatabase', 'Get-CrmScoringHistory',
+        'Get-CrmLeadMovement', 'Get-CrmLeadScoreTrend', 'Export-CrmLeadReport',
         'Register-CrmSchedule', 'Get-CrmSchedule', 'Unregister-CrmSchedule'
     )
     FunctionsToExport    = @()

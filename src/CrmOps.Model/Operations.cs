@@ -122,3 +122,49 @@ public sealed class CrmActivity
     public string? OrderId { get; init; }
     public override string ToString() => $"{CreatedAt} {ActivityType} {EventName}";
 }
+
+/// <summary>
+/// A customer whose segment now (after the latest scoring run) differs from their segment after a baseline run.
+/// Output of Get-CrmLeadMovement; pipes into Get-CrmCustomerTimeline by CustomerId.
+/// </summary>
+public sealed class CrmLeadMovement
+{
+    public Guid CustomerId { get; init; }
+    public string FullName { get; init; } = "";
+    public string? Email { get; init; }
+    /// <summary>The segment after the baseline run (null: not scored then).</summary>
+    public CrmSegment? FromSegment { get; init; }
+    public CrmSegment ToSegment { get; init; }
+    public int? FromScore { get; init; }
+    public int ToScore { get; init; }
+    /// <summary>Up (a better segment) or Down.</summary>
+    public CrmMovementDirection Direction { get; init; }
+    /// <summary>The as-of instant of the baseline run (null: no run that early; every recorded change counts).</summary>
+    public DateTimeOffset? Since { get; init; }
+    /// <summary>The as-of instant of the latest run that changed this customer's score.</summary>
+    public DateTimeOffset ChangedAsOf { get; init; }
+    public decimal LifetimeNet { get; init; }
+    public Timestamp? LastOrderAt { get; init; }
+    public override string ToString() => $"{FullName}: {FromSegment?.ToString() ?? "-"} -> {ToSegment}";
+}
+
+/// <summary>Which way a customer moved between segments.</summary>
+public enum CrmMovementDirection { Up, Down }
+
+/// <summary>How Get-CrmLeadScoreTrend groups the runs.</summary>
+public enum CrmTrendInterval { Day, Week, Month }
+
+/// <summary>One segment's size at one point of the trend (the last run of the interval). Output of Get-CrmLeadScoreTrend.</summary>
+public sealed class CrmSegmentTrend
+{
+    /// <summary>The start of the interval (UTC date).</summary>
+    public DateTime Date { get; init; }
+    public CrmTrendInterval Interval { get; init; }
+    public CrmSegment Segment { get; init; }
+    public long Customers { get; init; }
+    /// <summary>Customers minus those at the previous point (null at the first point).</summary>
+    public long? Change { get; init; }
+    /// <summary>The as-of instant of the run that gives this point.</summary>
+    public DateTimeOffset AsOf { get; init; }
+    public override string ToString() => $"{Date:yyyy-MM-dd} {Segment}: {Customers}";
+}

@@ -69,6 +69,11 @@ BeforeAll {
     function script:Save-Scores([string] $Table) {
         Sql "drop table if exists $Table; create table $Table as select id, lead_score, rfm_recency, rfm_frequency, rfm_monetary, last_scored_at from public.customer_profiles" | Out-Null
     }
+    # The score changes a run recorded (crmops.score_changes), without when it started.
+    function script:Save-Changes([string] $Table, [string] $Since = '-infinity') {
+        Sql "drop table if exists $Table; create table $Table as select as_of, customer_id, old_score, new_score, old_segment, new_segment from crmops.score_changes where run_started > '$Since'" | Out-Null
+        [int](Sql "select count(*) from $Table")
+    }
     function script:Compare-Scores([string] $A, [string] $B) {
         [int](Sql "select count(*) from ((table $A except table $B) union all (table $B except table $A)) d")
     }
@@ -172,7 +177,7 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         Sql "update public.customer_engagement_metrics set last_order_at = last_order_at + (now() - timestamptz '2025-10-20')" | Out-Null
         Register-CrmSchedule -Name scores -Task Score -Cron '0 4 * * *' -Confirm:$false | Out-Null
         function script:Reset-Scoring {
-            Sql 'update public.customer_profiles set lead_score = null, rfm_recency = null, rfm_frequency = null, rfm_monetary = null, last_scored_at = null; delete from crmops.scoring_runs' | Out-Null
+            Sql 'update public.customer_profiles set lead_score = null, rfm_recency = null, rfm_frequency = null, rfm_monetary = null, last_scored_at = null; delete from crmops.scoring_runs; delete from crmops.score_changes' | Out-Null
         }
     }
 
@@ -182,6 +187,7 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         $scheduled = Get-LastRun
         $scheduled.Trigger | Should -Be 'Scheduled'
         Save-Scores scheduled_full
+        Save-Changes scheduled_full_changes | Should -Be ([int]($scheduled.Outcome -split ',')[2]) -Because 'one change row per changed score'
 
         Reset-Scoring
         $manual = Update-CrmLeadScore -AsOf $scheduled.AsOf -Confirm:$false
@@ -190,6 +196,8 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         [int](Sql 'select count(*) from manual_full where lead_score is not null') | Should -Be 9369
         Compare-Scores scheduled_full manual_full | Should -Be 0
         (Get-LastRun).Outcome | Should -Be $scheduled.Outcome
+        Save-Changes manual_full_changes | Should -Be $manual.Changed
+        Compare-Scores scheduled_full_changes manual_full_changes | Should -Be 0 -Because 'both paths record the same changes'
         (Get-LastRun).Trigger | Should -Be 'Manual'
     }
 
@@ -201,6 +209,7 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
               where customer_id in (select customer_id from public.customer_engagement_metrics order by customer_id limit 40)" | Out-Null
         Save-Scores before_targeted
         $runsBefore = Sql 'select max(id) from crmops.scoring_runs'
+        $changesBefore = Sql "select to_char(max(run_started), 'YYYY-MM-DD HH24:MI:SS.USOF') from crmops.score_changes"
 
         (Invoke-JobCommand scores).ExitCode | Should -Be 0
         $scheduled = Get-LastRun
@@ -208,12 +217,13 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         [int]($scheduled.Outcome -split ',')[2] | Should -BeGreaterThan 0 -Because 'customers crossed a recency band in three weeks'
         Save-Scores scheduled_targeted
         Compare-Scores before_targeted scheduled_targeted | Should -BeGreaterThan 0
+        Save-Changes scheduled_targeted_changes $changesBefore | Should -Be ([int]($scheduled.Outcome -split ',')[2])
 
         # The same starting point again: the scores and the run log as they were.
         Sql "update public.customer_profiles p set lead_score = b.lead_score, rfm_recency = b.rfm_recency, rfm_frequency = b.rfm_frequency,
                     rfm_monetary = b.rfm_monetary, last_scored_at = b.last_scored_at
                from before_targeted b where b.id = p.id;
-             delete from crmops.scoring_runs where id > $runsBefore" | Out-Null
+             delete from crmops.scoring_runs where id > $runsBefore; delete from crmops.score_changes where run_started > '$changesBefore'" | Out-Null
         Compare-Scores before_targeted $(Save-Scores restored; 'restored') | Should -Be 0
 
         $manual = Update-CrmLeadScore -AsOf $scheduled.AsOf -Confirm:$false
@@ -221,6 +231,8 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         Save-Scores manual_targeted
         Compare-Scores scheduled_targeted manual_targeted | Should -Be 0
         (Get-LastRun).Outcome | Should -Be $scheduled.Outcome
+        Save-Changes manual_targeted_changes $changesBefore | Should -Be $manual.Changed
+        Compare-Scores scheduled_targeted_changes manual_targeted_changes | Should -Be 0 -Because 'both paths record the same changes'
     }
 }
 
@@ -444,14 +456,14 @@ Describe 'The SQL tasks are safe to expose' -Skip:$noPgCron {
              alter default privileges grant execute on functions to anon, authenticated;
              grant usage on schema crmops to anon, authenticated' | Out-Null
         try {
-            Undo-CrmMigration -BuiltIn -Count 1 -Confirm:$false | Out-Null
+            Undo-CrmMigration -BuiltIn -Count 2 -Confirm:$false | Out-Null
             Sql "select count(*) from pg_proc where pronamespace = 'crmops'::regnamespace" | Should -Be 0
             Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
             Sql 'select count(*), count(*) filter (where proconfig @> array[''search_path=""'']),
                         count(*) filter (where has_function_privilege(''public'', oid, ''EXECUTE'') or has_function_privilege(''anon'', oid, ''EXECUTE'')
                                            or has_function_privilege(''authenticated'', oid, ''EXECUTE'')),
                         count(*) filter (where prosecdef)
-                   from pg_proc where pronamespace = ''crmops''::regnamespace' | Should -Be "8`t8`t0`t0"
+                   from pg_proc where pronamespace = ''crmops''::regnamespace' | Should -Be "9`t9`t0`t0"
             Sql "select has_schema_privilege('anon', 'crmops', 'USAGE') or has_schema_privilege('authenticated', 'crmops', 'USAGE')" | Should -Be 'f'
         }
         finally {

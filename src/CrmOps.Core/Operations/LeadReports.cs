@@ -142,7 +142,7 @@ public static class LeadReports
     /// Streams a query's rows inside a READ ONLY transaction. When the consumer stops early, the
     /// command is cancelled on the server before the reader is disposed (disposing alone would drain it).
     /// </summary>
-    private static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
+    internal static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
         Func<NpgsqlConnection, NpgsqlTransaction, NpgsqlCommand> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel)
     {
         NpgsqlConnection? conn = null;
