@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using CrmOps.Connections;
 using CrmOps.Errors;
@@ -71,7 +70,15 @@ public static class LeadReportWriter
         IReadOnlyList<CrmSegmentTrend> Trend, IReadOnlyList<CrmLeadMovement> NewlyHot, long NewlyHotCount,
         IReadOnlyList<CrmLeadMovement> Slipping, long SlippingCount, IReadOnlyList<CrmLead> Top, bool ChangesRecorded);
 
-    private static string E(string? s) => WebUtility.HtmlEncode(s ?? "");
+    /// <summary>HTML-escapes text for element content and attribute values: &amp; &lt; &gt; &quot; &#39;, nothing else (UTF-8 stays as it is).</summary>
+    internal static string E(string? s)
+    {
+        if (string.IsNullOrEmpty(s)) return "";
+        var sb = new StringBuilder(s.Length + 16);
+        foreach (var c in s)
+            sb.Append(c switch { '&' => "&amp;", '<' => "&lt;", '>' => "&gt;", '"' => "&quot;", '\'' => "&#39;", _ => c.ToString() });
+        return sb.ToString();
+    }
     private static string N(long n) => n.ToString("N0", CultureInfo.InvariantCulture);
     private static string D(DateTimeOffset d) => d.UtcDateTime.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture);
     private static string Day(DateTimeOffset? d) => d is { } x ? x.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "";

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace CrmOps.Operations;
@@ -19,7 +18,7 @@ public static class SvgCharts
     };
 
     private static string F(double v) => v.ToString("0.#", Inv);
-    private static string E(string s) => WebUtility.HtmlEncode(s);
+    private static string E(string s) => LeadReportWriter.E(s);
 
     /// <summary>One horizontal bar per item, its label on the left and its value text on the right.</summary>
     public static string HorizontalBars(string id, string title, IReadOnlyList<(string Label, long Value, string Color, string Text)> items)
