@@ -402,6 +402,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         # recipe fails its case: add one here.
         $script:ChangingRecipes = @{
             'Export-CrmLeadSegment'     = @{ Run = { param($c) Export-CrmLeadSegment -Path (Join-Path $c.Folder 'leads.csv') -Connection $c.Connection } }
+            'Export-CrmLeadReport'      = @{ Run = { param($c) Export-CrmLeadReport -Path (Join-Path $c.Folder 'leads.html') -Connection $c.Connection } }
             'Invoke-CrmMigration'       = @{ Run = { param($c) Invoke-CrmMigration -Path $c.Migrations -Connection $c.Connection } }
             'Invoke-CrmTimelineRefresh' = @{ Run = { param($c) Invoke-CrmTimelineRefresh -Connection $c.Connection } }
             'New-CrmMigration'          = @{ Run = { param($c) New-CrmMigration -Name 'add_vip_flag' -Path $c.Migrations } }
@@ -436,6 +437,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Get-CrmDependency'            = { param($c) Get-CrmDependency customer_activity_timeline -Connection $c.Connection }
             'Get-CrmLeadScoreDistribution' = { param($c) Get-CrmLeadScoreDistribution -Connection $c.Connection }
             'Get-CrmLeadSegment'           = { param($c) Get-CrmLeadSegment -Top 20 -Connection $c.Connection }
+            'Get-CrmLeadMovement'          = { param($c) Get-CrmLeadMovement -Since 2020-01-01 -Connection $c.Connection }
+            'Get-CrmLeadScoreTrend'        = { param($c) Get-CrmLeadScoreTrend -Since 2020-01-01 -Interval Week -Connection $c.Connection }
             'Get-CrmMigration'             = { param($c) Get-CrmMigration -Path $c.Migrations -Connection $c.Connection }
             'Get-CrmRefreshHistory'        = { param($c) Get-CrmRefreshHistory -Connection $c.Connection }
             'Get-CrmSchedule'              = @{
