@@ -6,7 +6,7 @@
     Tasks:
       Build        compile and lay out the module so that Import-Module ./CrmOps.psd1 works, and regenerate
                    the committed reference (docs/commands, tests/README.md) from module/help
-      Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed"
+      Test         Build, then all xunit and Pester tests; ends with one line "N passed, N failed, N skipped"
       Package      Build, then stage the installable module in artifacts/CrmOps/<version>/ and publish it to the
                    local repository folder artifacts/packages/ (CrmOps.<version>.nupkg)
       PackageTest  Package, then tests/Package: install, import by name from elsewhere, update, uninstall
@@ -14,6 +14,12 @@
       Bench        Build, then the benchmarks (docs/benchmarks.md and docs/benchmarks.json)
       Reliability  Build, then the slow part of tests/Reliability (tag Slow: faults, concurrency); Test runs the rest
       Clean        remove build output
+
+    The summary counts everything that did not pass as failed: a failing test, a test host that
+    crashed or aborted (a non-zero exit of dotnet test, a run outcome other than Completed, fewer
+    results than discovered tests), a Pester block or file that failed, a child that exited non-zero,
+    and a full run counting fewer tests than tests/minimum-test-count. With CI=true (.ci/run), a test
+    whose dependency .ci/run installs (pgbouncer) fails instead of skipping when it is missing.
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 Test
 #>
@@ -27,6 +33,15 @@ param(
     [string[]] $Tag,
     # Only these Pester test files (paths or wildcards), for quick local runs
     [string[]] $TestPath,
+    # Test: only one half of the suite (the self-tests in tests/Pester/TestHarness.Tests.ps1 run each half alone)
+    [ValidateSet('All', 'Xunit', 'Pester')]
+    [string] $Suite = 'All',
+    # Test, Reliability: use the build in place instead of building (the self-tests run build.ps1 inside a test run)
+    [switch] $NoBuild,
+    # Test, Reliability: where the result files go (default artifacts/test)
+    [string] $ResultsDirectory,
+    # Test, Reliability: the floor file (default tests/minimum-test-count)
+    [string] $MinimumTestCountPath,
     # Package: build this version (1.2.3 or 1.2.3-beta1) instead of CrmOps.psd1's, for test and nightly packages
     [string] $Version,
     # Package: the folder that receives CrmOps/<version>/ and packages/ (default: artifacts)
@@ -110,31 +125,49 @@ function Invoke-TestTools {
     if ($LASTEXITCODE -ne 0) { throw 'Restoring the test tools (tools/restore.proj) failed.' }
 }
 
-function Invoke-Test {
-    Test-PostgresBinaries
-    Invoke-TestTools
-    Invoke-Build -NoDocs
-    $results = Join-Path $Artifacts 'test'
-    Remove-Item $results -Recurse -Force -ErrorAction SilentlyContinue
-    New-Item -ItemType Directory -Force -Path $results | Out-Null
-    $pwsh = Get-PwshCommand
+# The floors of tests/minimum-test-count ("<part> <count>" lines): a full run of a part that counts fewer
+# tests (passed + failed + skipped) fails, so that tests cannot vanish unnoticed.
+function Get-MinimumTestCount([string] $Part) {
+    $file = if ($MinimumTestCountPath) { $MinimumTestCountPath } else { Join-Path $Root 'tests/minimum-test-count' }
+    foreach ($line in Get-Content $file) {
+        if ($line -match "^\s*$Part\s+(\d+)\s*$") { return [int] $Matches[1] }
+    }
+    throw "$file has no floor for '$Part'."
+}
+
+# One part's counts. Failed includes every way the part did not pass.
+function New-PartResult([string] $Name) { [pscustomobject]@{ Name = $Name; Passed = 0; Failed = 0; Skipped = 0 } }
+
+function Add-Failure($Result, [int] $Count, [string] $Why) {
+    $Result.Failed += $Count
+    Write-Warning "$($Result.Name): $Why (counted as $Count failure(s))."
+}
+
+function Test-Floor($Result, [string] $Part) {
+    $floor = Get-MinimumTestCount $Part
+    $total = $Result.Passed + $Result.Failed + $Result.Skipped
+    if ($total -lt $floor) { Add-Failure $Result 1 "counted $total tests, fewer than the floor of $floor in tests/minimum-test-count" }
+}
+
+function Invoke-XunitPart([string] $Results) {
+    $r = New-PartResult 'xunit'
+    # The HostCrash category (a test that kills the test host) runs only in the self-test that asks for it.
+    [string[]] $filter = if ($env:CRMOPS_TEST_FAILFAST -eq '1') { @() } else { '--filter', 'Category!=HostCrash' }
+    $project = Join-Path $Root 'tests/CrmOps.Tests'
+    [string[]] $build = if ($NoBuild) { '--no-build' } else { @() }
+    $listed = & dotnet test $project -c $Configuration --nologo @build --list-tests @filter 2>&1
+    if ($LASTEXITCODE -ne 0) { $listed | Write-Host; Add-Failure $r 1 "discovering the tests failed (dotnet test --list-tests exited $LASTEXITCODE)"; return $r }
+    $discovered = @($listed | Select-Object -Skip 1 | Where-Object { $_ -match '^\s{4}\S' }).Count
 
     # One empty sandbox serves the xunit tests that need a server (each makes its own database).
     Import-Module (Join-Path $Root 'CrmOps.psd1') -Force
-    $sandbox = Start-CrmSandbox -Empty
-    $xunitPassed = 0; $xunitFailed = 0
+    $sandbox = Start-CrmSandbox -Empty -NoDefault -ProgressAction SilentlyContinue
+    $exit = 0
     try {
         $env:CRMOPS_TEST_PG = $sandbox.ConnectionString
-        & dotnet test (Join-Path $Root 'tests/CrmOps.Tests') -c $Configuration --nologo `
-            --logger 'trx;LogFileName=xunit.trx' --results-directory $results
-        $trx = Join-Path $results 'xunit.trx'
-        if (Test-Path $trx) {
-            [xml] $x = Get-Content $trx -Raw
-            $counters = $x.TestRun.ResultSummary.Counters
-            $xunitPassed = [int] $counters.passed
-            $xunitFailed = [int] $counters.failed + [int] $counters.error + [int] $counters.timeout + [int] $counters.aborted
-        }
-        else { $xunitFailed = 1; Write-Warning 'xunit wrote no results: counted as one failure.' }
+        & dotnet test $project -c $Configuration --nologo --no-build @filter `
+            --logger 'trx;LogFileName=xunit.trx' --results-directory $Results | Out-Host
+        $exit = $LASTEXITCODE
     }
     finally {
         Remove-Item Env:CRMOPS_TEST_PG -ErrorAction SilentlyContinue
@@ -142,30 +175,78 @@ function Invoke-Test {
         Remove-Module CrmOps -ErrorAction SilentlyContinue
     }
 
-    # Pester runs in its own pwsh, so the module under test loads fresh.
-    $pesterJson = Join-Path $results 'pester.json'
-    $runner = Join-Path $Root 'tests/Invoke-PesterSuite.ps1'
-    $args = @('-NoProfile', '-File', $runner, '-ResultPath', $pesterJson)
-    if ($Tag) { $args += @('-Tag', ($Tag -join ',')) }
-    if ($TestPath) { $args += @('-TestPath', ($TestPath -join ',')) }
-    else {
-        # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
-        $paths = @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) -join ','
-        $args += '-TestPath', $paths, '-ExcludeTag', 'Slow'
+    $trx = Join-Path $Results 'xunit.trx'
+    if (-not (Test-Path $trx)) { Add-Failure $r ([Math]::Max(1, $discovered)) "wrote no results (dotnet test exited $exit)"; return $r }
+    [xml] $x = Get-Content $trx -Raw
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    # Count the results themselves: VSTest's counters leave skipped tests out and count errors, timeouts and aborts as 0.
+    foreach ($result in Select-Xml -Xml $x -XPath '//t:Results/t:UnitTestResult' -Namespace $ns) {
+        switch ($result.Node.outcome) {
+            'Passed' { $r.Passed++ }
+            'NotExecuted' { $r.Skipped++ }
+            default { $r.Failed++ }
+        }
     }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) @args
-    $pesterPassed = 0; $pesterFailed = 0
-    if (Test-Path $pesterJson) {
-        $p = Get-Content $pesterJson -Raw | ConvertFrom-Json
-        $pesterPassed = [int] $p.Passed; $pesterFailed = [int] $p.Failed
+    $outcome = (Select-Xml -Xml $x -XPath '//t:ResultSummary' -Namespace $ns).Node.outcome
+    $missing = $discovered - ($r.Passed + $r.Failed + $r.Skipped)
+    $runInfo = @(Select-Xml -Xml $x -XPath '//t:RunInfo/t:Text' -Namespace $ns | ForEach-Object { ($_.Node.InnerText -split "`n")[0] })
+    if ($missing -gt 0) { Add-Failure $r $missing "$missing of $discovered discovered tests have no result (the test host crashed or aborted: $($runInfo -join ' '))" }
+    if (($exit -ne 0 -or $outcome -ne 'Completed') -and $r.Failed -eq 0) {
+        Add-Failure $r 1 "dotnet test exited $exit with run outcome '$outcome' although no test failed ($($runInfo -join ' '))"
     }
-    else { $pesterFailed = 1; Write-Warning 'Pester wrote no results: counted as one failure.' }
+    Test-Floor $r 'xunit'
+    $r
+}
 
-    Write-Host "xunit: $xunitPassed passed, $xunitFailed failed; Pester: $pesterPassed passed, $pesterFailed failed"
-    $passed = $xunitPassed + $pesterPassed
-    $failed = $xunitFailed + $pesterFailed
-    Write-Output "$passed passed, $failed failed"
+# Runs tests/Invoke-PesterSuite.ps1 in a fresh pwsh (the module under test loads fresh) and reads its counts.
+function Invoke-PesterPart([string] $Name, [string] $Json, [string[]] $Arguments, [string] $Floor) {
+    $r = New-PartResult $Name
+    Remove-Item $Json -Force -ErrorAction SilentlyContinue   # an old result file must never be read as this run's
+    $pwsh = Get-PwshCommand
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') -ResultPath $Json @Arguments | Out-Host
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $Json)) { Add-Failure $r 1 "wrote no results (exit $exit)"; return $r }
+    $p = Get-Content $Json -Raw | ConvertFrom-Json
+    $r.Passed = [int] $p.Passed; $r.Failed = [int] $p.Failed; $r.Skipped = [int] $p.Skipped
+    if ($exit -ne 0 -and $r.Failed -eq 0) { Add-Failure $r 1 "the Pester run exited $exit although no test failed" }
+    if ($Floor) { Test-Floor $r $Floor }
+    $r
+}
+
+function Get-ResultsDirectory {
+    $results = if ($ResultsDirectory) { $ResultsDirectory } else { Join-Path $Artifacts 'test' }
+    New-Item -ItemType Directory -Force -Path $results | Out-Null
+    $results
+}
+
+function Write-Summary($Parts) {
+    Write-Host (($Parts | ForEach-Object { "$($_.Name): $($_.Passed) passed, $($_.Failed) failed, $($_.Skipped) skipped" }) -join '; ')
+    $passed = ($Parts | Measure-Object Passed -Sum).Sum
+    $failed = ($Parts | Measure-Object Failed -Sum).Sum
+    $skipped = ($Parts | Measure-Object Skipped -Sum).Sum
+    Write-Output "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0) { exit 1 }
+}
+
+function Invoke-Test {
+    Test-PostgresBinaries
+    if (-not $NoBuild) { Invoke-TestTools; Invoke-Build -NoDocs }
+    $results = Get-ResultsDirectory
+    Remove-Item (Join-Path $results 'xunit.trx'), (Join-Path $results 'pester.json') -Force -ErrorAction SilentlyContinue
+    $parts = @()
+    if ($Suite -in 'All', 'Xunit') { $parts += Invoke-XunitPart $results }
+    if ($Suite -in 'All', 'Pester') {
+        $arguments = @()
+        if ($Tag) { $arguments += @('-Tag', ($Tag -join ',')) }
+        if ($TestPath) { $arguments += @('-TestPath', ($TestPath -join ',')) }
+        else {
+            # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
+            $arguments += '-TestPath', ((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability') -join ','), '-ExcludeTag', 'Slow'
+        }
+        $floor = if (-not $Tag -and -not $TestPath) { 'pester' } else { $null }
+        $parts += Invoke-PesterPart 'Pester' (Join-Path $results 'pester.json') $arguments $floor
+    }
+    Write-Summary $parts
 }
 
 function Invoke-Demo {
@@ -190,15 +271,10 @@ function Invoke-Bench {
 
 function Invoke-Reliability {
     Test-PostgresBinaries
-    Invoke-TestTools
-    Invoke-Build
-    $pwsh = Get-PwshCommand
-    $json = Join-Path $Artifacts 'test/reliability.json'
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ResultPath $json -TestPath (Join-Path $Root 'tests/Reliability') -Tag Slow
-    $p = Get-Content $json -Raw | ConvertFrom-Json
-    Write-Output "$($p.Passed) passed, $($p.Failed) failed"
-    if ($p.Failed -gt 0) { exit 1 }
+    if (-not $NoBuild) { Invoke-TestTools; Invoke-Build }
+    $json = Join-Path (Get-ResultsDirectory) 'reliability.json'
+    $part = Invoke-PesterPart 'Reliability' $json @('-TestPath', (Join-Path $Root 'tests/Reliability'), '-Tag', 'Slow') 'reliability'
+    Write-Summary @($part)
 }
 
 # The version to build: CrmOps.psd1's ModuleVersion and PSData.Prerelease (the one place it is defined;
@@ -309,15 +385,9 @@ function Invoke-PackageTest {
     Test-PostgresBinaries
     Invoke-TestTools
     Invoke-Package
-    $pwsh = Get-PwshCommand
-    $json = Join-Path $Artifacts 'test/package.json'
-    Remove-Item $json -ErrorAction SilentlyContinue
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tests/Invoke-PesterSuite.ps1') `
-        -ResultPath $json -TestPath (Join-Path $Root 'tests/Package')
-    if (-not (Test-Path $json)) { Write-Warning 'Pester wrote no results: counted as one failure.'; Write-Output '0 passed, 1 failed'; exit 1 }
-    $p = Get-Content $json -Raw | ConvertFrom-Json
-    Write-Output "$($p.Passed) passed, $($p.Failed) failed"
-    if ($p.Failed -gt 0) { exit 1 }
+    $json = Join-Path (Get-ResultsDirectory) 'package.json'
+    $part = Invoke-PesterPart 'PackageTest' $json @('-TestPath', (Join-Path $Root 'tests/Package')) 'package'
+    Write-Summary @($part)
 }
 
 function Invoke-Clean {

@@ -1,7 +1,8 @@
 #requires -Version 7.4
 <#
 .SYNOPSIS
-    Runs CrmOps' Pester tests (Pester 5 restored from NuGet) and writes the counts as JSON.
+    Runs CrmOps' Pester tests (Pester 5 restored from NuGet) and writes the counts as JSON; exits 1
+    when anything failed (build.ps1 checks both).
 #>
 param(
     [Parameter(Mandatory)] [string] $ResultPath,
@@ -33,3 +34,5 @@ $summary = [ordered]@{
 }
 New-Item -ItemType Directory -Force -Path (Split-Path $ResultPath) | Out-Null
 $summary | ConvertTo-Json | Set-Content $ResultPath
+if ($summary.Failed -gt 0) { exit 1 }
+exit 0

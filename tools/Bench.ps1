@@ -25,7 +25,9 @@ Import-Module (Join-Path $root 'tests/Pester/TestHelpers.psm1')
 $psql = Get-Psql
 $asOf = [DateTimeOffset]'2025-10-15T00:00:00Z'
 $results = [System.Collections.Generic.List[object]]::new()
-$raw = [ordered]@{ Customers = $Customers; Runs = $Runs; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"; Date = (Get-Date).ToUniversalTime().ToString('o'); Scenarios = [ordered]@{} }
+$raw = [ordered]@{ Customers = $Customers; Runs = $Runs; Machine = "$([Environment]::ProcessorCount) cores, $([Environment]::OSVersion.VersionString)"; Date = (Get-Date).ToUniversalTime().ToString('o'); Scenarios = [ordered]@{}
+    # What the timed work produced (rows scored, refreshed, streamed, exported): the smoke test checks the benchmark did its work.
+    Work = [ordered]@{} }
 
 function Median([double[]] $values) {
     $s = @($values | Sort-Object)
@@ -58,6 +60,7 @@ $sandbox = $null
 try {
     # 1. The sandbox itself.
     $sandbox = Start-CrmSandbox -Customers $Customers
+    $raw.Work.SandboxCustomers = $sandbox.Customers
     $load = ($sandbox.StartupTime + $sandbox.LoadTime).TotalSeconds
     Add-Result ("Start-CrmSandbox -Customers {0:N0} ({1:N0} orders)" -f $Customers, $sandbox.Orders) @($load) @() '' 'under 60 s' { param($m) $m -lt 60 }
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
@@ -75,7 +78,8 @@ UPDATE customer_profiles p
     $ours = @(); $ref = @(); $seed = @()
     foreach ($i in 1..$Runs) {
         Reset-Scores
-        $ours += Seconds { Update-CrmLeadScore -AsOf $asOf -Full -Confirm:$false }
+        $ours += Seconds { $script:fullRun = Update-CrmLeadScore -AsOf $asOf -Full -Confirm:$false }
+        $raw.Work.FullRunCustomers = $script:fullRun.Customers; $raw.Work.FullRunChanged = $script:fullRun.Changed
         Reset-Scores
         $ref += PsqlSeconds $handWritten
         Reset-Scores
@@ -150,7 +154,8 @@ UPDATE customer_profiles p
     # 4. Timeline refresh, concurrently.
     $ours = @(); $ref = @()
     foreach ($i in 1..$Runs) {
-        $ours += Seconds { Invoke-CrmTimelineRefresh }
+        $ours += Seconds { $script:refresh = Invoke-CrmTimelineRefresh }
+        $raw.Work.RefreshStatus = "$($script:refresh.Status)"; $raw.Work.RefreshRowsAfter = $script:refresh.RowsAfter
         $ref += PsqlSeconds 'REFRESH MATERIALIZED VIEW CONCURRENTLY customer_activity_timeline;'
     }
     Add-Result 'Invoke-CrmTimelineRefresh (concurrent, logged, rows before/after)' $ours $ref 'psql: REFRESH MATERIALIZED VIEW CONCURRENTLY' '<= 1.1x' { param($m, $r, $x) $x -le 1.1 }
@@ -183,12 +188,15 @@ $p.Refresh()
         if ($child.ExitCode -ne 0) { throw "Streaming benchmark failed: $($child.StdErr)" }
         $parts = ($child.StdOut -split "`n" | Where-Object { $_ -like 'RESULT *' } | Select-Object -Last 1) -split ' '
         $stream += [double]$parts[2]; $rates += [double]$parts[1] / [double]$parts[2]; $memory += [double]$parts[3]
+        $raw.Work.StreamedRows = [long]$parts[1]
         $streamRef += PsqlSeconds "\copy ($leadsQuery) to /dev/null"
 
         $a = Join-Path $csvDir "a$i.csv"; $b = Join-Path $csvDir "b$i.csv"; $c = Join-Path $csvDir "c$i.csv"
         $export += Seconds { Get-CrmLeadSegment | Export-Csv $a }
         $copyExport += Seconds { Export-CrmLeadSegment $b -Force }
         $exportRef += PsqlSeconds "\copy ($exportQuery) to '$c' csv header"
+        $dataLines = { param($path) [Linq.Enumerable]::Count([IO.File]::ReadLines($path)) - 1 }
+        $raw.Work.ExportCsvRows = & $dataLines $a; $raw.Work.CopyExportRows = & $dataLines $b; $raw.Work.PsqlExportRows = & $dataLines $c
         Remove-Item $a, $b, $c -ErrorAction Ignore
     }
     Add-Result 'Get-CrmLeadSegment (all segments) | Measure-Object' $stream $streamRef 'psql: \copy (same query) to /dev/null' '>= 250,000 rows/s, memory +150 MB at most' { param($m) (Median $rates) -ge 250000 -and (Median $memory) -lt 150 } ("{0:N0} rows/s, peak memory +{1:N0} MB" -f (Median $rates), (Median $memory))

@@ -1,15 +1,15 @@
 @{
     Synopsis    = 'Validates a migration set, or rehearses each pending migration''s up, verify and down with nothing persisting.'
     Description = @'
-Without -RoundTrip, Test-CrmMigration validates the set and returns one CrmCheckResult per finding: malformed names, duplicate versions, unreadable or unsplittable files (psql meta-commands, unterminated quotes), applied files whose checksum changed, applied migrations without a file, migrations without a rollback, out-of-order pending versions and every require-rows guard of the pending migrations (with the exact row count).
+Without -RoundTrip, Test-CrmMigration validates the set and returns one CrmCheckResult per finding: malformed names, duplicate versions, unreadable or unsplittable files (psql meta-commands, unterminated quotes), applied files whose checksum changed, applied migrations without a file, migrations without a rollback or whose rollback has no statement to run, Incomplete migrations (a run without a transaction that did not finish), transaction control other than a whole-file BEGIN ... COMMIT wrapper, out-of-order pending versions and every require-rows guard of the pending migrations (with the exact row count).
 
-With -RoundTrip, it rehearses every pending migration inside one transaction that is always rolled back: a schema fingerprint (tables, columns with types and defaults, constraints, indexes, views and their definitions, functions and their bodies, triggers, policies, types, comments), then up, verify and down, then the fingerprint again. Every difference is reported by object (a CrmCheckResult per difference); a clean round trip gives one passing result. Nothing persists, even on failure.
+With -RoundTrip, it rehearses every pending migration inside one transaction that is always rolled back: a schema fingerprint (tables, columns with types and defaults, constraints, indexes, views and their definitions, functions and their bodies, triggers, policies, types, comments), then up, verify and down, then the fingerprint again. Every difference is reported by object (a CrmCheckResult per difference); a clean round trip gives one passing result. Nothing persists, even on failure, whatever the files say: transaction control in them is refused before the rehearsal starts, and after each script the settings, role and session authorization it changed are reset before the fingerprint is taken. Unmet require-rows guards stop the rehearsal with a failing result; migrations (or rollbacks) without a transaction cannot be rehearsed inside one and are reported as such. Sequences advanced by rehearsed inserts stay advanced (PostgreSQL sequences are not transactional).
 '@
     Parameters  = @{
         Path            = 'The folder that holds migrations/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn         = 'Uses the migration set that ships with the module.'
         RoundTrip       = 'Rehearses up, verify and down of each pending migration in a transaction that is always rolled back, and compares the schema before and after.'
-        LockTimeout     = 'lock_timeout for the rehearsal. A TimeSpan or a number of seconds. Default: 5 seconds.'
+        LockTimeout     = 'lock_timeout for every rehearsed statement, whatever the files set. A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'
         AllowOutOfOrder = 'Rehearses pending migrations even when they are older than the newest applied one.'
     }
     Examples    = @(

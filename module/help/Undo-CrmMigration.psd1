@@ -1,14 +1,14 @@
 @{
     Synopsis    = 'Rolls back applied migrations, newest first, each in a transaction with its history row.'
     Description = @'
-Undo-CrmMigration runs the rollback scripts (rollbacks/<same file name>) of applied migrations, newest first: the newest -Count (default 1), or every applied version newer than -Target. Each runs in its own transaction, under the same advisory lock and lock_timeout as Invoke-CrmMigration, together with a history row with direction down; Supabase's schema_migrations row is removed in the same transaction. When any of the selected migrations has no rollback script (or no file at all), it refuses before anything runs (MigrationRollbackMissing). -WhatIf lists the rollbacks and the tables they touch with row counts.
+Undo-CrmMigration runs the rollback scripts (rollbacks/<same file name>) of applied migrations, newest first: the newest -Count (default 1), or every applied version newer than -Target. Each runs in its own transaction, under the same advisory lock and lock_timeout as Invoke-CrmMigration, together with a history row with direction down; Supabase's schema_migrations row is removed in the same transaction. When any of the selected migrations has no rollback script (or no file at all), it refuses before anything runs (MigrationRollbackMissing); so it does when a rollback script has no statement to run, such as New-CrmMigration's untouched template (MigrationRollbackEmpty), when a -- crmops:require-rows guard at the top of a rollback is not met (MigrationRequirementFailed), and while a migration is Incomplete (MigrationIncomplete). A BEGIN ... COMMIT wrapper around a rollback is accepted; any other transaction control in it is refused. A rollback headed -- crmops:no-transaction runs statement by statement like such a migration. -WhatIf lists the rollbacks and the tables they touch with row counts.
 '@
     Parameters  = @{
         Path        = 'The folder that holds migrations/ and rollbacks/. Relative paths are resolved from the current PowerShell location. Default: ./supabase.'
         BuiltIn     = 'Uses the migration set that ships with the module.'
         Count       = 'How many applied migrations to roll back, newest first. Default: 1.'
         Target      = 'Rolls back every applied migration newer than this 14-digit version; the target itself stays applied.'
-        LockTimeout = 'How long any statement may wait for a table lock (lock_timeout). A TimeSpan or a number of seconds. Default: 5 seconds.'
+        LockTimeout = 'How long any statement may wait for a table lock (lock_timeout), whatever the rollback sets. A TimeSpan or a number of seconds, more than 0 and at most 1 hour. Default: 5 seconds.'
         LockWait    = 'How long to wait for another migration run to finish. A TimeSpan or a number of seconds. Default: 30 seconds.'
         Force       = 'Rolls back without asking for confirmation.'
     }

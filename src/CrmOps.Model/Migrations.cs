@@ -1,6 +1,11 @@
 namespace CrmOps;
 
-public enum CrmMigrationState { Pending, Applied, Modified, Missing, RolledBack }
+/// <summary>
+/// A migration's state. Incomplete: a run without a transaction (crmops:no-transaction) started it and did not finish
+/// (failed, stopped, or its process was killed): some of its statements may be applied. Settle it with
+/// Set-CrmMigrationState once you know what it did.
+/// </summary>
+public enum CrmMigrationState { Pending, Applied, Modified, Missing, RolledBack, Incomplete }
 public enum CrmMigrationDirection { Up, Down }
 
 /// <summary>What became of one migration in a run (or, with -WhatIf, what would).</summary>
@@ -22,6 +27,8 @@ public sealed class CrmMigration
     public string? Path { get; init; }
     public string? RollbackPath { get; init; }
     public string? VerifyPath { get; init; }
+    /// <summary>Why the state needs attention (Incomplete: when the run started, how it ended, how to settle it); null otherwise.</summary>
+    public string? Message { get; init; }
     public string FileName => $"{Version}_{Name}.sql";
     public override string ToString() => $"{Version}_{Name} ({State})";
 }

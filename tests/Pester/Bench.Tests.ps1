@@ -20,9 +20,27 @@ Describe 'Bench smoke run (10k customers)' {
         $names.Count | Should -Be 11
         foreach ($n in $names) {
             $s = $json.Scenarios.$n
+            @($s.crmops_seconds).Count | Should -BeGreaterThan 0 -Because $n
             $s.median | Should -BeGreaterThan 0 -Because $n
-            if ($n -notlike 'Start-CrmSandbox*') { $s.reference_median | Should -BeGreaterThan 0 -Because $n }
+            if ($n -notlike 'Start-CrmSandbox*') {
+                $s.reference_median | Should -BeGreaterThan 0 -Because $n
+                [Math]::Abs($s.ratio - $s.median / $s.reference_median) | Should -BeLessThan 1e-9 -Because "${n}: the ratio is CrmOps over its reference"
+            }
         }
+    }
+
+    It 'timed real work: every customer scored, refreshed, streamed and exported' {
+        # A scenario that timed a failure or an empty result would still have a median; these are its results.
+        $work = (Get-Content (Join-Path $out 'benchmarks.json') -Raw | ConvertFrom-Json).Work
+        $work.SandboxCustomers | Should -Be 10000
+        $work.FullRunCustomers | Should -Be 10000
+        $work.FullRunChanged | Should -Be 10000 -Because 'the scores were reset before the full run'
+        $work.RefreshStatus | Should -Be 'Succeeded'
+        $work.RefreshRowsAfter | Should -BeGreaterOrEqual 10000 -Because 'every sample customer has at least one linked order'
+        $work.StreamedRows | Should -Be 10000
+        $work.ExportCsvRows | Should -Be 10000
+        $work.CopyExportRows | Should -Be 10000
+        $work.PsqlExportRows | Should -Be 10000
     }
 
     It 'writes the Markdown table' {

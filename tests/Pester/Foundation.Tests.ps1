@@ -75,10 +75,23 @@ $c = Connect-CrmDatabase
         finally { Remove-Item $pass -Force }
     }
 
-    It 'makes the connection the session default for later commands' {
-        $c = Connect-CrmDatabase $sb.ConnectionString
-        $c.IsSandbox | Should -BeFalse
-        Disconnect-CrmDatabase
+    It 'makes the connection the session default for later commands, until Disconnect-CrmDatabase' {
+        # A role of its own, so that its server connections are this connection's alone.
+        Invoke-TestSql $sb "create role crm_default login password 'Default-Pw-4410'; create table public.default_probe (id int); insert into public.default_probe select generate_series(1, 7); grant select on public.default_probe to crm_default;" | Out-Null
+        $saved = @{}; foreach ($v in 'CRMOPS_CONNECTION', 'PGHOST') { $saved[$v] = [Environment]::GetEnvironmentVariable($v); [Environment]::SetEnvironmentVariable($v, $null) }
+        try {
+            $c = Connect-CrmDatabase "Host=127.0.0.1;Port=$($sb.Port);Username=crm_default;Password=Default-Pw-4410;Database=crm"
+            $c.IsSandbox | Should -BeFalse
+            # A later command without -Connection runs on it: as crm_default, in crm.
+            (Get-CrmRowCount default_probe -Exact).Rows | Should -Be 7
+            [int](Invoke-TestSql $sb "select count(*) from pg_stat_activity where usename = 'crm_default'") | Should -BeGreaterThan 0
+            Disconnect-CrmDatabase
+            # No default any more, and the connection's pooled server connections are closed.
+            { Get-CrmRowCount default_probe -Exact -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.NoConnection,*'
+            Invoke-TestSql $sb "select count(*) from pg_stat_activity where usename = 'crm_default'" | Should -Be '0'
+            { Get-CrmRowCount default_probe -Exact -Connection $c -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.Connection*' -Because 'the disconnected object is closed'
+        }
+        finally { foreach ($v in $saved.Keys) { [Environment]::SetEnvironmentVariable($v, $saved[$v]) } }
     }
 
     Context 'failures give one line naming host and port, never the password' {
@@ -174,6 +187,37 @@ Describe 'Sandbox life cycle' {
         $r.StdOut | Should -Match 'ERR:CrmOps.SandboxStartFailed'
         $r.StdOut | Should -Match 'fake failure'
         $leftovers | Should -BeNullOrEmpty
+    }
+
+    It 'Start-CrmSandbox -WhatIf starts nothing; Stop-CrmSandbox -All -WhatIf stops nothing; Stop-CrmSandbox -All stops every sandbox of the session' {
+        # In a child: -All stops every sandbox of the session, this file's own included.
+        $r = Invoke-ChildPwsh -TimeoutSeconds 180 -Environment @{ CRMOPS_CONNECTION = $null; PGHOST = $null } -Script @'
+Import-Module ./CrmOps.psd1; Import-Module ./tests/Pester/TestHelpers.psm1
+function State($s) { "$(Test-Path $s.RootDirectory)/$(Test-ProcessAlive $s.ProcessId)" }
+"whatif-start objects=$(@(Start-CrmSandbox -Empty -WhatIf).Count)"
+try { Get-CrmRowCount -ErrorAction Stop | Out-Null; 'whatif-start default=yes' } catch { "whatif-start default=$($_.FullyQualifiedErrorId)" }
+"whatif-start stop=" + ((Stop-CrmSandbox -All -Verbose 4>&1) -join ' ')
+$a = Start-CrmSandbox -Empty; $b = Start-CrmSandbox -Empty -NoDefault
+"started a=$(State $a) b=$(State $b)"
+Stop-CrmSandbox -All -WhatIf
+"after-whatif a=$(State $a) b=$(State $b) rows=$((Get-CrmRowCount customers -Exact -Connection $b).Rows)"
+Stop-CrmSandbox -All
+$deadline = (Get-Date).AddSeconds(15)
+while (((State $a) -ne 'False/False' -or (State $b) -ne 'False/False') -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+"after-all a=$(State $a) b=$(State $b)"
+try { Get-CrmRowCount -ErrorAction Stop | Out-Null; 'after-all default=yes' } catch { "after-all default=$($_.FullyQualifiedErrorId)" }
+"after-all again=" + ((Stop-CrmSandbox -All -Verbose 4>&1) -join ' ')
+'@
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $out = $r.StdOut
+        $out | Should -Match 'whatif-start objects=0'
+        $out | Should -Match 'whatif-start default=CrmOps\.NoConnection'
+        $out | Should -Match 'whatif-start stop=No sandbox to stop'
+        $out | Should -Match 'started a=True/True b=True/True'
+        $out | Should -Match 'after-whatif a=True/True b=True/True rows=0'
+        $out | Should -Match 'after-all a=False/False b=False/False'
+        $out | Should -Match 'after-all default=CrmOps\.NoConnection'
+        $out | Should -Match 'after-all again=No sandbox to stop'
     }
 
     It 'refuses an out-of-range size before starting anything' {

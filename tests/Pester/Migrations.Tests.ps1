@@ -1,6 +1,7 @@
 #requires -Version 7.4
 # Migration engine (issue 5). Each test gets its own fresh database; files live under $TestDrive.
 BeforeAll {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
     $script:sb = Start-CrmSandbox -Empty
     $script:adminCs = $script:sb.ConnectionString
@@ -59,6 +60,23 @@ BeforeAll {
     }
     function Test-Column($Db, [string] $Table, [string] $Column) {
         (Invoke-Sql $Db.Name "select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = '$Table' and column_name = '$Column')") -eq 't'
+    }
+    # Polls a query (as psql sees it) until it returns 't': waiting for a condition, never for a guessed time.
+    function Wait-Sql([string] $Database, [string] $Sql, [string] $What, [int] $TimeoutSeconds = 30) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+        while ((Invoke-Sql $Database $Sql) -ne 't') {
+            if ([DateTime]::UtcNow -gt $deadline) { throw "timed out after $TimeoutSeconds s waiting for $What" }
+            Start-Sleep -Milliseconds 50
+        }
+    }
+    # True once another session holds a granted lock of this mode on public.$Table.
+    function Wait-TableLock([string] $Database, [string] $Table, [string] $Mode) {
+        Wait-Sql $Database "select exists (select 1 from pg_locks where relation = 'public.$Table'::regclass and mode = '$Mode' and granted and pid <> pg_backend_pid())" "a session to hold $Mode on $Table"
+    }
+    # Ends a background psql (its server backend too: a killed client's backend would sleep on, holding its locks).
+    function Stop-Sql([string] $Database, $Process) {
+        Invoke-Sql $script:adminDb "select pg_terminate_backend(pid) from pg_stat_activity where datname = '$Database' and application_name = 'psql' and pid <> pg_backend_pid()" | Out-Null
+        if (-not $Process.WaitForExit(10000)) { $Process.Kill() }
     }
     function Test-Table($Db, [string] $Table) { (Invoke-Sql $Db.Name "select to_regclass('public.$Table') is not null") -eq 't' }
     function New-Customers($Db) {
@@ -137,16 +155,20 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
 
     It 'leaves nothing when the migrating connection is killed mid-run, and the next run succeeds' {
         $db = New-TestDb
-        Add-Migration $db '20250101000000' 'slow' "create table public.slow (id int);`nselect pg_sleep(3);`n" 'drop table public.slow;' | Out-Null
+        # The migration waits at a gate this test holds shut (an advisory lock), provably mid-run, until the kill.
+        Add-Migration $db '20250101000000' 'slow' "create table public.slow (id int);`nselect pg_advisory_xact_lock_shared(4242);`n" 'drop table public.slow;' | Out-Null
+        $gate = Start-Sql $db.Name 'select pg_advisory_lock(4242); select pg_sleep(600);'
+        Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and objid = 4242 and mode = 'ExclusiveLock' and granted)" 'the gate to close'
         $child = Start-Pwsh "Import-Module '$($script:psd1)'; try { Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -ErrorAction Stop | Out-Null; exit 0 } catch { [Console]::Error.WriteLine(`$_.Exception.Message); exit 1 }"
         $killed = $false
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
         while (-not $killed -and [DateTime]::UtcNow -lt $deadline -and -not $child.HasExited) {
-            $pid_ = Invoke-Sql $db.Name "select pid from pg_stat_activity where datname = current_database() and query like '%pg_sleep(3)%' and pid <> pg_backend_pid() limit 1"
+            $pid_ = Invoke-Sql $db.Name "select pid from pg_stat_activity where datname = current_database() and wait_event = 'advisory' and query like '%pg_advisory_xact_lock_shared(4242)%' limit 1"
             if ($pid_) { Invoke-Sql $db.Name "select pg_terminate_backend($pid_)" | Out-Null; $killed = $true }
             else { Start-Sleep -Milliseconds 100 }
         }
         $child.WaitForExit(60000) | Should -BeTrue
+        Stop-Sql $db.Name $gate
         $stderr = $child.StandardError.ReadToEnd()
         $killed | Should -BeTrue
         $child.ExitCode | Should -Be 1
@@ -159,25 +181,32 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
 
     It 'leaves nothing when the run is stopped with Ctrl+C (StopProcessing) mid-statement' {
         $db = New-TestDb
-        Add-Migration $db '20250101000000' 'stopped' "create table public.stopped (id int);`nselect pg_sleep(20);`n" 'drop table public.stopped;' | Out-Null
+        Add-Migration $db '20250101000000' 'stopped' "create table public.stopped (id int);`nselect pg_sleep(300);`n" 'drop table public.stopped;' | Out-Null
         $ps = [powershell]::Create()
         [void] $ps.AddScript("Import-Module '$($script:psd1)'; Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)'")
         $handle = $ps.BeginInvoke()
         $seen = $false
-        $deadline = [DateTime]::UtcNow.AddSeconds(30)
+        $deadline = [DateTime]::UtcNow.AddSeconds(120)
         while (-not $seen -and [DateTime]::UtcNow -lt $deadline) {
-            $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and pid <> pg_backend_pid()")
+            $seen = [bool](Invoke-Sql $db.Name "select 1 from pg_stat_activity where datname = current_database() and query like '%pg_sleep(300)%' and pid <> pg_backend_pid()")
             if (-not $seen) { Start-Sleep -Milliseconds 100 }
         }
         $seen | Should -BeTrue
+        $log = Join-Path (Split-Path $script:sb.DataDirectory) 'server.log'
+        $logBefore = (Get-Item $log).Length
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $ps.Stop()
-        $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
+        # The statement sleeps 300 s: a Stop that waited for it would take minutes.
+        $sw.Elapsed.TotalSeconds | Should -BeLessThan 60
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
+        # The server itself says the statement was cancelled.
+        $fs = [IO.File]::Open($log, 'Open', 'Read', 'ReadWrite'); $fs.Position = $logBefore
+        $tail = [IO.StreamReader]::new($fs).ReadToEnd(); $fs.Dispose()
+        $tail | Should -Match 'canceling statement due to user request'
         Test-Table $db 'stopped' | Should -BeFalse
         Get-HistoryCount $db | Should -Be 0
-        (Invoke-Sql $db.Name "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(20)%' and state = 'active' and pid <> pg_backend_pid()") | Should -Be '0'
+        (Invoke-Sql $db.Name "select count(*) from pg_stat_activity where datname = current_database() and query like '%pg_sleep(300)%' and state = 'active' and pid <> pg_backend_pid()") | Should -Be '0'
     }
 
     It 'applies each migration exactly once when four pwsh processes run at the same time' {
@@ -210,8 +239,11 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationModified*'
         $err[0].Exception.Message | Should -Match '20250101000000_a\.sql'
         Test-Table $db 'b' | Should -BeFalse
-        # Line endings alone are not a modification.
-        [IO.File]::WriteAllText($path, "create table public.a (id int);".Replace("`n", "`r`n"))
+        # Put back as applied: no longer modified, and the run goes on to b.
+        [IO.File]::WriteAllText($path, 'create table public.a (id int);')
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn)[0].State | Should -Be 'Applied'
+        (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Version | Should -Be '20250101000001'
+        Test-Table $db 'b' | Should -BeTrue
     }
 
     It 'treats CRLF and LF versions of an applied file as unchanged' {
@@ -249,35 +281,37 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $db = New-TestDb
         Invoke-Sql $db.Name 'create table public.busy (id int)' | Out-Null
         Add-Migration $db '20250101000000' 'busy' 'alter table public.busy add column x int;' 'alter table public.busy drop column x;' | Out-Null
-        $holder = Start-Sql $db.Name "begin; lock table public.busy in access share mode; select pg_sleep(8); commit;"
+        $holder = Start-Sql $db.Name "begin; lock table public.busy in access share mode; select pg_sleep(300); commit;"
         try {
-            Start-Sleep -Milliseconds 700
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
             $err = $null
-            $sw = [Diagnostics.Stopwatch]::StartNew()
             Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -LockTimeout 1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 6
+            # It gave up while the holder still held its lock: it did not wait for the holder.
+            $holder.HasExited | Should -BeFalse
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationLockTimeout*'
             $err[0].Exception.Message | Should -Match 'AccessShareLock on busy'
             $err[0].Exception.Message | Should -Match 'pid \d+'
+            $err[0].Exception.Message | Should -Match 'lock_timeout of 1 s'
             Test-Column $db 'busy' 'x' | Should -BeFalse
             Get-HistoryCount $db | Should -Be 0
         }
-        finally { if (-not $holder.HasExited) { $holder.Kill() } }
+        finally { Stop-Sql $db.Name $holder }
     }
 
     It 'waits -LockWait for another run''s advisory lock, then fails clearly' {
         $db = New-TestDb
         Add-Migration $db '20250101000000' 'w' 'create table public.w (id int);' 'drop table public.w;' | Out-Null
-        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(6); commit;"
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
         try {
-            Start-Sleep -Milliseconds 700
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
             $err = $null
             Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the other run still held the lock'
             $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
-            $err[0].Exception.Message | Should -Match 'another migration run'
+            $err[0].Exception.Message | Should -Match 'another migration run .* held the migration lock for 1 s'
             Test-Table $db 'w' | Should -BeFalse
         }
-        finally { if (-not $holder.HasExited) { $holder.Kill() } }
+        finally { Stop-Sql $db.Name $holder }
     }
 
     It 'records a no-transaction migration as such' {
@@ -285,7 +319,8 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         Invoke-Sql $db.Name 'create table public.big (id int)' | Out-Null
         Add-Migration $db '20250101000000' 'concurrent_index' "-- crmops:no-transaction`ncreate index concurrently big_id on public.big (id);`ncreate table nt_made (id int);`n" 'drop index concurrently public.big_id;' | Out-Null
         (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Status | Should -Be 'Applied'
-        (Invoke-Sql $db.Name 'select transactional from crmops.migration_history') | Should -Be 'f'
+        # One row per run: the start row written before the first statement, finished in place.
+        (Invoke-Sql $db.Name "select string_agg(format('%s %s', transactional, success), ',') from crmops.migration_history") | Should -Be 'f t'
         Test-Table $db 'nt_made' | Should -BeTrue # unqualified names go to public, never to CrmOps' own schema
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).Transactional | Should -BeFalse
     }
@@ -354,6 +389,97 @@ Describe 'Undo-CrmMigration' -Tag Migrations {
     }
 }
 
+Describe 'Undo-CrmMigration: -WhatIf, -Force, -LockTimeout, -LockWait' -Tag Migrations {
+    BeforeAll {
+        # Two applied migrations on a table that holds rows.
+        function New-AppliedDb {
+            $db = New-TestDb
+            Invoke-Sql $db.Name 'create table public.busy (id int); insert into public.busy select generate_series(1, 12);' | Out-Null
+            Add-Migration $db '20250101000001' 'col_a' 'alter table public.busy add column a int;' 'alter table public.busy drop column a;' | Out-Null
+            Add-Migration $db '20250101000002' 'col_b' 'alter table public.busy add column b int;' 'alter table public.busy drop column b;' | Out-Null
+            Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+            $db
+        }
+    }
+
+    It '-WhatIf plans the rollbacks with their tables and rolls back nothing' {
+        $db = New-AppliedDb
+        $plan = @(Undo-CrmMigration -Path $db.Root -Connection $db.Conn -Count 2 -WhatIf)
+        $plan.Version | Should -Be @('20250101000002', '20250101000001')
+        $plan.Direction | Should -Be @('Down', 'Down')
+        $plan.StatementText | Should -Be @('alter table public.busy drop column b', 'alter table public.busy drop column a')
+        $plan[0].Tables | Should -Be 'public.busy (12 rows)'
+        Test-Column $db 'busy' 'a' | Should -BeTrue
+        Test-Column $db 'busy' 'b' | Should -BeTrue
+        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Applied')
+    }
+
+    It 'asks before each rollback with -Confirm, and -Force rolls back without asking' {
+        $db = New-AppliedDb
+        # A non-interactive session cannot answer: asking fails, so the rollback cannot happen unasked.
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Undo-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -ErrorAction Stop | Out-Null; 'ROLLED BACK' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Test-Column $db 'busy' 'b' | Should -BeTrue
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Undo-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -Force -ErrorAction Stop).Status"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'RolledBack'
+        Test-Column $db 'busy' 'b' | Should -BeFalse
+        Test-Column $db 'busy' 'a' | Should -BeTrue
+    }
+
+    It '-LockTimeout: gives up on a table another session holds, and changes nothing' {
+        $db = New-AppliedDb
+        $holder = Start-Sql $db.Name 'begin; lock table public.busy in access share mode; select pg_sleep(300); commit;'
+        try {
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
+            $err = $null
+            Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockTimeout 0.5 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the holder still held its lock'
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationLockTimeout*'
+            $err[0].Exception.Message | Should -Match 'lock_timeout of 0\.5 s'
+            $err[0].Exception.Message | Should -Match 'AccessShareLock on busy'
+            Test-Column $db 'busy' 'b' | Should -BeTrue
+            (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+        }
+        finally { Stop-Sql $db.Name $holder }
+    }
+
+    It '-LockWait: gives up while another run holds the migration lock, and changes nothing' {
+        $db = New-AppliedDb
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
+            $err = $null
+            Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
+            $err[0].Exception.Message | Should -Match 'held the migration lock for 1 s'
+            Test-Column $db 'busy' 'b' | Should -BeTrue
+        }
+        finally { Stop-Sql $db.Name $holder }
+        # Free again: the same rollback goes through.
+        (Undo-CrmMigration -Path $db.Root -Connection $db.Conn -LockWait 1 -Confirm:$false -ErrorAction Stop).Status | Should -Be 'RolledBack'
+        Test-Column $db 'busy' 'b' | Should -BeFalse
+    }
+}
+
+Describe 'Invoke-CrmMigration -Force' -Tag Migrations {
+    It 'asks before each migration with -Confirm, and -Force applies without asking' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'forced' 'create table public.forced (id int);' 'drop table public.forced;' | Out-Null
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -ErrorAction Stop | Out-Null; 'APPLIED' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Test-Table $db 'forced' | Should -BeFalse
+        Get-HistoryCount $db | Should -Be 0
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Invoke-CrmMigration -Path '$($db.Root)' -Connection '$($db.Cs)' -Confirm -Force -ErrorAction Stop).Status"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'Applied'
+        Test-Table $db 'forced' | Should -BeTrue
+        Get-HistoryCount $db | Should -Be 1
+    }
+}
+
 Describe 'Set-CrmMigrationState' -Tag Migrations {
     It 'marks a migration applied or rolled back without running it' {
         $db = New-TestDb
@@ -365,6 +491,56 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -WhatIf | Should -BeNullOrEmpty
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
+    }
+
+    It 'asks with -Confirm, and -Force marks without asking' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        $asked = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; try { Set-CrmMigrationState -Path '$($db.Root)' -Connection '$($db.Cs)' -Version 20250101000000 -State Applied -Confirm -ErrorAction Stop | Out-Null; 'MARKED' } catch { 'ERR ' + `$_.Exception.Message }"
+        $asked.StdOut | Should -Match 'ERR .*NonInteractive'
+        Get-HistoryCount $db | Should -Be 0
+        $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Set-CrmMigrationState -Path '$($db.Root)' -Connection '$($db.Cs)' -Version 20250101000000 -State Applied -Confirm -Force -ErrorAction Stop).State"
+        $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
+        $forced.StdOut.Trim() | Should -Be 'Applied'
+        (Invoke-Sql $db.Name 'select mode from crmops.migration_history') | Should -Be 'marked'
+        Test-Table $db 'mark' | Should -BeFalse
+    }
+
+    It '-LockTimeout: gives up when the history table is locked by another session, and marks nothing' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        Add-Migration $db '20250101000001' 'mark2' 'create table public.mark2 (id int);' 'drop table public.mark2;' | Out-Null
+        Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -Confirm:$false -ErrorAction Stop | Out-Null
+        $holder = Start-Sql $db.Name 'begin; lock table crmops.migration_history in access exclusive mode; select pg_sleep(300); commit;'
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where relation = 'crmops.migration_history'::regclass and mode = 'AccessExclusiveLock' and granted and pid <> pg_backend_pid())" 'the history table to be locked'
+            $err = $null
+            Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000001 -State Applied -LockTimeout 0.5 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse -Because 'it gave up while the holder still held its lock'
+            $err | Should -Not -BeNullOrEmpty
+            $err[0].Exception.Message | Should -Match 'lock'
+            $err[0].Exception.Message | Should -Match '20250101000001_mark2\.sql'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        (Invoke-Sql $db.Name 'select count(*) from crmops.migration_history') | Should -Be '1'
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Pending')
+    }
+
+    It '-LockWait: gives up while another run holds the migration lock, and marks nothing' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
+        $holder = Start-Sql $db.Name "begin; select pg_advisory_xact_lock(hashtext('crmops:migrations')::bigint); select pg_sleep(300); commit;"
+        try {
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where locktype = 'advisory' and granted and pid <> pg_backend_pid() and database = (select oid from pg_database where datname = current_database()))" 'the other run to hold the migration lock'
+            $err = $null
+            Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -LockWait 1 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
+            $holder.HasExited | Should -BeFalse
+            $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.MigrationRunInProgress*'
+            $err[0].Exception.Message | Should -Match 'held the migration lock for 1 s'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        Get-HistoryCount $db | Should -Be 0
+        (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'Pending'
     }
 }
 
@@ -392,7 +568,7 @@ Describe 'Test-CrmMigration' -Tag Migrations {
         Add-Migration $db '20250101000001' 'fails' "create table public.f (id int);`nselect 1/0;" 'drop table public.f;' | Out-Null
         $r = Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -ErrorAction Stop
         $r.Passed | Should -BeFalse
-        $r.Message | Should -Match 'up script failed line 2'
+        $r.Message | Should -Match 'up script failed at line 2'
         Test-Table $db 'f' | Should -BeFalse
     }
 
@@ -416,6 +592,81 @@ Describe 'Test-CrmMigration' -Tag Migrations {
     }
 }
 
+Describe 'Test-CrmMigration failures' -Tag Migrations {
+    It 'reports an applied migration whose file is gone (MigrationMissing)' {
+        $db = New-TestDb
+        $path = Add-Migration $db '20250101000001' 'gone' 'create table public.gone (id int);' 'drop table public.gone;'
+        Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+        (Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed }) | Should -BeNullOrEmpty
+        Remove-Item $path, (Join-Path $db.Root 'rollbacks/20250101000001_gone.sql')
+        $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
+        $failed.Check | Should -Be 'MigrationMissing'
+        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database but has no file'
+    }
+
+    It 'reports an out-of-order pending migration; -RoundTrip refuses it unless -AllowOutOfOrder' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000005' 'new' 'create table public.n (id int);' 'drop table public.n;' | Out-Null
+        Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop | Out-Null
+        Add-Migration $db '20250101000001' 'old' 'create table public.o (id int);' 'drop table public.o;' | Out-Null
+        $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
+        $failed.Check | Should -Be 'MigrationOutOfOrder'
+        $failed[0].Expected | Should -Be '> 20250101000005'
+        $failed[0].Actual | Should -Be '20250101000001'
+        { Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.MigrationOutOfOrder*'
+        $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -AllowOutOfOrder -ErrorAction Stop)
+        $r.Target | Should -Be '20250101000001_old.sql'
+        $r.Passed | Should -Be $true
+        Test-Table $db 'o' | Should -BeFalse -Because 'a rehearsal leaves nothing'
+    }
+
+    It '-RoundTrip -LockTimeout: a rehearsal that meets a held lock fails on it and leaves nothing' {
+        $db = New-TestDb
+        Invoke-Sql $db.Name 'create table public.busy (id int)' | Out-Null
+        Add-Migration $db '20250101000001' 'busy' 'alter table public.busy add column x int;' 'alter table public.busy drop column x;' | Out-Null
+        $holder = Start-Sql $db.Name 'begin; lock table public.busy in access share mode; select pg_sleep(300); commit;'
+        try {
+            Wait-TableLock $db.Name 'busy' 'AccessShareLock'
+            $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -LockTimeout 0.5 -ErrorAction Stop)
+            $holder.HasExited | Should -BeFalse
+            $r.Passed | Should -Be $false
+            $r[0].Message | Should -Match 'the up script failed at line 1: canceling statement due to lock timeout'
+        }
+        finally { Stop-Sql $db.Name $holder }
+        Test-Column $db 'busy' 'x' | Should -BeFalse
+        (Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -LockTimeout 0.5 -ErrorAction Stop).Passed | Should -BeTrue -Because 'free again'
+    }
+
+    It '-RoundTrip reports <Case>' -TestCases @(
+        @{ Case = 'a rollback that drops what the migration did not add'; Up = 'create table public.added (id int);'; Down = 'drop table public.added; drop table public.keep;'; Message = 'table public.keep is gone' }
+        @{ Case = 'a migration without a rollback'; Up = 'create table public.added (id int);'; Down = $null; Message = 'has no rollback script; rehearsal stopped here' }
+        @{ Case = 'a no-transaction migration'; Up = "-- crmops:no-transaction`ncreate index concurrently keep_id on public.keep (id);"; Down = 'drop index public.keep_id;'; Message = 'cannot be rehearsed inside one' }
+        @{ Case = 'a verify query that returns false'; Up = 'create table public.added (id int);'; Down = 'drop table public.added;'; Verify = 'select count(*) = 1 from public.added;'; Message = 'the verify script failed' }
+    ) {
+        $db = New-TestDb
+        Invoke-Sql $db.Name 'create table public.keep (id int)' | Out-Null
+        $files = @{}
+        if ($Down) { $files.Down = $Down }
+        if ($Verify) { $files.Verify = $Verify }
+        Add-Migration $db '20250101000001' 'case' $Up @files | Out-Null
+        $before = Invoke-Sql $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'public'::regnamespace"
+        $r = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn -RoundTrip -ErrorAction Stop)
+        @($r | Where-Object { -not $_.Passed }).Count | Should -BeGreaterThan 0
+        ($r | Where-Object { -not $_.Passed }).Message -join ' ' | Should -Match ([regex]::Escape($Message))
+        Invoke-Sql $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'public'::regnamespace" | Should -Be $before
+        Get-HistoryCount $db | Should -Be 0
+    }
+
+    It 'reports a requirement on a table that does not exist' {
+        $db = New-TestDb
+        Add-Migration $db '20250101000001' 'needs' "-- crmops:require-rows public.not_there >= 1`nselect 1;" 'select 1;' | Out-Null
+        $req = Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object Check -EQ 'MigrationRequirement'
+        $req.Passed | Should -BeFalse
+        $req.Actual | Should -Be '(no such table)'
+        $req.Message | Should -Match 'requires .*not_there.*does not exist'
+    }
+}
+
 Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
     It 'creates the up, rollback and verify files under ./supabase without touching a database' {
         Push-Location $TestDrive
@@ -435,13 +686,24 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
     }
 
     It '-BuiltIn resolves to module/migrations under the module root' {
-        $err = $null
-        Get-CrmMigration -BuiltIn -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
-        if ($err) {
-            $err[0].Exception.Message | Should -Match ([regex]::Escape([IO.Path]::Combine('module', 'migrations')))
-        }
-        else { $true | Should -BeTrue }
-        (Get-Command Invoke-CrmMigration).ParameterSets.Name | Should -Contain 'BuiltIn'
+        $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
+        $onDisk = @(Get-ChildItem $folder -Filter *.sql | Sort-Object Name)
+        $onDisk.Count | Should -Be 3
+        $m = @(Get-CrmMigration -BuiltIn -ErrorAction Stop)
+        $m.FileName | Should -Be $onDisk.Name
+        $m.Path | Should -Be $onDisk.FullName
+        $m.Name | Should -Be @('create_customer_activity_timeline_correct', 'create_lead_scoring_correct', 'crmops_refresh_and_scoring_in_sql')
+        $m.HasRollback | Should -Be @($true, $true, $true)
+    }
+
+    It 'New-CrmMigration -BuiltIn -WhatIf names the module''s own folder and creates nothing there' {
+        $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
+        $before = @(Get-ChildItem (Split-Path $folder) -Recurse -File).FullName
+        $r = Invoke-ChildPwsh -Script 'Import-Module ./CrmOps.psd1; New-CrmMigration -Name add_probe -BuiltIn -WhatIf; "count=" + @(New-CrmMigration -Name add_probe -BuiltIn -WhatIf).Count'
+        $r.ExitCode | Should -Be 0 -Because $r.StdErr
+        $r.StdOut | Should -Match ('What if: .*Create migration files.*' + [regex]::Escape($folder) + '.*_add_probe\.sql')
+        $r.StdOut | Should -Match 'count=0'
+        @(Get-ChildItem (Split-Path $folder) -Recurse -File).FullName | Should -Be $before
     }
 }
 

@@ -116,21 +116,43 @@ Describe 'Determinism and scale' {
         }
         finally { $a, $b, $c | Stop-CrmSandbox }
     }
+}
 
-    It 'keeps the segment shares within one percentage point at 50,000 customers' {
-        $big = Start-CrmSandbox -Customers 50000 -NoDefault
-        try {
-            Invoke-CrmMigration -BuiltIn -Connection $big -Confirm:$false | Out-Null
-            Update-CrmLeadScore -AsOf ([DateTimeOffset]'2025-10-15T00:00:00Z') -Connection $big -Confirm:$false | Out-Null
-            $shares = Get-CrmLeadScoreDistribution -Connection $big
-            $seed = @{ Hot = 100 * 20 / 9369; Warm = 100 * 653 / 9369; Cool = 100 * 1148 / 9369; Cold = 100 * 7548 / 9369 }
-            foreach ($s in $shares) {
-                $exact = 100 * $s.Customers / 50000
-                [Math]::Abs($exact - $seed["$($s.Segment)"]) | Should -BeLessOrEqual 1 -Because "$($s.Segment): $exact% at 50,000 vs $($seed["$($s.Segment)"])% at 9,369"
-            }
-            ($shares | Measure-Object Customers -Sum).Sum | Should -Be 50000
-            Invoke-TestSql $big 'select count(*) from customers' | Should -Be '3'
+Describe 'At 50,000 customers' {
+    BeforeAll {
+        $script:big = Start-CrmSandbox -Customers 50000 -NoDefault
+        Invoke-CrmMigration -BuiltIn -Connection $big -Confirm:$false | Out-Null
+        Update-CrmLeadScore -AsOf ([DateTimeOffset]'2025-10-15T00:00:00Z') -Connection $big -Confirm:$false | Out-Null
+    }
+    AfterAll { if ($script:big) { Stop-CrmSandbox $script:big } }
+
+    It 'keeps the segment shares within one percentage point' {
+        $shares = Get-CrmLeadScoreDistribution -Connection $big
+        $seed = @{ Hot = 100 * 20 / 9369; Warm = 100 * 653 / 9369; Cool = 100 * 1148 / 9369; Cold = 100 * 7548 / 9369 }
+        $shares.Segment | Should -Be @('Hot', 'Warm', 'Cool', 'Cold')
+        foreach ($s in $shares) {
+            $exact = 100 * $s.Customers / 50000
+            [Math]::Abs($exact - $seed["$($s.Segment)"]) | Should -BeLessOrEqual 1 -Because "$($s.Segment): $exact% at 50,000 vs $($seed["$($s.Segment)"])% at 9,369"
         }
-        finally { Stop-CrmSandbox $big }
+        ($shares | Measure-Object Customers -Sum).Sum | Should -Be 50000
+        Invoke-TestSql $big 'select count(*) from customers' | Should -Be '3'
+    }
+
+    It 'Get-CrmLeadSegment cancels the server query when the consumer stops early' {
+        # 50,000 leads are about 8 MB, more than a 64 KB client receive buffer (fixed: no autotuning) and the
+        # server's send buffer (at most net.ipv4.tcp_wmem's 4 MB) hold together: when the consumer stops after
+        # 3 rows, the server is still sending, and only a cancel ends the statement early (disposing the reader
+        # alone would drain it).
+        $small = Connect-CrmDatabase "$($big.ConnectionString);Socket Receive Buffer Size=65536" -NoDefault
+        $from = Get-ServerLogLength $big
+        $first = @(Get-CrmLeadSegment -Connection $small | Select-Object -First 3)
+        $first | Should -HaveCount 3
+        Wait-Until -What 'the server to log the cancel' -TimeoutSeconds 30 { (Get-ServerLog $big $from) -match 'canceling statement due to user request' }
+        Get-ServerLog $big $from | Should -Match '(?s)canceling statement due to user request.*STATEMENT:.*customer_profiles p'
+        Invoke-TestSql $big "select count(*) from pg_stat_activity where state = 'active' and query like '%customer_profiles p%' and pid <> pg_backend_pid()" | Should -Be '0'
+        # Read to the end, the same query completes without a cancel.
+        $from = Get-ServerLogLength $big
+        @(Get-CrmLeadSegment -Connection $small).Count | Should -Be 50000
+        Get-ServerLog $big $from | Should -Not -Match 'canceling statement'
     }
 }

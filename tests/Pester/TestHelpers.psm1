@@ -15,7 +15,8 @@ function Get-PwshCommand {
     @($proc)
 }
 
-# Runs a script in a new pwsh -NoProfile; returns stdout, stderr and the exit code.
+# Runs a script in a new pwsh -NoProfile; returns stdout, stderr and the exit code. An $Environment
+# value of $null removes that variable from the child's environment.
 function Invoke-ChildPwsh {
     param([Parameter(Mandatory)] [string] $Script, [hashtable] $Environment = @{}, [int] $TimeoutSeconds = 120)
     $cmd = Get-PwshCommand
@@ -24,7 +25,9 @@ function Invoke-ChildPwsh {
     foreach ($a in '-NoProfile', '-NonInteractive', '-Command', $Script) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
     $psi.WorkingDirectory = Get-RepoRoot
-    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string] $Environment[$k] }
+    foreach ($k in $Environment.Keys) {
+        if ($null -eq $Environment[$k]) { [void] $psi.Environment.Remove($k) } else { $psi.Environment[$k] = [string] $Environment[$k] }
+    }
     $p = [System.Diagnostics.Process]::Start($psi)
     $out = $p.StandardOutput.ReadToEndAsync(); $err = $p.StandardError.ReadToEndAsync()
     if (-not $p.WaitForExit($TimeoutSeconds * 1000)) { $p.Kill($true); throw "Child pwsh timed out after $TimeoutSeconds s." }
@@ -42,6 +45,30 @@ function Test-ProcessAlive {
         return $state -notin 'Z', 'X'
     }
     [bool](Get-Process -Id $Id -ErrorAction Ignore)
+}
+
+# Polls until $Condition returns true; throws after the timeout. Tests wait for a condition this
+# way, never for a guessed time.
+function Wait-Until {
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 30, [string] $What = 'condition')
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if (& $Condition) { return }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "timed out after $TimeoutSeconds s waiting for $What"
+}
+
+# What a sandbox's server wrote to its log (server.log) from byte $From on.
+function Get-ServerLog {
+    param([Parameter(Mandatory)] $Sandbox, [long] $From = 0)
+    $log = Join-Path (Split-Path $Sandbox.DataDirectory) 'server.log'
+    $fs = [IO.File]::Open($log, 'Open', 'Read', 'ReadWrite')
+    try { $fs.Position = [Math]::Min($From, $fs.Length); [IO.StreamReader]::new($fs).ReadToEnd() } finally { $fs.Dispose() }
+}
+function Get-ServerLogLength {
+    param([Parameter(Mandatory)] $Sandbox)
+    (Get-Item (Join-Path (Split-Path $Sandbox.DataDirectory) 'server.log')).Length
 }
 
 function Get-Psql {
@@ -85,12 +112,19 @@ function Start-TestSql {
 # A real PgBouncer in transaction mode (as Supabase's pooler on port 6543) in front of a server, on a
 # free port. Returns Port, Directory (holds pgbouncer.log), Process, and Why: set, with the reason,
 # when pgbouncer is missing or did not start (the caller skips then). Stop-TestPgBouncer ends it.
+# $env:CRMOPS_PGBOUNCER names the binary instead of PATH and /usr/sbin (the self-test points it at
+# nothing to play a machine without pgbouncer). In CI (CI=true) a missing pgbouncer throws instead:
+# .ci/run installs it, so its absence is a failure there, never fewer tests passing.
 function Start-TestPgBouncer {
     param([Parameter(Mandatory)] [int] $ServerPort, [string] $User = 'postgres', [int] $PoolSize = 4)
     $b = [pscustomobject]@{ Port = 0; Directory = $null; Process = $null; Why = $null }
-    $path = (Get-Command pgbouncer -ErrorAction Ignore).Source
-    if (-not $path -and (Test-Path /usr/sbin/pgbouncer)) { $path = '/usr/sbin/pgbouncer' }
-    if (-not $path) { $b.Why = 'pgbouncer is not installed (apt-get install -y pgbouncer)'; return $b }
+    $path = if ($null -ne $env:CRMOPS_PGBOUNCER) { $env:CRMOPS_PGBOUNCER } else { (Get-Command pgbouncer -ErrorAction Ignore).Source }
+    if ($null -eq $env:CRMOPS_PGBOUNCER -and -not $path -and (Test-Path /usr/sbin/pgbouncer)) { $path = '/usr/sbin/pgbouncer' }
+    if (-not $path -or -not (Test-Path $path -PathType Leaf)) {
+        $b.Why = 'pgbouncer is not installed (apt-get install -y pgbouncer)'
+        if ($env:CI -eq 'true') { throw "$($b.Why). CI=true: .ci/run installs pgbouncer, so a missing one fails these tests instead of skipping them." }
+        return $b
+    }
     if ($IsWindows) { $b.Why = 'the PgBouncer tests run on Linux only'; return $b }
     $b.Directory = Join-Path ([IO.Path]::GetTempPath()) ('crmops-pgb-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $b.Directory | Out-Null
@@ -122,6 +156,7 @@ ignore_startup_parameters = extra_float_digits,options
         try { $c = [Net.Sockets.TcpClient]::new('127.0.0.1', $b.Port); $c.Dispose(); return $b } catch { Start-Sleep -Milliseconds 100 }
     }
     $b.Why = "pgbouncer did not start: $(Get-Content (Join-Path $b.Directory 'pgbouncer.log') -Raw -ErrorAction Ignore)"
+    if ($env:CI -eq 'true') { Stop-TestPgBouncer $b; throw $b.Why }
     $b
 }
 
@@ -132,11 +167,12 @@ function Stop-TestPgBouncer {
     if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
 }
 
-# A schema fingerprint and row counts, independent of CrmOps: to prove that bad input changed nothing.
+# A schema fingerprint, row counts, a digest of every row, and both migration ledgers, independent of CrmOps: to prove
+# that bad input changed nothing (or exactly what its message says). One psql call: each line is a tag and a value.
 function Get-TestDatabaseState {
     param([Parameter(Mandatory)] $Sandbox)
     $sql = @'
-select string_agg(x, E'\n' order by x) from (
+select 'S|' || coalesce(string_agg(x, chr(31) order by x), '') from (
   select format('%s.%s %s', n.nspname, c.relname, c.relkind) as x
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
    where n.nspname not in ('pg_catalog','information_schema','pg_toast')
@@ -150,16 +186,32 @@ select string_agg(x, E'\n' order by x) from (
   union all
   select format('trg %s', tgname) from pg_trigger where not tgisinternal
 ) s;
-'@
-    $schema = (Invoke-TestSql $Sandbox $sql) -join "`n"
-    $counts = Invoke-TestSql $Sandbox @'
-select string_agg(format('%s.%s=%s', table_schema, table_name,
+select 'C|' || coalesce(string_agg(format('%s.%s=%s', table_schema, table_name,
        (xpath('/row/c/text()', query_to_xml(format('select count(*) as c from %I.%I', table_schema, table_name), false, true, '')))[1]::text), ','
-       order by table_schema, table_name)
+       order by table_schema, table_name), '')
   from information_schema.tables
  where table_type = 'BASE TABLE' and table_schema not in ('pg_catalog', 'information_schema');
+-- Data: a digest of every table's and populated materialized view's rows, independent of their order (the sum of each
+-- row's 64-bit hash): an UPDATE that keeps the row count shows.
+select 'D|' || coalesce(string_agg(format('%s.%s=%s', n.nspname, c.relname,
+       (xpath('/row/h/text()', query_to_xml(format('select coalesce(sum(hashtextextended(t::text, 0)), 0) as h from %I.%I t', n.nspname, c.relname), false, true, '')))[1]::text), ','
+       order by n.nspname, c.relname), '')
+  from pg_class c join pg_namespace n on n.oid = c.relnamespace
+ where c.relkind in ('r', 'p', 'm') and (c.relkind <> 'm' or c.relispopulated)
+   and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%';
+-- Both ledgers, readable: CrmOps' history (one entry per row, in order) and Supabase's versions ('' when absent).
+select 'H|' || case when to_regclass('crmops.migration_history') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
+         'select string_agg(format(''%s %s %s %s %s'', version, direction, case when success then ''ok'' else ''failed'' end, mode, case when transactional then ''tx'' else ''no-tx'' end), '' | '' order by id) as h from crmops.migration_history',
+         false, true, '')))[1]::text, '') end;
+select 'L|' || case when to_regclass('supabase_migrations.schema_migrations') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
+         'select string_agg(version::text, '','' order by version) as h from supabase_migrations.schema_migrations', false, true, '')))[1]::text, '') end;
 '@
-    [pscustomobject]@{ Schema = $schema; Counts = ($counts -join '') }
+    $parts = @{}
+    foreach ($line in Invoke-TestSql $Sandbox $sql) { if ($line -match '^([SCDHL])\|(.*)$') { $parts[$Matches[1]] = $Matches[2] } }
+    foreach ($k in 'S', 'C', 'D', 'H', 'L') { if (-not $parts.ContainsKey($k)) { throw "Get-TestDatabaseState: no '$k' line from psql" } }
+    [pscustomobject]@{
+        Schema = $parts.S.Replace([string][char]31, "`n"); Counts = $parts.C; Data = $parts.D; History = $parts.H; Ledger = $parts.L
+    }
 }
 
 Export-ModuleMember -Function *

@@ -23,10 +23,12 @@ BeforeAll {
     $script:version = 20300101000000
 
     # Runs $Script in a child and injects $Fault once a CrmOps backend matches $MidWork (SQL condition on pg_stat_activity).
-    function Invoke-WithFault([string] $Fault, [string] $Script, [string] $MidWork) {
+    # $Release (optional) ends whatever keeps the operation mid-work: run right after the fault (after the child's end
+    # for statement_timeout, whose fault is the wait itself).
+    function Invoke-WithFault([string] $Fault, [string] $Script, [string] $MidWork, [scriptblock] $Release) {
         $child = Start-CrmChild $Script
         if ($Fault -ne 'statement_timeout') {
-            Wait-Until -What "the operation to be mid-work ($MidWork)" -TimeoutSeconds 60 {
+            Wait-Until -What "the operation to be mid-work ($MidWork)" -TimeoutSeconds 120 {
                 [int](Invoke-TestSql $script:sb "select count(*) from pg_stat_activity where application_name = 'CrmOps' and $MidWork") -gt 0
             }
         }
@@ -37,7 +39,9 @@ BeforeAll {
                 Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'CrmOps' and $MidWork" | Out-Null
             }
         }
+        if ($Release -and $Fault -ne 'statement_timeout') { & $Release }
         $result = Wait-CrmChild $child
+        if ($Release) { & $Release }
         # An orphaned backend (killed client) ends at its next read or write: wait for it.
         Wait-Until -What 'CrmOps backends to end' -TimeoutSeconds 30 { (Get-CrmBackendCount $script:sb) -eq 0 }
         $result
@@ -61,10 +65,12 @@ Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -
         $v = $script:version
         $name = "fault_$v"
         $file = "${v}_$name.sql"
-        Set-Content (Join-Path $script:migDir "migrations/$file") "create table public.${name}_a (id int);`nselect pg_sleep(3);`ncreate table public.${name}_b (id int);"
+        # Between its two statements the migration waits at the test's gate: provably mid-migration.
+        Set-Content (Join-Path $script:migDir "migrations/$file") "create table public.${name}_a (id int);`nselect pg_advisory_xact_lock_shared(4242);`ncreate table public.${name}_b (id int);"
         Set-Content (Join-Path $script:migDir "rollbacks/$file") "drop table public.${name}_b;`ndrop table public.${name}_a;"
         $before = Get-TestDatabaseState $script:sb
-        $r = Invoke-WithFault $Fault "Invoke-CrmMigration -Path '$($script:migDir)' -Connection '$(Get-Conn $Fault)' -Confirm:`$false | Out-Null" "wait_event = 'PgSleep'"
+        $gate = Close-TestGate $script:sb
+        $r = Invoke-WithFault $Fault "Invoke-CrmMigration -Path '$($script:migDir)' -Connection '$(Get-Conn $Fault)' -Confirm:`$false | Out-Null" (Get-AtGateCondition) { Open-TestGate $script:sb $gate }
         Assert-ChildFailedCleanly $r $Fault
         (Get-TestDatabaseState $script:sb).Schema | Should -Be $before.Schema -Because 'no partial schema'
         (Get-TestDatabaseState $script:sb).Counts | Should -Be $before.Counts -Because 'no history row'
@@ -78,14 +84,15 @@ Describe 'Invoke-CrmMigration survives <Fault> mid-migration' -ForEach $faults -
 
 Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faults -Tag Slow, Reliability, Faults {
     It 'keeps the view readable, logs no success, and the next refresh succeeds' {
-        # A competing session holds customer_emails, so the refresh is provably inside its transaction, waiting.
-        # 20 s: a child pwsh may take several seconds to start on a loaded machine; a killed child's orphaned refresh then ends soon after.
-        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(20); commit;'
+        # A competing session holds customer_emails (until released), so the refresh is provably inside its transaction, waiting.
+        $holder = Start-TestSql $script:sb 'begin; lock table public.customer_emails in access exclusive mode; select pg_sleep(300); commit;'
         Wait-Until -What 'the lock holder' { [int](Invoke-TestSql $script:sb "select count(*) from pg_locks l join pg_class c on c.oid = l.relation where c.relname = 'customer_emails' and l.mode = 'AccessExclusiveLock' and l.granted") -gt 0 }
         $succeeded = [int](Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where status = 'Succeeded'")
-        $r = Invoke-WithFault $Fault "Invoke-CrmTimelineRefresh -Connection '$(Get-Conn $Fault)' -LockTimeout 00:00:30 | Out-Null" "wait_event_type = 'Lock' and query ilike 'REFRESH%'"
-        if (-not $holder.HasExited) { Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where query like '%lock table public.customer_emails%' and pid <> pg_backend_pid()" | Out-Null }
-        $holder.WaitForExit(10000) | Out-Null
+        $release = {
+            Invoke-TestSql $script:sb "select pg_terminate_backend(pid) from pg_stat_activity where query like '%lock table public.customer_emails%' and pid <> pg_backend_pid()" | Out-Null
+            $holder.WaitForExit(10000) | Out-Null
+        }
+        $r = Invoke-WithFault $Fault "Invoke-CrmTimelineRefresh -Connection '$(Get-Conn $Fault)' -LockTimeout 00:00:30 | Out-Null" "wait_event_type = 'Lock' and query ilike 'REFRESH%'" $release
         Assert-ChildFailedCleanly $r $Fault
         Invoke-TestSql $script:sb 'select count(*) from public.customer_activity_timeline' | Should -Be 11825
         [int](Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where status = 'Succeeded'") | Should -Be $succeeded
@@ -95,9 +102,9 @@ Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faul
 
 Describe 'Update-CrmLeadScore survives <Fault> mid-batch' -ForEach $faults -Tag Slow, Reliability, Faults {
     BeforeAll {
-        # A statement-level trigger that sleeps after the batch's UPDATE: rows written, not committed.
+        # A statement-level trigger that waits at the test's gate after the batch's UPDATE: rows written, not committed.
         Invoke-TestSql $script:sb @'
-create or replace function public.reliability_slow() returns trigger language plpgsql as $$ begin perform pg_sleep(3); return null; end $$;
+create or replace function public.reliability_slow() returns trigger language plpgsql as $$ begin perform pg_advisory_xact_lock_shared(4242); return null; end $$;
 create or replace trigger zz_reliability_slow after update on public.customer_profiles for each statement execute function public.reliability_slow();
 '@ | Out-Null
     }
@@ -109,7 +116,8 @@ create or replace trigger zz_reliability_slow after update on public.customer_pr
         $old = Get-ScoreDigest $script:sb
         $runs = [int](Invoke-TestSql $script:sb 'select count(*) from crmops.scoring_runs')
         (Get-ExpectedScoreDigest $script:sb $asOf) | Should -Not -Be (Get-ActualScoreDigest $script:sb) -Because 'the run must have something to change'
-        $r = Invoke-WithFault $Fault "Update-CrmLeadScore -Connection '$(Get-Conn $Fault)' -AsOf $asOf -Full | Out-Null" "wait_event = 'PgSleep'"
+        $gate = Close-TestGate $script:sb
+        $r = Invoke-WithFault $Fault "Update-CrmLeadScore -Connection '$(Get-Conn $Fault)' -AsOf $asOf -Full | Out-Null" (Get-AtGateCondition) { Open-TestGate $script:sb $gate }
         Assert-ChildFailedCleanly $r $Fault
         Get-ScoreDigest $script:sb | Should -Be $old -Because 'all old for the batch'
         [int](Invoke-TestSql $script:sb 'select count(*) from crmops.scoring_runs') | Should -Be $runs
@@ -120,26 +128,50 @@ create or replace trigger zz_reliability_slow after update on public.customer_pr
 }
 
 Describe 'Connection loss before work starts' -Tag Slow, Reliability, Faults {
-    It 'is retried with backoff when the server comes back within the retry window' {
-        Invoke-PgCtl $script:sb @('-m', 'fast', '-w', 'stop')
-        $log = Join-Path (Split-Path $script:sb.DataDirectory) 'server.log'
-        $start = "'$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w $(Get-StartOptions $script:sb) start >>'$log' 2>&1"
-        if ((id -u) -eq '0') { $start = "runuser -u postgres -- '$(Get-PgCtl)' -D '$($script:sb.DataDirectory)' -l '$log' -w $(Get-StartOptions $script:sb) start >>'$log' 2>&1" }
-        $bg = Start-Process sh -ArgumentList '-c', "`"$start`"" -PassThru
-        $sw = [Diagnostics.Stopwatch]::StartNew()
-        $count = Get-CrmRowCount customer_profiles -Exact -Connection $script:cs -ErrorAction Stop
-        $sw.Stop()
-        $bg.WaitForExit(20000) | Out-Null
-        $count.Rows | Should -Be 9369
-        Invoke-TestSql $script:sb 'select 1' | Should -Be 1 -Because 'the server is back on its own port'
-        $sw.Elapsed.TotalMilliseconds | Should -BeGreaterThan 150 -Because 'the first attempt met a stopped server and was retried after a backoff'
+    BeforeAll {
+        # While the server is stopped, a listener of the test's own on its port accepts each connection
+        # attempt and hangs up at once: the attempts are counted here, not guessed from a clock.
+        function Start-Impostor { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:sb.Port); $l.Start(); $l }
+        function Receive-Attempt($Listener, $Child) {
+            $accept = $Listener.AcceptTcpClientAsync()
+            while (-not $accept.IsCompleted -and -not $Child.HasExited) { [void] $accept.Wait(100) }
+            if ($accept.IsCompleted -and -not $accept.IsFaulted) { $accept.Result.Dispose(); return $true }
+            $false
+        }
     }
-    It 'fails after a bounded number of attempts with an error naming host and port' {
+
+    It 'is retried when its first attempt fails and the server comes back within the retry window' {
+        Invoke-PgCtl $script:sb @('-m', 'fast', '-w', 'stop')
+        $impostor = Start-Impostor
+        try {
+            $child = Start-CrmChild "`$c = Get-CrmRowCount customer_profiles -Exact -Connection '$($script:cs)'; 'rows ' + `$c.Rows"
+            Receive-Attempt $impostor $child | Should -BeTrue -Because 'the command tried to connect while the server was away'
+        }
+        finally { $impostor.Stop() }
+        Start-TestServer $script:sb
+        $r = Wait-CrmChild $child
+        $r.ExitCode | Should -Be 0 -Because $r.Output
+        $r.Output | Should -Match 'rows 9369' -Because 'a later attempt reached the server again'
+        Invoke-TestSql $script:sb 'select 1' | Should -Be 1 -Because 'the server is back on its own port'
+    }
+
+    It 'gives up after a bounded number of attempts with an error naming host and port' {
         Invoke-PgCtl $script:sb @('-m', 'fast', '-w', 'stop')
         try {
-            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $impostor = Start-Impostor
+            try {
+                $child = Start-CrmChild "Get-CrmRowCount customer_profiles -Connection '$($script:cs)' | Out-Null"
+                $attempts = 0
+                while (Receive-Attempt $impostor $child) { $attempts++ }
+            }
+            finally { $impostor.Stop() }
+            $r = Wait-CrmChild $child
+            $r.ExitCode | Should -Be 1
+            $r.Output | Should -Match "^ERR CrmOps\.Connection\w+,\S+ \w+ .*127\.0\.0\.1:$($script:sb.Port)"
+            $attempts | Should -BeGreaterThan 1 -Because 'it retried'
+            $attempts | Should -BeLessOrEqual 10 -Because 'it gave up'
+            # With nothing listening at all: refused, the same way.
             { Get-CrmRowCount customer_profiles -Connection $script:cs -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ConnectionUnreachable*' -ExpectedMessage "*127.0.0.1:$($script:sb.Port)*"
-            $sw.Elapsed.TotalSeconds | Should -BeLessThan 10
         }
         finally { Start-TestServer $script:sb }
     }

@@ -27,16 +27,22 @@ function Wait-CrmChild {
     [pscustomobject]@{ ExitCode = $Process.ExitCode; Output = ($Process.OutTask.Result + $Process.ErrTask.Result).Trim() }
 }
 
-# Polls until $Condition returns true; throws after the timeout.
-function Wait-Until {
-    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $TimeoutSeconds = 30, [string] $What = 'condition')
-    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
-    while ([DateTime]::UtcNow -lt $deadline) {
-        if (& $Condition) { return }
-        Start-Sleep -Milliseconds 100
-    }
-    throw "timed out after $TimeoutSeconds s waiting for $What"
+# A gate the test holds shut: work that runs "select pg_advisory_xact_lock_shared(4242)" waits there,
+# provably mid-work, until Open-TestGate (no guessed pg_sleep window). Returns the holder's process.
+function Close-TestGate {
+    param([Parameter(Mandatory)] $Sandbox)
+    $p = Start-TestSql $Sandbox 'select pg_advisory_lock(4242); select pg_sleep(600);'
+    Wait-Until -What 'the gate to close' { [int](Invoke-TestSql $Sandbox "select count(*) from pg_locks where locktype = 'advisory' and objid = 4242 and mode = 'ExclusiveLock' and granted") -gt 0 }
+    $p
 }
+function Open-TestGate {
+    param([Parameter(Mandatory)] $Sandbox, $Process)
+    Invoke-TestSql $Sandbox "select pg_terminate_backend(pid) from pg_stat_activity where query like '%pg_advisory_lock(4242)%' and pid <> pg_backend_pid()" | Out-Null
+    if ($Process -and -not $Process.WaitForExit(10000)) { $Process.Kill() }
+}
+# The pg_stat_activity condition of work waiting at the gate.
+$script:AtGate = "wait_event_type = 'Lock' and wait_event = 'advisory'"
+function Get-AtGateCondition { $script:AtGate }
 
 function Get-PgCtl {
     $onPath = Get-Command pg_ctl -ErrorAction Ignore
@@ -78,14 +84,28 @@ function Get-ScoreDigest {
     Invoke-TestSql $Sandbox "select md5(string_agg(concat_ws(',', id, lead_score, rfm_recency, rfm_frequency, rfm_monetary, last_scored_at), ';' order by id)) from public.customer_profiles"
 }
 
-# The digest scores would have after a correct recomputation as of $AsOf (the database's own rules).
+# The digest scores would have after a correct recomputation as of $AsOf, by the spec's RFM rules
+# written here (crm-database.md, "Lead scoring"), not by the database's lead_score_components():
+# lead_score = 3R + 2F + M; R by days since the last order (<= 30/60/90/180: 5/4/3/2, else or none 1),
+# F by lifetime orders (>= 10/5/3/1: 5/4/3/2, else 1), M by lifetime net (>= 1000/500/200/50: 5/4/3/2, else 1).
 function Get-ExpectedScoreDigest {
     param($Sandbox, [string] $AsOf)
     Invoke-TestSql $Sandbox @"
-select md5(string_agg(concat_ws(',', p.id, c.lead_score, c.recency, c.frequency, c.monetary), ';' order by p.id))
-  from public.customer_profiles p
-  left join public.customer_engagement_metrics m on m.customer_id = p.id
- cross join lateral public.lead_score_components(m.last_order_at, m.lifetime_orders, m.lifetime_net, '$AsOf'::timestamptz) c
+with rfm as (
+  select p.id,
+         case when m.last_order_at is null then 1
+              when m.last_order_at >= '$AsOf'::timestamptz - interval '30 days' then 5
+              when m.last_order_at >= '$AsOf'::timestamptz - interval '60 days' then 4
+              when m.last_order_at >= '$AsOf'::timestamptz - interval '90 days' then 3
+              when m.last_order_at >= '$AsOf'::timestamptz - interval '180 days' then 2
+              else 1 end as r,
+         case when coalesce(m.lifetime_orders, 0) >= 10 then 5 when m.lifetime_orders >= 5 then 4
+              when m.lifetime_orders >= 3 then 3 when m.lifetime_orders >= 1 then 2 else 1 end as f,
+         case when coalesce(m.lifetime_net, 0) >= 1000 then 5 when m.lifetime_net >= 500 then 4
+              when m.lifetime_net >= 200 then 3 when m.lifetime_net >= 50 then 2 else 1 end as m
+    from public.customer_profiles p
+    left join public.customer_engagement_metrics m on m.customer_id = p.id)
+select md5(string_agg(concat_ws(',', id, 3 * r + 2 * f + m, r, f, m), ';' order by id)) from rfm
 "@
 }
 function Get-ActualScoreDigest {

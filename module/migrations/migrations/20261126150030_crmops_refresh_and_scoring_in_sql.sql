@@ -1,13 +1,14 @@
--- CrmOps' refresh and scoring as SQL functions in schema crmops, so that a pg_cron job
+-- The refresh and the scoring of CrmOps as SQL functions in schema crmops, so that a pg_cron job
 -- (Register-CrmSchedule) runs the same work as Invoke-CrmTimelineRefresh and Update-CrmLeadScore and
 -- writes the same logs: crmops.refresh_log and crmops.scoring_runs, with Trigger 'Scheduled'.
 --
---   crmops.refresh_view(...)     one refresh: skipped when another refresh runs, logged either way
---   crmops.score_plan(...)       Full (first run, or p_full) or Targeted (after a whole run), as the cmdlet decides
---   crmops.score_pages(...)      one page range of a full recalculation
---   crmops.score_without_metrics(...), crmops.score_targeted(...), crmops.log_scoring_run(...)
---   crmops.run_step(...)         one unit of a task (refresh, plan, one batch, log); the caller commits between units
---   crmops.run_task(...)         a whole task in the caller's transaction
+-- The functions (all in schema crmops):
+--   refresh_view(...)     one refresh: skipped when another refresh runs, logged either way
+--   score_plan(...)       Full (first run, or p_full) or Targeted (after a whole run), as the cmdlet decides
+--   score_pages(...)      one page range of a full recalculation
+--   score_without_metrics(...), score_targeted(...), log_scoring_run(...)
+--   run_step(...)         one unit of a task (refresh, plan, one batch, log); the caller commits between units
+--   run_task(...)         a whole task in the caller's transaction
 --
 -- A pg_cron job runs a DO block that calls crmops.run_step until it says done and COMMITs after each
 -- unit, so each scoring batch is its own short transaction (as the cmdlet's batches are), and raises

@@ -192,6 +192,10 @@ public static class ConnectionFactory
                 $"Cannot connect to {where}: the server rejected user \"{user}\" on database \"{database}\" ({FirstLine(pg.MessageText)})."),
             PostgresException { SqlState: PostgresErrorCodes.InvalidCatalogName } => new CrmException("ConnectionDatabaseNotFound", CrmErrorKind.ObjectNotFound,
                 $"Cannot connect to {where}: database \"{database}\" does not exist."),
+            // The server accepted the login but cancelled the first query: a statement_timeout too short for any work.
+            PostgresException { SqlState: PostgresErrorCodes.QueryCanceled } pg => new CrmException("ConnectionStatementTimeout", CrmErrorKind.InvalidArgument,
+                $"Connected to {where} as \"{user}\", but the server cancelled CrmOps' first query ({FirstLine(pg.MessageText)}): statement_timeout is too short for any work. " +
+                "It comes from the connection string (Options=-c statement_timeout=...), PGOPTIONS, or ALTER ROLE/DATABASE ... SET statement_timeout: remove it, or make it at least a few seconds."),
             PostgresException pg => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,
                 $"Cannot connect to {where}: {FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState})."),
             NpgsqlException { InnerException: SocketException se } => new CrmException("ConnectionUnreachable", CrmErrorKind.ConnectionError,

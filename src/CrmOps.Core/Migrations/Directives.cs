@@ -23,55 +23,73 @@ public sealed record RowRequirement(string? Schema, string Table, string Operato
     };
 }
 
-/// <summary>The directives in an up script's header (the comment lines before the first statement).</summary>
+/// <summary>
+/// The directives in a script's header (the comment lines before the first statement). A guard that silently does
+/// nothing is worse than none, so a comment anywhere in the file that looks like a directive (starts with "crmops",
+/// "-crmops", "no-transaction" or "require-rows", or is a /* */ comment that does) must be one exactly, in the
+/// header, or the file is refused with its line. A commented-out directive ("-- -- crmops:...") is a comment.
+/// </summary>
 public sealed class Directives
 {
     public bool NoTransaction { get; init; }
     public IReadOnlyList<RowRequirement> Requirements { get; init; } = [];
+    public bool IsEmpty => !NoTransaction && Requirements.Count == 0;
 
-    private static readonly Regex DirectiveLine = new(@"^\s*--\s*crmops:(?<name>[a-z-]+)\s*(?<args>.*?)\s*$", RegexOptions.IgnoreCase);
+    private static readonly Regex Exact = new(@"^\s*crmops:(?<name>[a-z]+(?:-[a-z]+)*)(?:\s+(?<args>.*?))?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    private static readonly Regex LooksLike = new(@"^\s*(?:-?\s*crm[-_]?ops\b|@?(?:no[-_ ]?transaction|require[-_ ]?rows)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex RequireRows = new(
-        @"^(?<table>(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*)(?:\.(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*))?)\s*(?<op>>=|<=|=|>|<)\s*(?<n>[0-9][0-9_,]*)$");
+        @"^(?<table>(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*)(?:\.(?:""(?:[^""]|"""")+""|[A-Za-z_][\w$]*))?)\s*(?<op>>=|<=|=|>|<)\s*(?<n>[0-9][0-9_,]*)$", RegexOptions.CultureInvariant);
 
-    /// <summary>Parses the header; a misspelt or malformed directive is an error (a guard that silently does nothing is worse than none).</summary>
+    /// <summary>Parses the directives of an up or rollback script; a misspelt, misplaced or malformed directive is an error naming its line.</summary>
     public static Directives Parse(string content, string path)
     {
+        var comments = new List<SqlComment>();
+        StatementSplitter.Split(content, path, comments);
         var noTx = false;
         var reqs = new List<RowRequirement>();
-        var lines = content.Split('\n');
-        var inHeader = true;
-        for (var i = 0; i < lines.Length; i++)
+        foreach (var c in comments)
         {
-            var raw = lines[i].TrimEnd('\r');
-            var trimmed = raw.Trim();
-            var m = DirectiveLine.Match(raw);
-            if (inHeader && trimmed.Length != 0 && !trimmed.StartsWith("--", StringComparison.Ordinal)) inHeader = false;
-            if (!m.Success) continue;
-            if (!inHeader)
-                throw Invalid(path, i + 1, $"the directive '{trimmed}' comes after the first statement; directives belong in the comment header at the top of the file.");
+            if (!c.IsLineComment)
+            {
+                var lines = c.Text.Split('\n');
+                for (var k = 0; k < lines.Length; k++)
+                    if (LooksLike.IsMatch(lines[k].TrimStart().TrimStart('*')))
+                        throw Invalid(path, c.Line + k, $"'{lines[k].Trim()}' inside a /* */ comment looks like a directive, but directives are line comments: write it as '-- crmops:...' in the comment lines at the top of the file, or reword the comment.");
+                continue;
+            }
+            if (c.Text.TrimStart().StartsWith("--", StringComparison.Ordinal)) continue; // "-- -- crmops:..." is commented out
+            if (!LooksLike.IsMatch(c.Text)) continue;
+            var shown = "--" + c.Text.TrimEnd();
+            var m = Exact.Match(c.Text);
+            if (!m.Success)
+                throw Invalid(path, c.Line, $"'{shown.Trim()}' looks like a directive but is not one. Write it exactly '-- crmops:require-rows <table> >= <n>' or '-- crmops:no-transaction' (no space around the colon), or reword the comment.");
+            if (!c.InHeader)
+                throw Invalid(path, c.Line, $"the directive '{shown.Trim()}' comes after the first statement; directives belong in the comment lines at the top of the file.");
             var name = m.Groups["name"].Value.ToLowerInvariant();
             var args = m.Groups["args"].Value;
             switch (name)
             {
                 case "no-transaction":
-                    if (args.Length != 0) throw Invalid(path, i + 1, "crmops:no-transaction takes no arguments.");
+                    if (args.Length != 0) throw Invalid(path, c.Line, "crmops:no-transaction takes no arguments.");
                     noTx = true;
                     break;
                 case "require-rows":
                     var r = RequireRows.Match(args);
                     if (!r.Success)
-                        throw Invalid(path, i + 1, $"'{trimmed}' is not 'crmops:require-rows <table> >= <n>' (operators >=, >, =, <=, <).");
+                        throw Invalid(path, c.Line, $"'{shown.Trim()}' is not 'crmops:require-rows <table> >= <n>' (operators >=, >, =, <=, <; n a whole number).");
                     var (schema, table) = Identifier.Parse(r.Groups["table"].Value);
-                    var count = long.Parse(r.Groups["n"].Value.Replace("_", "").Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture);
-                    reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, i + 1));
+                    var digits = r.Groups["n"].Value.Replace("_", "", StringComparison.Ordinal).Replace(",", "", StringComparison.Ordinal);
+                    if (!long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var count))
+                        throw Invalid(path, c.Line, $"the row count {r.Groups["n"].Value} in '{shown.Trim()}' is too large: at most {long.MaxValue:N0}.");
+                    reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, c.Line));
                     break;
                 default:
-                    throw Invalid(path, i + 1, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction).");
+                    throw Invalid(path, c.Line, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction).");
             }
         }
         return new Directives { NoTransaction = noTx, Requirements = reqs };
     }
 
     private static CrmException Invalid(string path, int line, string message) =>
-        new("MigrationDirectiveInvalid", CrmErrorKind.InvalidData, $"{path}:{line}: {message}", path);
+        new("MigrationDirectiveInvalid", CrmErrorKind.InvalidData, $"{path}:{line}: {message} Nothing was run.", path);
 }

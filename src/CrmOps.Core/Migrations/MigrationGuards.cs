@@ -8,18 +8,26 @@ namespace CrmOps.Migrations;
 /// <summary>The require-rows guards: exact row counts of the tables a migration names, checked before it runs.</summary>
 internal static class MigrationGuards
 {
-    /// <summary>Checks every require-rows guard with an exact count; returns one failure message per unmet guard.</summary>
-    public static List<string> Check(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, bool missingFails = true)
+    /// <summary>Checks the up script's require-rows guards with an exact count; returns one failure message per unmet guard.</summary>
+    public static List<string> Check(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, bool missingFails = true) =>
+        Check(conn, tx, f.FileName, f.Directives, missingFails);
+
+    /// <summary>
+    /// Checks a script's require-rows guards (the up script's, or with <paramref name="script"/> "its rollback", the
+    /// rollback's) with an exact count; one failure message per unmet guard, each saying nothing was changed.
+    /// </summary>
+    public static List<string> Check(NpgsqlConnection conn, NpgsqlTransaction? tx, string fileName, Directives? directives, bool missingFails = true, string? script = null)
     {
         var failures = new List<string>();
-        foreach (var r in f.Directives.Requirements)
+        var who = script == null ? fileName : $"{fileName} ({script})";
+        foreach (var r in directives?.Requirements ?? [])
         {
             var rows = ExactCount(conn, tx, r.QuotedName, out var resolved);
             if (rows == null && !missingFails) continue; // created by an earlier pending migration: checked again just before it runs
             if (rows == null)
-                failures.Add($"{f.FileName} requires {r} (line {r.Line}), but table {r.DisplayName} does not exist.");
+                failures.Add($"{who} requires {r} (line {r.Line}), but table {r.DisplayName} does not exist: refused, nothing of it was run.");
             else if (!r.IsSatisfiedBy(rows.Value))
-                failures.Add($"{f.FileName} requires {r} (line {r.Line}), but {resolved} has {rows.Value.ToString("N0", CultureInfo.InvariantCulture)} row(s): refused, nothing was changed. Is this the table you meant?");
+                failures.Add($"{who} requires {r} (line {r.Line}), but {resolved} has {rows.Value.ToString("N0", CultureInfo.InvariantCulture)} row(s): refused, nothing of it was run. Is this the table you meant?");
         }
         return failures;
     }

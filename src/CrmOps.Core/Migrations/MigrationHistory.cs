@@ -5,6 +5,9 @@ using NpgsqlTypes;
 
 namespace CrmOps.Migrations;
 
+/// <summary>A run without a transaction that started and did not finish (its latest history row is a start or failure row).</summary>
+public sealed record IncompleteRun(string Version, CrmMigrationDirection Direction, DateTimeOffset StartedAt, string StartedBy, string Message);
+
 /// <summary>One version's state as recorded in the database.</summary>
 public sealed record HistoryEntry(string Version, string? Name, string? Checksum, CrmMigrationDirection Direction,
     DateTimeOffset? AppliedAt, string? AppliedBy, bool Transactional, bool FromSupabaseOnly);
@@ -62,10 +65,25 @@ internal static class MigrationHistory
         return result;
     }
 
-    public static void Record(NpgsqlConnection conn, NpgsqlTransaction? tx, string version, string name, string? checksum,
+    /// <summary>Versions whose latest row is an unfinished run without a transaction (see history_incomplete.sql).</summary>
+    public static Dictionary<string, IncompleteRun> ReadIncomplete(NpgsqlConnection conn, NpgsqlTransaction? tx)
+    {
+        var result = new Dictionary<string, IncompleteRun>(StringComparer.Ordinal);
+        if (!Probe(conn, tx).Crmops) return result;
+        using var cmd = new NpgsqlCommand(SqlText.Get("Migrations/history_incomplete.sql"), conn, tx);
+        using var r = cmd.ExecuteReader();
+        while (r.Read())
+            result[r.GetString(0)] = new IncompleteRun(r.GetString(0), r.GetString(1) == "up" ? CrmMigrationDirection.Up : CrmMigrationDirection.Down,
+                r.GetFieldValue<DateTimeOffset>(2), r.GetString(3), r.GetString(4));
+        return result;
+    }
+
+    /// <summary>Writes one history row (and, for a success, Supabase's ledger); returns the row's id.</summary>
+    public static long Record(NpgsqlConnection conn, NpgsqlTransaction? tx, string version, string name, string? checksum,
         CrmMigrationDirection direction, TimeSpan duration, bool success, bool transactional, bool marked,
         IReadOnlyList<SqlStatement>? upStatements, string? message)
     {
+        long id;
         using (var cmd = new NpgsqlCommand(SqlText.Get("Migrations/insert_history.sql"), conn, tx))
         {
             cmd.Parameters.Add(new NpgsqlParameter { Value = version });
@@ -79,9 +97,34 @@ internal static class MigrationHistory
             cmd.Parameters.Add(new NpgsqlParameter { Value = marked ? "marked" : "run" });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)upStatements?.Count ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Integer });
             cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+            id = Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }
+        if (success) RecordSupabase(conn, tx, version, name, direction, upStatements);
+        return id;
+    }
+
+    /// <summary>
+    /// The end of a run without a transaction, written into the start row <see cref="Record"/> wrote before its first
+    /// statement (one row per run; a start row left as it was means the run never came back). A success also goes to
+    /// Supabase's ledger.
+    /// </summary>
+    public static void Finish(NpgsqlConnection conn, NpgsqlTransaction? tx, long id, string version, string name,
+        CrmMigrationDirection direction, TimeSpan duration, bool success, IReadOnlyList<SqlStatement>? upStatements, string? message)
+    {
+        using (var cmd = new NpgsqlCommand(SqlText.Get("Migrations/finish_history.sql"), conn, tx))
+        {
+            cmd.Parameters.Add(new NpgsqlParameter { Value = id });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = success });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = duration, NpgsqlDbType = NpgsqlDbType.Interval });
+            cmd.Parameters.Add(new NpgsqlParameter { Value = (object?)message ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             cmd.ExecuteNonQuery();
         }
-        if (!success) return;
+        if (success) RecordSupabase(conn, tx, version, name, direction, upStatements);
+    }
+
+    private static void RecordSupabase(NpgsqlConnection conn, NpgsqlTransaction? tx, string version, string name,
+        CrmMigrationDirection direction, IReadOnlyList<SqlStatement>? upStatements)
+    {
         var t = Probe(conn, tx);
         if (!t.Supabase) return;
         if (direction == CrmMigrationDirection.Down)

@@ -11,8 +11,12 @@ namespace CrmOps.Migrations;
 /// </summary>
 public static class MigrationPlanner
 {
-    /// <summary>The pending migrations of an apply run (version order), after the refusals: invalid set, unknown target, modified files, out of order.</summary>
-    internal static List<MigrationFile> Pending(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status)
+    /// <summary>
+    /// The pending migrations of an apply run (version order), after the refusals: invalid set, unknown target, modified
+    /// files, Incomplete runs, out of order. An Incomplete migration is refused unless <paramref name="incompleteMayBeRunning"/>
+    /// (another run holds the lock and may be executing it): then it is pending, and the runner decides under the lock.
+    /// </summary>
+    internal static List<MigrationFile> Pending(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status, bool incompleteMayBeRunning = false)
     {
         set.ThrowIfInvalid();
         if (o.TargetVersion != null && set.Migrations.All(f => f.Version != o.TargetVersion))
@@ -22,7 +26,10 @@ public static class MigrationPlanner
             throw new CrmException("MigrationModified", CrmErrorKind.InvalidData,
                 $"Refused: applied migration(s) changed since they were applied: {string.Join(", ", modified.Select(m => m.Path ?? m.FileName))} (checksum differs from the history). Restore the file, or write a new migration for the change.", modified[0].FileName)
             { RecommendedAction = "Restore the applied file from version control; put further changes in a new migration." };
-        var pending = status.Where(m => MigrationStatus.IsPending(m.State))
+        var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete)
+            .Where(m => o.TargetVersion == null || string.CompareOrdinal(m.Version, o.TargetVersion) <= 0).ToList();
+        if (incomplete.Count > 0 && !incompleteMayBeRunning) throw Incomplete(incomplete);
+        var pending = status.Where(m => MigrationStatus.IsPending(m.State) || (incompleteMayBeRunning && m.State == CrmMigrationState.Incomplete))
             .Where(m => o.TargetVersion == null || string.CompareOrdinal(m.Version, o.TargetVersion) <= 0)
             .Select(m => set.Migrations.First(f => f.Version == m.Version)).ToList();
         var newestApplied = MigrationStatus.NewestApplied(status);
@@ -33,10 +40,35 @@ public static class MigrationPlanner
         return pending;
     }
 
-    /// <summary>The applied migrations an undo would roll back, newest first, after every refusal (missing rollback, missing file).</summary>
+    /// <summary>Refuses while a migration is Incomplete: nothing more is run on top of a half-applied one.</summary>
+    private static CrmException Incomplete(List<CrmMigration> incomplete) =>
+        new("MigrationIncomplete", CrmErrorKind.InvalidOperation,
+            $"Refused: {incomplete[0].Message}{(incomplete.Count > 1 ? $" (also Incomplete: {string.Join(", ", incomplete.Skip(1).Select(m => m.FileName))})" : "")} Nothing was changed.", incomplete[0].FileName)
+        { RecommendedAction = $"Set-CrmMigrationState -Version {incomplete[0].Version} -State Applied (or RolledBack) once the database is settled." };
+
+    /// <summary>
+    /// Through a transaction-mode pooler (Supabase's port 6543, PgBouncer) a script without a transaction cannot be run
+    /// safely: no session-level lock keeps other runs out while its statements autocommit, and its lock_timeout cannot be
+    /// set without reaching other clients. Refused before anything runs; a direct or session-mode connection works.
+    /// </summary>
+    internal static void RefuseOverPooler(CrmConnection connection, IReadOnlyList<MigrationFile> files, CrmMigrationDirection d)
+    {
+        if (!connection.Pooled) return;
+        var noTx = files.Where(f => d == CrmMigrationDirection.Up ? !f.Transactional : f.RollbackDirectives?.NoTransaction == true).ToList();
+        if (noTx.Count == 0) return;
+        throw new CrmException("MigrationNoTransactionPooled", CrmErrorKind.InvalidOperation,
+            $"Refused: {string.Join(", ", noTx.Select(f => f.FileName))} {(d == CrmMigrationDirection.Up ? "runs" : "rolls back")} without a transaction (crmops:no-transaction), and {connection} goes through a transaction-mode pooler, " +
+            "where CrmOps can neither hold the migration lock across its statements nor give them its lock_timeout without reaching other clients. " +
+            "Run it over a direct or session-mode connection (Supabase: the direct connection, or the session pooler on port 5432); nothing was changed.", noTx[0].FileName)
+        { RecommendedAction = "Connect to port 5432 (direct, or Supavisor's session mode) for this migration." };
+    }
+
+    /// <summary>The applied migrations an undo would roll back, newest first, after every refusal (Incomplete runs, missing or empty rollback, missing file).</summary>
     internal static List<MigrationFile> ToUndo(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status)
     {
         set.ThrowIfInvalid();
+        var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete).ToList();
+        if (incomplete.Count > 0) throw Incomplete(incomplete);
         var applied = status.Where(m => MigrationStatus.IsApplied(m.State) || m.State == CrmMigrationState.Missing)
             .OrderByDescending(m => m.Version, StringComparer.Ordinal).ToList();
         if (o.TargetVersion != null)
@@ -55,6 +87,12 @@ public static class MigrationPlanner
         if (noRollback.Count > 0)
             throw new CrmException("MigrationRollbackMissing", CrmErrorKind.ObjectNotFound,
                 $"Refused: no rollback script for {string.Join(", ", noRollback.Select(f => f.FileName))} (expected {string.Join(", ", noRollback.Select(f => Path.Combine(set.Root, "rollbacks", f.FileName)))}); nothing was changed.", noRollback[0].FileName);
+        // A rollback with nothing to run would record RolledBack while everything stays: refused.
+        var empty = files.Where(f => !f.HasRollbackStatements).ToList();
+        if (empty.Count > 0)
+            throw new CrmException("MigrationRollbackEmpty", CrmErrorKind.InvalidData,
+                $"Refused: the rollback script {empty[0].RollbackPath} has no statement to run{empty[0].RollbackEmptyReason}; rolling back would record {empty[0].FileName} as rolled back while everything it did stays. " +
+                "Write the rollback, or, if the migration cannot be undone, record it by hand with Set-CrmMigrationState -State RolledBack once you have undone it. Nothing was changed.", empty[0].FileName);
         return files;
     }
 
@@ -62,6 +100,7 @@ public static class MigrationPlanner
     public static IReadOnlyList<CrmMigrationResult> PlanApply(CrmConnection connection, MigrationSet set, MigrationOptions o)
     {
         var pending = Pending(set, o, MigrationStatus.Get(connection, set));
+        RefuseOverPooler(connection, pending, CrmMigrationDirection.Up);
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(conn, tx);
@@ -73,6 +112,7 @@ public static class MigrationPlanner
     public static IReadOnlyList<CrmMigrationResult> PlanUndo(CrmConnection connection, MigrationSet set, MigrationOptions o)
     {
         var files = ToUndo(set, o, MigrationStatus.Get(connection, set));
+        RefuseOverPooler(connection, files, CrmMigrationDirection.Down);
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(conn, tx);
@@ -94,11 +134,12 @@ public static class MigrationPlanner
                 if (rows.Value < 10)
                     warnings.Add($"{f.FileName} touches {resolved}, which has only {rows.Value} row(s): likely test data. Is this the table you meant?");
             }
-        var failures = direction == CrmMigrationDirection.Up ? MigrationGuards.Check(conn, tx, f, missingFails: false) : [];
-        if (direction == CrmMigrationDirection.Up)
-            foreach (var r in f.Directives.Requirements)
-                if (MigrationGuards.ExactCount(conn, tx, r.QuotedName, out _) == null)
-                    warnings.Add($"{f.FileName} requires {r}, but {r.DisplayName} does not exist yet: the guard is checked just before the migration runs.");
+        var directives = direction == CrmMigrationDirection.Up ? f.Directives : f.RollbackDirectives;
+        var script = direction == CrmMigrationDirection.Up ? null : "its rollback";
+        var failures = MigrationGuards.Check(conn, tx, f.FileName, directives, missingFails: false, script);
+        foreach (var r in directives?.Requirements ?? [])
+            if (MigrationGuards.ExactCount(conn, tx, r.QuotedName, out _) == null)
+                warnings.Add($"{f.FileName}{(script == null ? "" : $" ({script})")} requires {r}, but {r.DisplayName} does not exist yet: the guard is checked again just before it runs, and refuses it if the table is still missing.");
         return new CrmMigrationResult
         {
             Version = f.Version,

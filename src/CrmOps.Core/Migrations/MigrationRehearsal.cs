@@ -9,7 +9,11 @@ namespace CrmOps.Migrations;
 /// <summary>
 /// Test-CrmMigration -RoundTrip: rehearses each pending migration inside one transaction that is always rolled back:
 /// fingerprint, up, verify, down, fingerprint again; every difference is one failing result, a clean round trip one
-/// passing result.
+/// passing result. Nothing persists whatever the files say: transaction control in them is refused when the set is
+/// loaded (before the rehearsal starts), each statement is checked to have left the transaction open, and after each
+/// script the session's settings, identity and role are restored (a file may SET ROLE, SET SESSION AUTHORIZATION or
+/// RESET ALL) before the fingerprint is taken. (Sequences advanced by rehearsed inserts stay advanced: PostgreSQL
+/// sequences are not transactional.)
 /// </summary>
 public static class MigrationRehearsal
 {
@@ -29,12 +33,13 @@ public static class MigrationRehearsal
         {
             MigrationCommands.SetLockTimeout(conn, tx, o.LockTimeout);
             MigrationCommands.ExcludeOwnSchema(conn, tx);
+            var role = MigrationCommands.CurrentRole(conn, tx);
             for (var i = 0; i < pending.Count; i++)
             {
                 var f = pending[i];
                 host.Cancellation.ThrowIfCancellationRequested();
                 host.WriteProgress(activity, $"Rehearsing {f.FileName} ({i + 1} of {pending.Count})", i * 100 / pending.Count);
-                if (!Rehearse(conn, tx, f, host, results, isLast: i == pending.Count - 1)) break;
+                if (!Rehearse(conn, tx, f, host, results, role, o, isLast: i == pending.Count - 1)) break;
             }
         }
         catch (OperationCanceledException) { throw; }
@@ -51,7 +56,7 @@ public static class MigrationRehearsal
     }
 
     /// <summary>One migration's round trip; false when the rehearsal cannot go on to the next migration.</summary>
-    private static bool Rehearse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationFile f, ICrmHost host, List<CrmCheckResult> results, bool isLast)
+    private static bool Rehearse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationFile f, ICrmHost host, List<CrmCheckResult> results, string role, MigrationOptions o, bool isLast)
     {
         if (!f.Transactional)
         {
@@ -64,24 +69,51 @@ public static class MigrationRehearsal
             results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName} has no rollback script; rehearsal stopped here."));
             return false;
         }
+        if (!f.HasRollbackStatements || f.RollbackDirectives?.NoTransaction == true)
+        {
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, f.HasRollbackStatements
+                ? $"{f.FileName}'s rollback runs without a transaction (crmops:no-transaction) and cannot be rehearsed inside one; rehearsal stopped here."
+                : $"{f.FileName}'s rollback script has no statement to run{f.RollbackEmptyReason}; rehearsal stopped here."));
+            return false;
+        }
+        var guards = MigrationGuards.Check(conn, tx, f);
+        if (guards.Count > 0)
+        {
+            results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{string.Join(" ", guards)} Rehearsal stopped here."));
+            return false;
+        }
         var cancel = host.Cancellation;
         var before = SchemaFingerprint.Take(conn, tx);
         MigrationCommands.Execute(conn, tx, SqlText.Get("Migrations/savepoint.sql"), cancel);
         var stage = "up";
         SqlStatement? current = null;
+        void RunScript(IReadOnlyList<SqlStatement> statements)
+        {
+            foreach (var s in statements)
+            {
+                current = s;
+                MigrationCommands.ExecuteHolding(conn, tx, s.Text, o.LockTimeout, cancel);
+                if (tx.Connection == null)
+                    throw new CrmException("MigrationTransactionEnded", CrmErrorKind.InvalidData,
+                        $"{f.FileName}: line {s.Line} ('{MigrationCommands.FirstLine(s.Text)}') ended the rehearsal's transaction; what ran before it may be committed. Check the database.", f.FileName);
+            }
+            current = null;
+            MigrationCommands.RestoreSession(conn, tx, role, o.LockTimeout);
+        }
         try
         {
-            foreach (var s in f.Statements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+            RunScript(f.Statements);
             stage = "verify";
             MigrationRunner.Verify(conn, tx, f, host);
             stage = "down";
-            foreach (var s in f.RollbackStatements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+            RunScript(f.RollbackStatements);
         }
+        catch (CrmException ex) when (ex.ErrorId == "MigrationTransactionEnded") { throw; }
         catch (Exception ex) when (ex is PostgresException or CrmException)
         {
             cancel.ThrowIfCancellationRequested();
-            var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message;
-            var line = current != null && stage != "verify" ? $" line {current.Line}" : "";
+            var msg = ex is PostgresException pg ? $"{pg.MessageText} (SQLSTATE {pg.SqlState})" : ex.Message.TrimEnd('.');
+            var line = current != null && stage != "verify" ? $" at line {current.Line}" : "";
             results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName}: the {stage} script failed{line}: {msg}. Rehearsal stopped here; nothing persists."));
             return false;
         }
@@ -101,7 +133,7 @@ public static class MigrationRehearsal
         if (isLast) return false;
         try
         {
-            foreach (var s in f.Statements) { current = s; MigrationCommands.Execute(conn, tx, s.Text, cancel); }
+            RunScript(f.Statements);
         }
         catch (PostgresException pg)
         {

@@ -9,8 +9,11 @@ namespace CrmOps.Migrations;
 
 /// <summary>
 /// Applies and rolls back migrations. Each migration runs in one transaction together with its history rows, under a
-/// transaction-level advisory lock (so it works through a transaction-mode pooler), with lock_timeout, and re-checks
-/// the history after taking the lock. A what-if run returns the plan instead and changes nothing.
+/// transaction-level advisory lock (so it works through a transaction-mode pooler), with lock_timeout re-applied after
+/// every statement, and re-checks the history and its guards after taking the lock. A migration without a transaction
+/// holds a session-level lock on a connection of its own for its whole run, writes a start row before its first
+/// statement (so a crash leaves it Incomplete, never Pending), and is refused through a transaction-mode pooler. A
+/// what-if run returns the plan instead and changes nothing.
 /// </summary>
 public static class MigrationRunner
 {
@@ -42,12 +45,18 @@ public static class MigrationRunner
 
     private static IEnumerable<CrmMigrationResult> ApplyPending(CrmConnection connection, MigrationSet set, MigrationOptions o, ICrmHost host)
     {
-        var pending = MigrationPlanner.Pending(set, o, MigrationStatus.Get(connection, set));
+        var status = MigrationStatus.Get(connection, set);
+        // An Incomplete migration is refused before anything runs, unless another run holds the lock right now (it may
+        // be executing that very migration): then the runner decides under the lock, where the history is certain.
+        var incompleteMayBeRunning = status.Any(m => m.State == CrmMigrationState.Incomplete)
+            && !Db.ReadOnly(connection, MigrationCommands.RunLockFree, "Checking the migration lock");
+        var pending = MigrationPlanner.Pending(set, o, status, incompleteMayBeRunning);
+        MigrationPlanner.RefuseOverPooler(connection, pending, CrmMigrationDirection.Up);
         // Every guard of every pending migration is checked before anything runs.
         var failures = Db.ReadOnly(connection, (c, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(c, tx);
-            return pending.SelectMany(f => MigrationGuards.Check(c, tx, f, missingFails: false)).ToList();
+            return pending.SelectMany(f => MigrationGuards.Check(c, tx, f.FileName, f.Directives, missingFails: false)).ToList();
         }, "Checking migration requirements");
         if (failures.Count > 0)
             throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), pending[0].FileName);
@@ -57,6 +66,7 @@ public static class MigrationRunner
             yield break;
         }
         var activity = $"Applying migrations to {connection}";
+        var done = new List<string>();
         for (var i = 0; i < pending.Count; i++)
         {
             var f = pending[i];
@@ -67,9 +77,9 @@ public static class MigrationRunner
                 yield return Result(f, CrmMigrationDirection.Up, CrmMigrationStatus.Skipped, TimeSpan.Zero, "Not confirmed.");
                 continue;
             }
-            yield return f.Transactional
-                ? RunTransactional(connection, f, CrmMigrationDirection.Up, o, host)
-                : RunWithoutTransaction(connection, f, CrmMigrationDirection.Up, o, host);
+            var result = RunOne(connection, f, CrmMigrationDirection.Up, o, host, done);
+            if (result.Status == CrmMigrationStatus.Applied) done.Add(f.FileName);
+            yield return result;
         }
         host.WriteProgress(activity, "Done", 100);
     }
@@ -77,12 +87,22 @@ public static class MigrationRunner
     private static IEnumerable<CrmMigrationResult> UndoApplied(CrmConnection connection, MigrationSet set, MigrationOptions o, ICrmHost host)
     {
         var files = MigrationPlanner.ToUndo(set, o, MigrationStatus.Get(connection, set));
+        MigrationPlanner.RefuseOverPooler(connection, files, CrmMigrationDirection.Down);
         if (files.Count == 0)
         {
             host.WriteVerbose("Nothing to roll back.");
             yield break;
         }
+        // The rollbacks' guards, before anything runs (a table a newer rollback drops is checked again just before its own).
+        var failures = Db.ReadOnly(connection, (c, tx) =>
+        {
+            MigrationCommands.ExcludeOwnSchema(c, tx);
+            return files.SelectMany(f => MigrationGuards.Check(c, tx, f.FileName, f.RollbackDirectives, missingFails: false, "its rollback")).ToList();
+        }, "Checking rollback requirements");
+        if (failures.Count > 0)
+            throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), files[0].FileName);
         var activity = $"Rolling back migrations on {connection}";
+        var done = new List<string>();
         for (var i = 0; i < files.Count; i++)
         {
             var f = files[i];
@@ -93,11 +113,27 @@ public static class MigrationRunner
                 yield return Result(f, CrmMigrationDirection.Down, CrmMigrationStatus.Skipped, TimeSpan.Zero, "Not confirmed.");
                 continue;
             }
-            yield return f.RollbackDirectives?.NoTransaction == true
-                ? RunWithoutTransaction(connection, f, CrmMigrationDirection.Down, o, host)
-                : RunTransactional(connection, f, CrmMigrationDirection.Down, o, host);
+            var result = RunOne(connection, f, CrmMigrationDirection.Down, o, host, done);
+            if (result.Status == CrmMigrationStatus.RolledBack) done.Add(f.FileName);
+            yield return result;
         }
         host.WriteProgress(activity, "Done", 100);
+    }
+
+    /// <summary>One migration in one direction; a failure names, after its own consequence, what this run already did.</summary>
+    private static CrmMigrationResult RunOne(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host, List<string> done)
+    {
+        try
+        {
+            var noTransaction = d == CrmMigrationDirection.Up ? !f.Transactional : f.RollbackDirectives?.NoTransaction == true;
+            return noTransaction ? RunWithoutTransaction(connection, f, d, o, host) : RunTransactional(connection, f, d, o, host);
+        }
+        catch (CrmException ex) when (done.Count > 0)
+        {
+            throw new CrmException(ex.ErrorId, ex.Kind,
+                $"{ex.Message} Earlier in this run, {string.Join(", ", done)} {(done.Count == 1 ? "was" : "were")} {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} and stay{(done.Count == 1 ? "s" : "")} so.", ex.TargetObject)
+            { RecommendedAction = ex.RecommendedAction };
+        }
     }
 
     /// <summary>Records a migration as applied or rolled back without running it (both history tables, under the lock).</summary>
@@ -108,21 +144,32 @@ public static class MigrationRunner
         var f = set.Migrations.FirstOrDefault(m => m.Version == version)
             ?? throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound, $"No migration with version {version} in '{set.Root}'.", version);
         var d = state == CrmMigrationState.Applied ? CrmMigrationDirection.Up : CrmMigrationDirection.Down;
+        var label = $"Marking {f.FileName} {state}";
         using var conn = connection.Open();
         NpgsqlTransaction? tx = null;
         try
         {
-            tx = MigrationCommands.BeginLocked(conn, connection, o, host, $"Marking {f.FileName} {state}");
+            tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
             MigrationHistory.Ensure(conn, tx);
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, true, f.Transactional, true, f.Statements, "marked by Set-CrmMigrationState");
+            var current = MigrationStatus.Join(set, MigrationHistory.Read(conn, tx), MigrationHistory.ReadIncomplete(conn, tx)).First(m => m.Version == version);
+            // Nothing to roll back: a migration never applied (or rolled back already) gets no row.
+            if (state == CrmMigrationState.RolledBack && MigrationStatus.IsPending(current.State))
+            {
+                tx.Rollback();
+                host.WriteWarning($"{f.FileName} is {current.State}: it was never applied{(current.State == CrmMigrationState.RolledBack ? " since its last rollback" : "")}, so there is nothing to mark rolled back; the history was not changed.");
+                return current;
+            }
+            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, true, f.Transactional, true, f.WrittenStatements,
+                current.State == CrmMigrationState.Incomplete ? $"marked by Set-CrmMigrationState, settling an Incomplete run" : "marked by Set-CrmMigrationState");
             var history = MigrationHistory.Read(conn, tx);
+            var incomplete = MigrationHistory.ReadIncomplete(conn, tx);
             tx.Commit();
-            return MigrationStatus.Join(set, history).First(m => m.Version == version);
+            return MigrationStatus.Join(set, history, incomplete).First(m => m.Version == version);
         }
         catch (Exception ex)
         {
             MigrationCommands.SafeRollback(tx);
-            throw Db.Translate(ex, connection, $"Marking {f.FileName} {state}");
+            throw Db.Translate(ex, connection, label);
         }
     }
 
@@ -140,6 +187,22 @@ public static class MigrationRunner
         Warnings = warnings ?? [],
     };
 
+    /// <summary>Under the lock: whether this version is already in the wanted state (another run did it), or Incomplete (refused).</summary>
+    private static CrmMigrationResult? AlreadyDoneOrRefuse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationFile f, CrmMigrationDirection d, ICrmHost host)
+    {
+        var incomplete = MigrationHistory.ReadIncomplete(conn, tx);
+        if (incomplete.TryGetValue(f.Version, out var run))
+            throw new CrmException("MigrationIncomplete", CrmErrorKind.InvalidOperation,
+                $"Refused: {MigrationStatus.IncompleteMessage(f.FileName, run)} Nothing was changed.", f.FileName)
+            { RecommendedAction = $"Set-CrmMigrationState -Version {f.Version} -State Applied (or RolledBack) once the database is settled." };
+        var history = MigrationHistory.Read(conn, tx);
+        history.TryGetValue(f.Version, out var h);
+        var applied = h is { Direction: CrmMigrationDirection.Up };
+        if (d == CrmMigrationDirection.Up != applied) return null;
+        host.WriteVerbose($"{f.FileName} was already {(applied ? "applied" : "rolled back")} by another run; skipped.");
+        return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
+    }
+
     private static CrmMigrationResult RunTransactional(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
@@ -152,32 +215,32 @@ public static class MigrationRunner
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
             MigrationHistory.Ensure(conn, tx);
             // Re-check the history inside the locked transaction: a concurrent run may have done this one already.
-            var history = MigrationHistory.Read(conn, tx);
-            history.TryGetValue(f.Version, out var h);
-            var applied = h is { Direction: CrmMigrationDirection.Up };
-            if (d == CrmMigrationDirection.Up == applied)
+            if (AlreadyDoneOrRefuse(conn, tx, f, d, host) is { } skipped)
             {
                 tx.Rollback();
-                host.WriteVerbose($"{f.FileName} was already {(applied ? "applied" : "rolled back")} by another run; skipped.");
-                return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
+                return skipped;
             }
-            if (d == CrmMigrationDirection.Up)
-            {
-                var failures = MigrationGuards.Check(conn, tx, f);
-                if (failures.Count > 0)
-                    throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), f.FileName);
-            }
+            var failures = MigrationGuards.Check(conn, tx, f.FileName, d == CrmMigrationDirection.Up ? f.Directives : f.RollbackDirectives, missingFails: true,
+                d == CrmMigrationDirection.Up ? null : "its rollback");
+            if (failures.Count > 0)
+                throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), f.FileName);
+            var role = MigrationCommands.CurrentRole(conn, tx);
             var sw = Stopwatch.StartNew();
             foreach (var s in statements)
             {
                 current = s;
                 host.WriteVerbose($"{f.FileName} line {s.Line}: {MigrationCommands.FirstLine(s.Text)}");
-                MigrationCommands.Execute(conn, tx, s.Text, host.Cancellation);
+                MigrationCommands.ExecuteHolding(conn, tx, s.Text, o.LockTimeout, host.Cancellation);
+                // Transaction control is refused when the set is loaded; should anything still end the transaction, say so truthfully.
+                if (tx.Connection == null)
+                    throw new CrmException("MigrationTransactionEnded", CrmErrorKind.InvalidData,
+                        $"{label}: line {s.Line} ('{MigrationCommands.FirstLine(s.Text)}') ended CrmOps' transaction: what ran before it may be committed without a history row. Check the database, then record the outcome with Set-CrmMigrationState.", f.FileName);
             }
             current = null;
+            MigrationCommands.RestoreSession(conn, tx, role, o.LockTimeout);
             if (d == CrmMigrationDirection.Up) Verify(conn, tx, f, host);
             sw.Stop();
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, true, false, f.Statements, null);
+            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, true, false, f.WrittenStatements, null);
             tx.Commit();
             host.WriteVerbose($"{f.FileName}: {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} in {sw.Elapsed.TotalSeconds:0.###} s.");
             return Done(f, d, statements, sw.Elapsed);
@@ -186,96 +249,168 @@ public static class MigrationRunner
         {
             MigrationCommands.SafeRollback(tx);
             host.Cancellation.ThrowIfCancellationRequested();
-            throw Explain(ex, connection, f, current, label, o);
+            if (ex is CrmException { ErrorId: "MigrationTransactionEnded" or "MigrationIncomplete" or "MigrationRequirementFailed" or "MigrationRunInProgress" } plain) throw plain;
+            var cause = Explain(ex, connection, f, current, label, o);
+            var consequence = d == CrmMigrationDirection.Up
+                ? "Rolled back: no schema change and no history row; the next run retries it."
+                : "Rolled back: nothing changed, the migration is still applied.";
+            throw With(cause, consequence);
         }
     }
 
-    /// <summary>Runs the verify queries: each must return one row whose value is true.</summary>
+    /// <summary>
+    /// Runs the verify queries. Each must return exactly one row with one boolean column, and it must be true: the text
+    /// 'true', a number, NULL, no row or several rows are failures that say what came back and how to write the query
+    /// (bool_and(...) for a condition over many rows).
+    /// </summary>
     internal static void Verify(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, ICrmHost host)
     {
         if (f.VerifyStatements == null) return;
         foreach (var s in f.VerifyStatements)
         {
-            object? value;
+            string? problem;
             try
             {
                 using var cmd = MigrationCommands.Raw(conn, tx, s.Text);
                 using var reg = host.Cancellation.Register(() => { try { cmd.Cancel(); } catch (InvalidOperationException) { /* finished */ } });
-                value = cmd.ExecuteScalar();
+                using var r = cmd.ExecuteReader();
+                problem = VerifyProblem(r);
             }
             catch (PostgresException pg)
             {
                 throw new CrmException("MigrationVerifyFailed", CrmErrorKind.InvalidData,
-                    $"{f.FileName}: verify query at {f.VerifyPath}:{s.Line} failed ({pg.MessageText}, SQLSTATE {pg.SqlState}); the migration was rolled back, nothing was changed.", f.FileName);
+                    $"{f.FileName}: verify query at {f.VerifyPath}:{s.Line} failed ({ConnectionFactory.FirstLine(pg.MessageText)}, SQLSTATE {pg.SqlState}).", f.FileName);
             }
-            if (value is not true)
+            if (problem != null)
                 throw new CrmException("MigrationVerifyFailed", CrmErrorKind.InvalidData,
-                    $"{f.FileName}: verify query at {f.VerifyPath}:{s.Line} returned {(value is null or DBNull ? "no true value" : value.ToString())} ('{MigrationCommands.FirstLine(s.Text)}'); the migration was rolled back, nothing was changed.", f.FileName);
+                    $"{f.FileName}: verify query at {f.VerifyPath}:{s.Line} ('{MigrationCommands.FirstLine(s.Text)}') {problem}", f.FileName);
             host.WriteVerbose($"{f.FileName}: verify line {s.Line} passed.");
         }
+    }
+
+    private static string? VerifyProblem(NpgsqlDataReader r)
+    {
+        const string how = "A verify query returns exactly one row with one boolean column, e.g. select count(*) = 5 from ..., or select bool_and(<condition>) from ... for many rows.";
+        if (r.FieldCount == 0) return $"returned no result. {how}";
+        if (!r.Read()) return $"returned no row. {how}";
+        if (r.FieldCount != 1) return $"returned {r.FieldCount} columns. {how}";
+        var value = r.IsDBNull(0) ? null : r.GetValue(0);
+        var type = r.GetDataTypeName(0);
+        if (r.Read()) return $"returned more than one row. {how}";
+        if (value is null) return $"returned NULL (unknown), not true. {how}";
+        if (value is not bool b) return $"returned the {type} value '{value}', not a boolean. {how}";
+        return b ? null : "returned false.";
     }
 
     private static CrmMigrationResult RunWithoutTransaction(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
+        var what = d == CrmMigrationDirection.Up ? "up script" : "rollback";
         var label = $"{(d == CrmMigrationDirection.Up ? "Applying" : "Rolling back")} {f.FileName} (no transaction)";
-        using var conn = connection.Open();
-        // Check under the lock that no other run did it, then run statement by statement (autocommit).
-        var tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-        MigrationHistory.Ensure(conn, tx);
-        var history = MigrationHistory.Read(conn, tx);
-        tx.Commit();
-        var applied = history.TryGetValue(f.Version, out var h) && h.Direction == CrmMigrationDirection.Up;
-        if (d == CrmMigrationDirection.Up == applied)
-            return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
-        var sw = Stopwatch.StartNew();
+        // The run lock: session-level, on a connection of its own, held from before the history check until the last
+        // history row is written, across every autocommitted statement (a transaction-level lock would end with the
+        // first statement). Transactional runs take the same key, so no other run interleaves.
+        using var lockConn = connection.Open();
+        MigrationCommands.AcquireSessionLock(lockConn, connection, o, host, label);
+        var sw = new Stopwatch();
         SqlStatement? current = null;
+        var started = false;
+        long startRow = 0;
         try
         {
-            // Session settings only on a direct connection: through a transaction-mode pooler they would leak to
-            // other clients (there, no-transaction statements run with the server's lock_timeout and search_path).
-            if (!connection.Pooled)
+            using (var tx = lockConn.BeginTransaction(System.Data.IsolationLevel.ReadCommitted))
+            {
+                MigrationCommands.SetLockTimeout(lockConn, tx, o.LockTimeout);
+                MigrationCommands.ExcludeOwnSchema(lockConn, tx);
+                MigrationHistory.Ensure(lockConn, tx);
+                if (AlreadyDoneOrRefuse(lockConn, tx, f, d, host) is { } skipped)
+                {
+                    tx.Rollback();
+                    return skipped;
+                }
+                var failures = MigrationGuards.Check(lockConn, tx, f.FileName, d == CrmMigrationDirection.Up ? f.Directives : f.RollbackDirectives, missingFails: true,
+                    d == CrmMigrationDirection.Up ? null : "its rollback");
+                if (failures.Count > 0)
+                    throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), f.FileName);
+                // The start row, committed before the first statement: if this process dies, the state is Incomplete, not Pending.
+                startRow = MigrationHistory.Record(lockConn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, false, false, false, f.WrittenStatements,
+                    $"started by {Environment.UserName}@{Environment.MachineName} (process {Environment.ProcessId}) and never recorded its end: the process was killed or lost its connection");
+                tx.Commit();
+                started = true;
+            }
+            sw.Start();
+            using (var conn = connection.Open())
             {
                 MigrationCommands.Run(conn, null, "set_lock_timeout_session.sql", MigrationCommands.Milliseconds(o.LockTimeout));
                 MigrationCommands.Run(conn, null, "search_path_session.sql");
+                var role = MigrationCommands.CurrentRole(conn, null);
+                foreach (var s in statements)
+                {
+                    current = s;
+                    host.WriteVerbose($"{f.FileName} line {s.Line} (no transaction): {MigrationCommands.FirstLine(s.Text)}");
+                    MigrationCommands.ExecuteHolding(conn, null, s.Text, o.LockTimeout, host.Cancellation);
+                }
+                current = null;
+                MigrationCommands.RestoreSession(conn, null, role, o.LockTimeout);
+                if (d == CrmMigrationDirection.Up) Verify(conn, null, f, host);
+                MigrationCommands.Run(conn, null, "reset_session.sql");
             }
-            foreach (var s in statements)
+            sw.Stop();
+            using (var tx = MigrationCommands.BeginLocked(lockConn, connection, o, host, label))
             {
-                current = s;
-                host.WriteVerbose($"{f.FileName} line {s.Line} (no transaction): {MigrationCommands.FirstLine(s.Text)}");
-                MigrationCommands.Execute(conn, null, s.Text, host.Cancellation);
+                MigrationHistory.Finish(lockConn, tx, startRow, f.Version, f.Name, d, sw.Elapsed, true, f.WrittenStatements, null);
+                tx.Commit();
             }
-            current = null;
-            if (d == CrmMigrationDirection.Up) Verify(conn, null, f, host);
-            if (!connection.Pooled) MigrationCommands.Run(conn, null, "reset_session.sql");
-            tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, false, false, f.Statements, null);
-            tx.Commit();
             return Done(f, d, statements, sw.Elapsed, ["Ran without a transaction (crmops:no-transaction)."]);
         }
         catch (Exception ex)
         {
-            var error = host.Cancellation.IsCancellationRequested ? null : Explain(ex, connection, f, current, label, o);
-            // Statements before the failure stay applied: say so in a history row (success = false), from a fresh connection.
+            if (!started)
+            {
+                host.Cancellation.ThrowIfCancellationRequested();
+                throw ex is CrmException ce ? ce : Db.Translate(ex, connection, label);
+            }
+            var stopped = host.Cancellation.IsCancellationRequested;
+            var cause = stopped
+                ? new CrmException("MigrationStopped", CrmErrorKind.OperationStopped, $"{label}: stopped{(current == null ? "" : $" at line {current.Line}")}.", f.FileName)
+                : Explain(ex, connection, f, current, label, o);
+            var ran = current == null
+                ? (statements.Count == 1 ? "its one statement ran and stays applied" : $"all {statements.Count} of its statements ran and stay applied")
+                : statements.TakeWhile(s => s != current).Count() is var n && n > 0
+                    ? $"{(n == 1 ? $"the statement at line {statements[0].Line}" : $"the {n} statements at lines {statements[0].Line}-{statements[n - 1].Line}")} ran and stay{(n == 1 ? "s" : "")} applied, line {current.Line} did not"
+                    : $"line {current.Line}, its first statement, did not run, so nothing of it is applied";
+            var consequence = $"This {what} runs without a transaction (crmops:no-transaction): {ran}. Its state is now Incomplete: check the database, finish or undo the rest by hand, " +
+                $"then record the outcome with Set-CrmMigrationState -Version {f.Version} -State {(d == CrmMigrationDirection.Up ? "Applied" : "RolledBack")} (or {(d == CrmMigrationDirection.Up ? "RolledBack" : "Applied")}).";
+            var error = new CrmException(cause.ErrorId, cause.Kind, $"{Strip(cause.Message)} {consequence}", f.FileName)
+            { RecommendedAction = $"Set-CrmMigrationState -Version {f.Version} once the database is settled." };
+            // The failure row (the start row already says Incomplete; this one says how it ended), on the locked connection if it still works.
             try
             {
-                using var c2 = connection.Open();
-                using var t2 = c2.BeginTransaction();
-                MigrationHistory.Ensure(c2, t2);
-                MigrationHistory.Record(c2, t2, f.Version, f.Name, f.Checksum, d, sw.Elapsed, false, false, false, f.Statements,
-                    error?.Message ?? "stopped");
+                if (lockConn.State != System.Data.ConnectionState.Open) throw new InvalidOperationException("the lock connection is closed");
+                using var t2 = lockConn.BeginTransaction();
+                MigrationHistory.Finish(lockConn, t2, startRow, f.Version, f.Name, d, sw.Elapsed, false, f.WrittenStatements, $"{Strip(cause.Message).TrimEnd('.')} ({ran})");
                 t2.Commit();
             }
             catch (Exception logEx) when (logEx is NpgsqlException or CrmException or InvalidOperationException or IOException)
             {
-                host.WriteWarning($"{f.FileName}: the failure could not be recorded in the migration history ({ConnectionFactory.FirstLine(logEx.Message)}).");
+                host.WriteWarning($"{f.FileName}: how the run ended could not be recorded ({ConnectionFactory.FirstLine(logEx.Message)}); its start row already marks it Incomplete.");
             }
             host.Cancellation.ThrowIfCancellationRequested();
-            throw new CrmException(error!.ErrorId, error.Kind, error.Message + " This migration runs without a transaction: the statements before the failing one stay applied.", error.TargetObject);
+            throw error;
+        }
+        finally
+        {
+            if (lockConn.State == System.Data.ConnectionState.Open) MigrationCommands.ReleaseSessionLock(lockConn);
         }
     }
 
-    /// <summary>A failure as a one-line error that names the migration, the statement's line and, after a lock_timeout, the lock.</summary>
+    /// <summary>A cause and what became of the migration, in one message (the consequence last, after the cause).</summary>
+    private static CrmException With(CrmException cause, string consequence) =>
+        new(cause.ErrorId, cause.Kind, $"{Strip(cause.Message)} {consequence}", cause.TargetObject) { RecommendedAction = cause.RecommendedAction };
+
+    private static string Strip(string message) => message.TrimEnd();
+
+    /// <summary>A failure as a one-line error that names the migration, the statement's line and, after a lock_timeout, the lock (the caller adds what became of the migration).</summary>
     private static CrmException Explain(Exception ex, CrmConnection connection, MigrationFile f, SqlStatement? s, string label, MigrationOptions o)
     {
         if (ex is CrmException ce) return ce;
@@ -284,11 +419,16 @@ public static class MigrationRunner
         {
             var holders = LockHolders(connection, s);
             return new CrmException("MigrationLockTimeout", CrmErrorKind.ResourceBusy,
-                $"{label}: {where} waited longer than the lock_timeout of {o.LockTimeout.TotalSeconds:0.###} s for a lock ({holders}); rolled back, nothing was changed. Run it when the workload is quieter, or raise -LockTimeout.", f.FileName);
+                $"{label}: {where} waited longer than the lock_timeout of {o.LockTimeout.TotalSeconds:0.###} s for a lock ({holders}). Run it when the workload is quieter, or raise -LockTimeout.", f.FileName);
         }
         if (ex is PostgresException pg)
         {
             var detail = pg.Detail is { Length: > 0 } dt ? " " + ConnectionFactory.FirstLine(dt) : "";
+            var hint = pg.SqlState == PostgresErrorCodes.ActiveSqlTransaction
+                ? " Statements such as CREATE INDEX CONCURRENTLY cannot run in a transaction: put them in a migration of their own headed '-- crmops:no-transaction'."
+                : pg.SqlState == PostgresErrorCodes.QueryCanceled && s != null
+                    ? " It was cancelled by statement_timeout (the role's, the database's or the connection's setting) or by another session."
+                    : "";
             var (id, kind) = pg.SqlState switch
             {
                 _ when Db.IsConnectionLoss(pg.SqlState) => ("MigrationConnectionLost", CrmErrorKind.ConnectionError),
@@ -297,11 +437,11 @@ public static class MigrationRunner
                 _ => ("MigrationFailed", CrmErrorKind.InvalidOperation),
             };
             return new CrmException(id, kind,
-                connection.Redact($"{label}: {where} failed: {ConnectionFactory.FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState}).{detail} Rolled back: no schema change and no history row; the next run retries it."), f.FileName);
+                connection.Redact($"{label}: {where} failed: {ConnectionFactory.FirstLine(pg.MessageText)} (SQLSTATE {pg.SqlState}).{detail}{hint}"), f.FileName);
         }
         if (ex is NpgsqlException or IOException)
             return new CrmException("MigrationConnectionLost", CrmErrorKind.ConnectionError,
-                connection.Redact($"{label}: {where}: the connection was lost ({ConnectionFactory.FirstLine(ex.Message)}). The server rolled the transaction back: no schema change and no history row; the next run retries it."), f.FileName);
+                connection.Redact($"{label}: {where}: the connection was lost ({ConnectionFactory.FirstLine(ex.Message)}); the server ends its transaction."), f.FileName);
         return Db.Translate(ex, connection, label);
     }
 

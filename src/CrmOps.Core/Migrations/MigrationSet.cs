@@ -24,10 +24,18 @@ public sealed class MigrationFile
     public string Content { get; init; } = "";
     public string Checksum { get; init; } = "";
     public Directives Directives { get; init; } = new();
+    /// <summary>The up script's statements that run: a BEGIN ... COMMIT wrapper around the whole file is not among them (see <see cref="TransactionControl"/>).</summary>
     public IReadOnlyList<SqlStatement> Statements { get; init; } = [];
+    /// <summary>The up script's statements as written, wrapper included: what Supabase's ledger records.</summary>
+    public IReadOnlyList<SqlStatement> WrittenStatements { get; init; } = [];
     public string? RollbackContent { get; init; }
+    /// <summary>The rollback's statements that run (wrapper absorbed); empty when the rollback holds only comments.</summary>
     public IReadOnlyList<SqlStatement>? RollbackStatements { get; init; }
     public Directives? RollbackDirectives { get; init; }
+    /// <summary>Whether a rollback script exists and has at least one statement to run.</summary>
+    public bool HasRollbackStatements => RollbackStatements is { Count: > 0 };
+    /// <summary>When the rollback script has no statement to run: why (", only comments", ": it is New-CrmMigration's template, untouched").</summary>
+    public string? RollbackEmptyReason { get; init; }
     public IReadOnlyList<SqlStatement>? VerifyStatements { get; init; }
     public bool Transactional => !Directives.NoTransaction;
     public override string ToString() => FileName;
@@ -47,7 +55,8 @@ public sealed class MigrationSet
     public IReadOnlyList<MigrationFile> Migrations { get; init; } = [];
     public IReadOnlyList<MigrationProblem> Problems { get; init; } = [];
 
-    public static readonly Regex FileNamePattern = new(@"^(?<version>\d{14})_(?<name>[A-Za-z0-9][A-Za-z0-9_\-]*)\.sql$", RegexOptions.CultureInvariant);
+    /// <summary>ASCII digits only: \d would take any Unicode digit (٢١٠٠...), which sorts after every real version.</summary>
+    public static readonly Regex FileNamePattern = new(@"^(?<version>[0-9]{14})_(?<name>[A-Za-z0-9][A-Za-z0-9_\-]*)\.sql$", RegexOptions.CultureInvariant);
     public static readonly Regex SnakeCase = new(@"^[a-z][a-z0-9]*(_[a-z0-9]+)*$", RegexOptions.CultureInvariant);
 
     /// <summary>SHA-256 (lower-case hex) of the text with CRLF and CR normalised to LF and any UTF-8 BOM removed.</summary>
@@ -70,6 +79,26 @@ public sealed class MigrationSet
         var more = Problems.Count > 1 ? $" ({Problems.Count - 1} more problem(s): run Test-CrmMigration to list them all)" : "";
         throw new CrmException(first.ErrorId, CrmErrorKind.InvalidData, first.Message + more, first.Path);
     }
+
+    /// <summary>Why a script has no statement to run, for messages (New-CrmMigration's untouched template is named as such).</summary>
+    internal static string Why(string content, IReadOnlyList<SqlStatement> written, string version, string name) =>
+        content == UpTemplate(version, name) || content == RollbackTemplate(version, name) || content == VerifyTemplate(version, name)
+            ? ": it is New-CrmMigration's template, untouched"
+            : written.Count > 0 ? ": only BEGIN and COMMIT" : ", only comments";
+
+    internal static string UpTemplate(string version, string name) =>
+$@"-- Migration {version}_{name}
+-- Directives (comment lines before the first statement):
+--   -- crmops:require-rows public.customer_profiles >= 1000   refuse unless the table has at least that many rows
+--   -- crmops:no-transaction                                    run outside a transaction (CREATE INDEX CONCURRENTLY)
+
+";
+
+    internal static string RollbackTemplate(string version, string name) =>
+        $"-- Rollback of {version}_{name}: undo exactly what the up script does, in reverse order.\n\n";
+
+    internal static string VerifyTemplate(string version, string name) =>
+        $"-- Verify {version}_{name}: each query returns exactly one row with one boolean column; anything but true rolls the migration back.\n-- select exists (select 1 from information_schema.columns where table_name = 'customer_profiles' and column_name = 'lead_score');\n";
 
     public static MigrationSet Load(string root)
     {
@@ -126,22 +155,34 @@ public sealed class MigrationSet
                 if (content.Contains('\0') || content.Contains('\uFFFD'))
                     throw new CrmException("MigrationFileNotText", CrmErrorKind.InvalidData,
                         $"'{path}' is not UTF-8 SQL text (it holds NUL bytes or invalid UTF-8); it was not loaded.", path);
-                var directives = Directives.Parse(content, path);
-                var statements = StatementSplitter.Split(content, path);
-                // Blank (a header of comments, as New-CrmMigration writes, is a migration still being written).
+                // Blank, or only comments (New-CrmMigration's untouched template): refused, never recorded as applied.
                 if (string.IsNullOrWhiteSpace(content))
                     throw new CrmException("MigrationFileEmpty", CrmErrorKind.InvalidData,
                         $"'{path}' is empty; write the migration or delete the file.", path);
-                string? rbContent = null; IReadOnlyList<SqlStatement>? rbStatements = null; Directives? rbDirectives = null;
+                var directives = Directives.Parse(content, path);
+                var written = StatementSplitter.Split(content, path);
+                var (statements, _) = TransactionControl.Absorb(written, path, ScriptKind.Up, directives.NoTransaction);
+                if (statements.Count == 0)
+                    throw new CrmException("MigrationFileEmpty", CrmErrorKind.InvalidData,
+                        $"'{path}' has no statement to run{Why(content, written, version, name)}. Write the migration below the header, or delete the file; nothing was run.", path);
+                string? rbContent = null, rbEmpty = null; IReadOnlyList<SqlStatement>? rbStatements = null; Directives? rbDirectives = null;
                 if (File.Exists(rollbackPath))
                 {
                     rbContent = Normalize(File.ReadAllText(rollbackPath));
                     rbDirectives = Directives.Parse(rbContent, rollbackPath);
-                    rbStatements = StatementSplitter.Split(rbContent, rollbackPath);
+                    var rbWritten = StatementSplitter.Split(rbContent, rollbackPath);
+                    (rbStatements, _) = TransactionControl.Absorb(rbWritten, rollbackPath, ScriptKind.Rollback, rbDirectives.NoTransaction);
+                    if (rbStatements.Count == 0) rbEmpty = Why(rbContent, rbWritten, version, name);
                 }
                 IReadOnlyList<SqlStatement>? verify = null;
                 if (File.Exists(verifyPath))
-                    verify = StatementSplitter.Split(Normalize(File.ReadAllText(verifyPath)), verifyPath);
+                {
+                    var verifyContent = Normalize(File.ReadAllText(verifyPath));
+                    if (!Directives.Parse(verifyContent, verifyPath).IsEmpty)
+                        throw new CrmException("MigrationDirectiveInvalid", CrmErrorKind.InvalidData,
+                            $"'{verifyPath}' holds a crmops: directive; directives belong in the up or rollback script, a verify script holds only queries. Nothing was run.", verifyPath);
+                    (verify, _) = TransactionControl.Absorb(StatementSplitter.Split(verifyContent, verifyPath), verifyPath, ScriptKind.Verify, noTransaction: false);
+                }
                 files.Add(new MigrationFile
                 {
                     Version = version,
@@ -153,9 +194,11 @@ public sealed class MigrationSet
                     Checksum = Checksum(content),
                     Directives = directives,
                     Statements = statements,
+                    WrittenStatements = written,
                     RollbackContent = rbContent,
                     RollbackStatements = rbStatements,
                     RollbackDirectives = rbDirectives,
+                    RollbackEmptyReason = rbEmpty,
                     VerifyStatements = verify,
                 });
             }
@@ -210,15 +253,9 @@ public sealed class MigrationSet
         var up = System.IO.Path.Combine(migrationsDir, fileName);
         var down = System.IO.Path.Combine(full, "rollbacks", fileName);
         var verify = System.IO.Path.Combine(full, "verify", fileName);
-        var upText =
-$@"-- Migration {version}_{name}
--- Directives (comment lines before the first statement):
---   -- crmops:require-rows public.customer_profiles >= 1000   refuse unless the table has at least that many rows
---   -- crmops:no-transaction                                    run outside a transaction (CREATE INDEX CONCURRENTLY)
-
-";
-        var downText = $"-- Rollback of {version}_{name}: undo exactly what the up script does, in reverse order.\n\n";
-        var verifyText = $"-- Verify {version}_{name}: each query returns one boolean row; false rolls the migration back.\n-- select exists (select 1 from information_schema.columns where table_name = 'customer_profiles' and column_name = 'lead_score');\n";
+        var upText = UpTemplate(version, name);
+        var downText = RollbackTemplate(version, name);
+        var verifyText = VerifyTemplate(version, name);
         File.WriteAllText(up, upText);
         File.WriteAllText(down, downText);
         File.WriteAllText(verify, verifyText);

@@ -14,8 +14,10 @@ public static class MigrationValidator
         if (set.Problems.Count == 0)
             results.Add(Pass("MigrationFiles", set.Root, $"{set.Migrations.Count} migration(s): names, versions and scripts are valid."));
 
-        var history = Db.ReadOnly(connection, (c, tx) => MigrationHistory.Read(c, tx), "Reading the migration history");
-        var status = MigrationStatus.Join(set, history);
+        var (history, incomplete) = Db.ReadOnly(connection, (c, tx) => (MigrationHistory.Read(c, tx), MigrationHistory.ReadIncomplete(c, tx)), "Reading the migration history");
+        var status = MigrationStatus.Join(set, history, incomplete);
+        foreach (var m in status.Where(m => m.State == CrmMigrationState.Incomplete))
+            results.Add(Fail("MigrationIncomplete", m.Path ?? m.FileName, m.Message ?? $"{m.FileName} is Incomplete."));
         foreach (var m in status.Where(m => m.State == CrmMigrationState.Modified))
             results.Add(Fail("MigrationModified", m.Path ?? m.FileName, $"{m.FileName} was changed after it was applied (checksum differs from the history).",
                 history[m.Version].Checksum, m.Checksum));
@@ -24,10 +26,12 @@ public static class MigrationValidator
         if (!status.Any(m => m.State is CrmMigrationState.Modified or CrmMigrationState.Missing))
             results.Add(Pass("MigrationChecksums", set.Root, "Every applied migration matches its file."));
 
-        var noRollback = set.Migrations.Where(f => f.RollbackStatements == null).ToList();
+        var noRollback = set.Migrations.Where(f => !f.HasRollbackStatements).ToList();
         foreach (var f in noRollback)
-            results.Add(Fail("MigrationRollbackMissing", f.Path, $"{f.FileName} has no rollback script.", Path.Combine(set.Root, "rollbacks", f.FileName)));
-        if (noRollback.Count == 0) results.Add(Pass("MigrationRollbacks", set.Root, "Every migration has a rollback script."));
+            results.Add(f.RollbackStatements == null
+                ? Fail("MigrationRollbackMissing", f.Path, $"{f.FileName} has no rollback script.", Path.Combine(set.Root, "rollbacks", f.FileName))
+                : Fail("MigrationRollbackEmpty", f.RollbackPath!, $"{f.FileName}'s rollback script has no statement to run{f.RollbackEmptyReason}: Undo-CrmMigration refuses it until it undoes the migration."));
+        if (noRollback.Count == 0) results.Add(Pass("MigrationRollbacks", set.Root, "Every migration has a rollback script with statements to run."));
 
         var newestApplied = MigrationStatus.NewestApplied(status);
         var pending = status.Where(m => MigrationStatus.IsPending(m.State)).ToList();

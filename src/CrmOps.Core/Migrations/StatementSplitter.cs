@@ -8,15 +8,25 @@ namespace CrmOps.Migrations;
 /// blanked out, so that keyword searches (touched tables) never match inside a string or a function body.</summary>
 public sealed record SqlStatement(string Text, int Line, string Code);
 
+/// <summary>A comment of a script: its text without the -- or /* */ markers, the line it starts on, whether it is a
+/// line comment (--), and whether it comes before the first statement (the header, where directives live).</summary>
+public sealed record SqlComment(string Text, int Line, bool IsLineComment, bool InHeader);
+
 /// <summary>
 /// Splits a migration script into statements the way PostgreSQL's own lexer would: semicolons only count outside
 /// -- comments, nested /* */ comments, '' strings (with E'' backslash escapes), "" identifiers, dollar quotes ($$, $fn$)
-/// and BEGIN ATOMIC ... END bodies. psql meta-commands (\i, \set, \c...) are rejected with their line number: a
-/// migration must be plain SQL that any client (and Supabase's CLI) can run.
+/// and BEGIN ATOMIC ... END bodies, and, like psql, not inside parentheses (CREATE RULE ... DO ALSO (a; b) is one
+/// statement). psql meta-commands (\i, \set, \c...) are rejected with their line number: a migration must be plain SQL
+/// that any client (and Supabase's CLI) can run. So are COPY ... FROM STDIN / TO STDOUT (they need psql's data stream)
+/// and an unbalanced parenthesis (everything after it would run as one statement).
 /// </summary>
 public static class StatementSplitter
 {
-    public static IReadOnlyList<SqlStatement> Split(string sql, string? source = null)
+    private static readonly System.Text.RegularExpressions.Regex CopyStdin = new(
+        @"^COPY\b[\s\S]*?\b(?<dir>FROM\s+STDIN|TO\s+STDOUT)\b", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>Splits <paramref name="sql"/>; when <paramref name="comments"/> is given, every comment is added to it.</summary>
+    public static IReadOnlyList<SqlStatement> Split(string sql, string? source = null, List<SqlComment>? comments = null)
     {
         var where = source == null ? "" : source + ": ";
         var result = new List<SqlStatement>();
@@ -26,6 +36,8 @@ public static class StatementSplitter
         var startLine = 0;          // line of the first content character of the current statement (0: none yet)
         var atLineStart = true;     // only whitespace since the last newline (outside any quote)
         var atomicDepth = 0;        // >0 inside BEGIN ATOMIC ... END (CASE ... END nests)
+        var parenDepth = 0;         // >0 inside ( ... ): a semicolon there does not end the statement (psql's rule)
+        var parenLine = 0;          // line of the outermost open parenthesis
         string? prevWord = null;    // previous keyword-ish word outside quotes, for BEGIN ATOMIC
         var i = 0;
         var n = sql.Length;
@@ -36,9 +48,23 @@ public static class StatementSplitter
             if (startLine != 0)
             {
                 var t = text.ToString().Trim();
-                if (t.Length > 0) result.Add(new SqlStatement(t, startLine, code.ToString().Trim()));
+                var c = code.ToString().Trim();
+                if (t.Length > 0 && CopyStdin.Match(c) is { Success: true } copy)
+                {
+                    var stdin = copy.Groups["dir"].Value.StartsWith("FROM", StringComparison.OrdinalIgnoreCase);
+                    throw new CrmException("SplitterCopyStdin", CrmErrorKind.InvalidData,
+                        $"{where}line {startLine}: COPY ... {(stdin ? "FROM STDIN" : "TO STDOUT")} needs psql to {(stdin ? "send the data lines that follow it" : "receive the rows")}; a migration is plain SQL sent to the server, so it is not supported. " +
+                        (stdin ? "Write the rows as INSERT ... VALUES, or load the data outside the migration (psql's \\copy, or Import-Csv and a script)." : "Remove it: a migration has no client to receive rows."), source);
+                }
+                if (t.Length > 0) result.Add(new SqlStatement(t, startLine, c));
             }
-            text.Clear(); code.Clear(); startLine = 0; prevWord = null; atomicDepth = 0;
+            text.Clear(); code.Clear(); startLine = 0; prevWord = null; atomicDepth = 0; parenDepth = 0;
+        }
+        void Comment(int from, int to, bool isLine)
+        {
+            if (comments == null) return;
+            var body = isLine ? sql[(from + 2)..to] : sql[(from + 2)..Math.Max(from + 2, to - 2)];
+            comments.Add(new SqlComment(body, line, isLine, result.Count == 0 && startLine == 0));
         }
         void Copy(int from, int to, bool blank)
         {
@@ -73,6 +99,7 @@ public static class StatementSplitter
             {
                 var end = sql.IndexOf('\n', i);
                 if (end < 0) end = n;
+                Comment(i, end, isLine: true);
                 Copy(i, end, blank: true);
                 i = end;
                 continue;
@@ -91,6 +118,7 @@ public static class StatementSplitter
                 if (depth != 0)
                     throw new CrmException("SplitterUnterminatedComment", CrmErrorKind.InvalidData,
                         $"{where}line {startAt}: a /* comment is never closed.", source);
+                Comment(i, k, isLine: false);
                 Copy(i, k, blank: true);
                 i = k;
                 continue;
@@ -161,7 +189,9 @@ public static class StatementSplitter
                 i = k;
                 continue;
             }
-            if (c == ';' && atomicDepth == 0)
+            if (c == '(') { if (parenDepth++ == 0) parenLine = line; }
+            else if (c == ')' && parenDepth > 0) parenDepth--;
+            if (c == ';' && atomicDepth == 0 && parenDepth == 0)
             {
                 Emit();
                 i++;
@@ -174,6 +204,9 @@ public static class StatementSplitter
         if (atomicDepth > 0)
             throw new CrmException("SplitterUnterminatedAtomic", CrmErrorKind.InvalidData,
                 $"{where}line {startLine}: a BEGIN ATOMIC body is never closed with END.", source);
+        if (parenDepth > 0)
+            throw new CrmException("SplitterUnbalancedParenthesis", CrmErrorKind.InvalidData,
+                $"{where}line {parenLine}: a '(' is never closed, so every statement after it would run as one; close it.", source);
         Emit();
         return result;
     }

@@ -24,7 +24,7 @@ public static class DatabaseChecks
             var results = new List<CrmCheckResult>();
             var now = DateTimeOffset.UtcNow;
             using var flagsCmd = new NpgsqlCommand(SqlText.Get("Operations/checks-objects.sql"), conn, tx);
-            bool hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns;
+            bool hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns, exportPopulated;
             string? scoringOnTestTable;
             using (var r = flagsCmd.ExecuteReader())
             {
@@ -32,6 +32,7 @@ public static class DatabaseChecks
                 (hasTimeline, populated, hasScoring, hasRules, hasExport, hasRefreshLog, hasRuns) =
                     (r.GetBoolean(0), r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3), r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6));
                 scoringOnTestTable = r.StringOrNull(7);
+                exportPopulated = r.GetBoolean(8);
             }
 
             results.Add(Check("NoMigrationOnTestTable", "public.customers", "no scoring columns", scoringOnTestTable ?? "none",
@@ -113,7 +114,10 @@ public static class DatabaseChecks
                 }
             }
 
-            if (hasExport)
+            if (hasExport && !exportPopulated)
+                results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", "not populated", false,
+                    "The marketing export has never been populated: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
+            else if (hasExport)
             {
                 var exportRows = Db.Scalar<long>(conn, tx, SqlText.Get("Operations/checks-export-rows.sql"));
                 results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,

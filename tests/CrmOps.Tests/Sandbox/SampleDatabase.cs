@@ -24,7 +24,7 @@ internal sealed class SampleDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public static SampleDatabase? TryCreate()
+    public static SampleDatabase Create()
     {
         var admin = Environment.GetEnvironmentVariable("CRMOPS_TEST_PG");
         if (string.IsNullOrWhiteSpace(admin))

@@ -131,7 +131,13 @@ public class PgCronRequireTests
         Assert.Throws<CrmException>(() => PgCron.Require(crm, jobs, "db.example:5432", write));
 
     [Fact]
-    public void A_ready_server_passes() => PgCron.Require(Ready, null, "db.example:5432", write: true);
+    public void A_ready_server_passes()
+    {
+        Assert.Null(Record.Exception(() => PgCron.Require(Ready, null, "db.example:5432", write: true)));
+        Assert.Null(Record.Exception(() => PgCron.Require(Ready, null, "db.example:5432", write: false)));
+        // The same server with one precondition gone does not pass: the check above can fail.
+        Assert.NotNull(Record.Exception(() => PgCron.Require(Ready with { CronUsage = false }, null, "db.example:5432", write: true)));
+    }
 
     [Fact]
     public void Not_installed_names_the_package_and_the_settings()

@@ -31,7 +31,7 @@ public class SchedulerDatabaseTests
     [Fact]
     public void A_crm_in_another_database_is_scheduled_from_pg_crons_own_database()
     {
-        using var db = SampleDatabase.TryCreate()!;
+        using var db = SampleDatabase.Create();
         var admin = new NpgsqlConnectionStringBuilder(Environment.GetEnvironmentVariable("CRMOPS_TEST_PG")) { Pooling = false, Database = "postgres" }.ConnectionString;
         using var cron = new NpgsqlConnection(admin);
         cron.Open();

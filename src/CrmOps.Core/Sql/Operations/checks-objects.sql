@@ -9,4 +9,5 @@ SELECT to_regclass('public.customer_activity_timeline') IS NOT NULL             
        to_regclass('crmops.scoring_runs') IS NOT NULL                                    AS has_scoring_runs,
        (SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute
          WHERE attrelid = to_regclass('public.customers') AND NOT attisdropped
-           AND attname IN ('lead_score', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'last_scored_at')) AS scoring_on_test_table;
+           AND attname IN ('lead_score', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'last_scored_at')) AS scoring_on_test_table,
+       coalesce((SELECT relispopulated FROM pg_class WHERE oid = to_regclass('public.customer_marketing_export')), false) AS marketing_export_populated;

@@ -12,6 +12,9 @@ public sealed class GetCrmMigration : MigrationCmdlet
     {
         var set = LoadSet();
         foreach (var p in set.Problems) WriteCrmError(p.ToException());
-        WriteObject(MigrationStatus.Get(Database, set), enumerateCollection: true);
+        var status = MigrationStatus.Get(Database, set);
+        foreach (var m in status)
+            if (m.State == CrmMigrationState.Incomplete && m.Message != null) CrmHost.WriteWarning(m.Message);
+        WriteObject(status, enumerateCollection: true);
     }
 }
