@@ -212,6 +212,17 @@ Describe 'Export-CrmLeadReport' {
         Test-Path $other | Should -BeFalse
     }
 
+    It '-AsOf ends the trend there (one day as of 2025-10-01); -Force overwrites the file' {
+        $early = Export-CrmLeadReport -Path $path -AsOf 2025-10-01T12:00:00Z -Since 2025-10-01 -Top 5 -Force -Confirm:$false
+        $text = Get-Content -Raw $early.FullName
+        [regex]::Matches($text, '<circle class="point"').Count | Should -Be 4
+        $text | Should -Match '2025-10-01</td>'
+        $text | Should -Not -Match '2025-10-15</td><td class="n">'
+        [regex]::Matches(([regex]::Match($text, '<table id="table-top-leads"[\s\S]*?</table>').Value), '<tr>').Count | Should -Be 6
+        # Put back the report the other tests read.
+        Export-CrmLeadReport -Path $path -Since 2025-10-01 -Top 25 -Force -Confirm:$false | Out-Null
+    }
+
     It 'the numbers in the page are the commands'' numbers' {
         foreach ($s in Get-CrmLeadScoreDistribution) {
             $html | Should -Match ('data-label="{0}" data-value="{1}"' -f $s.Segment, $s.Customers)

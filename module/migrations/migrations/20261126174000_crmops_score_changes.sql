@@ -1,5 +1,5 @@
--- Score changes are recorded: every scoring run (Update-CrmLeadScore, or a pg_cron job through
--- crmops.run_step) writes one row per customer whose score changed into crmops.score_changes (the run's
+-- Score changes are recorded: every scoring run (Update-CrmLeadScore, or a pg_cron job through the
+-- function crmops.run_step) writes one row per customer whose score changed into crmops.score_changes (the run's
 -- start and as-of instants, the customer, old and new score and segment), by the same statement that
 -- updates the score: one more data-modifying CTE, no second pass over customer_profiles. A run that
 -- changes nothing writes nothing. The log tables' retention is part of the run: crmops.run_step prunes
