@@ -693,7 +693,7 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
         $m.FileName | Should -Be $onDisk.Name
         $m.Path | Should -Be $onDisk.FullName
         $m.Name | Should -Be @('create_customer_activity_timeline_correct', 'create_lead_scoring_correct', 'crmops_refresh_and_scoring_in_sql', 'crmops_score_changes')
-        $m.HasRollback | Should -Be @($true, $true, $true)
+        $m.HasRollback | Should -Be @($true, $true, $true, $true)
     }
 
     It 'New-CrmMigration -BuiltIn -WhatIf names the module''s own folder and creates nothing there' {
