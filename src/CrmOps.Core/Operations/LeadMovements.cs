@@ -27,9 +27,9 @@ public static class LeadMovements
         return LeadReports.Stream(connection, "Reading lead movements", (conn, tx) =>
         {
             LeadReports.RequireScoring(conn, tx, connection);
-            RequireLog(conn, tx, connection);
+            var (changes, runs) = RequireLog(conn, tx, connection);
             DateTimeOffset? baseStarted = null;
-            using (var b = new NpgsqlCommand(SqlText.Get("Operations/movement-baseline.sql"), conn, tx))
+            using (var b = new NpgsqlCommand(SqlText.Fill("Operations/movement-baseline.sql", ("scoring_runs", runs)), conn, tx))
             {
                 b.Parameters.AddWithValue("since", baseline.Since.ToUniversalTime());
                 b.Parameters.Add(new NpgsqlParameter("run_started", NpgsqlDbType.TimestampTz) { Value = (object?)baseline.RunStarted?.ToUniversalTime() ?? DBNull.Value });
@@ -39,7 +39,7 @@ public static class LeadMovements
             if (baseAsOf is null && baseline.RunStarted is { } rs)
                 throw new CrmException("ScoringRunNotFound", CrmErrorKind.ObjectNotFound,
                     $"No succeeded scoring run started at {rs:O} on {connection.Host}:{connection.Port}/{connection.Database}. See Get-CrmScoringHistory.", rs);
-            var cmd = new NpgsqlCommand(SqlText.Get("Operations/movement.sql"), conn, tx) { CommandTimeout = 0 };
+            var cmd = new NpgsqlCommand(SqlText.Fill("Operations/movement.sql", ("score_changes", changes)), conn, tx) { CommandTimeout = 0 };
             cmd.Parameters.Add(new NpgsqlParameter("base_as_of", NpgsqlDbType.TimestampTz) { Value = (object?)baseAsOf ?? DBNull.Value });
             cmd.Parameters.Add(new NpgsqlParameter("base_started", NpgsqlDbType.TimestampTz) { Value = (object?)baseStarted ?? DBNull.Value });
             cmd.Parameters.Add(Names("from", from));
@@ -65,8 +65,8 @@ public static class LeadMovements
         Db.ReadOnly(connection, (conn, tx) =>
         {
             var list = new List<CrmSegmentTrend>();
-            if (!OpsSchema.Exists(conn, tx, "scoring_runs")) return list;
-            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/trend.sql"), conn, tx) { CommandTimeout = 0 };
+            if (LogTables(conn, tx).ScoringRuns is not { } runs) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Fill("Operations/trend.sql", ("scoring_runs", runs)), conn, tx) { CommandTimeout = 0 };
             cmd.Parameters.AddWithValue("interval", interval.ToString().ToLowerInvariant());
             cmd.Parameters.AddWithValue("since", since.ToUniversalTime());
             using var r = cmd.ExecuteReader();
@@ -95,8 +95,8 @@ public static class LeadMovements
     internal static (string Database, DateTimeOffset? LatestAsOf) Source(CrmConnection connection) =>
         Db.ReadOnly(connection, (conn, tx) =>
         {
-            if (!OpsSchema.Exists(conn, tx, "scoring_runs")) return (connection.Database, (DateTimeOffset?)null);
-            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/report-source.sql"), conn, tx);
+            if (LogTables(conn, tx).ScoringRuns is not { } runs) return (connection.Database, (DateTimeOffset?)null);
+            using var cmd = new NpgsqlCommand(SqlText.Fill("Operations/report-source.sql", ("scoring_runs", runs)), conn, tx);
             using var r = cmd.ExecuteReader();
             r.Read();
             return (r.GetString(0), r.ValueOrNull<DateTimeOffset>(1));
@@ -108,11 +108,16 @@ public static class LeadMovements
             Value = segments?.Distinct().Select(s => s.ToString()).ToArray() is { Length: > 0 } a ? a : DBNull.Value,
         };
 
-    private static void RequireLog(NpgsqlConnection conn, NpgsqlTransaction tx, CrmConnection connection)
+    /// <summary>The change log and the scoring runs to read (null where there is none yet).</summary>
+    private static (string? ScoreChanges, string? ScoringRuns) LogTables(NpgsqlConnection conn, NpgsqlTransaction tx) =>
+        (OpsSchema.Exists(conn, tx, "score_changes") ? "crmops.score_changes" : null,
+         OpsSchema.Exists(conn, tx, "scoring_runs") ? "crmops.scoring_runs" : null);
+
+    private static (string ScoreChanges, string ScoringRuns) RequireLog(NpgsqlConnection conn, NpgsqlTransaction tx, CrmConnection connection)
     {
-        if (!OpsSchema.Exists(conn, tx, "score_changes") || !OpsSchema.Exists(conn, tx, "scoring_runs"))
-            throw new CrmException("ScoreChangesNotRecorded", CrmErrorKind.ObjectNotFound,
-                $"No score changes are recorded on {connection.Host}:{connection.Port}/{connection.Database} yet: run Update-CrmLeadScore (or apply the built-in migrations) first.")
-            { RecommendedAction = "Update-CrmLeadScore" };
+        if (LogTables(conn, tx) is (string changes, string runs)) return (changes, runs);
+        throw new CrmException("ScoreChangesNotRecorded", CrmErrorKind.ObjectNotFound,
+            $"No score changes are recorded on {connection.Host}:{connection.Port}/{connection.Database} yet: run Update-CrmLeadScore (or apply the built-in migrations) first.")
+        { RecommendedAction = "Update-CrmLeadScore" };
     }
 }

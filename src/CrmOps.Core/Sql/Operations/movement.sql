@@ -2,10 +2,10 @@
 -- @base_started; NULL: before every recorded run). A customer's segment after the baseline is the old
 -- score of their first recorded change after it (runs ordered by as-of, then start); now is the
 -- profile's score. Filters: @from and @to (segment names, NULL for any). Best news first: by the
--- segment now, then score, then lifetime net.
+-- segment now, then score, then lifetime net. {score_changes}: the change log Bookkeeping.Locate finds.
 WITH after AS (
     SELECT c.customer_id, c.as_of, c.run_started, c.old_score
-      FROM crmops.score_changes c
+      FROM {score_changes} c
      WHERE @base_as_of::timestamptz IS NULL OR (c.as_of, c.run_started) > (@base_as_of, @base_started)
 ), first AS (
     SELECT DISTINCT ON (customer_id) customer_id, old_score

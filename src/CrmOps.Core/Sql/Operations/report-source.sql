@@ -1,2 +1,2 @@
--- Where the report's data comes from: the server's own view of the database (no credentials).
-SELECT current_database(), (SELECT max(as_of) FROM crmops.scoring_runs WHERE status = 'Succeeded');
+-- Where the report's data comes from: the server's own view of the database (no credentials). {scoring_runs}: the table Bookkeeping.Locate finds.
+SELECT current_database(), (SELECT max(as_of) FROM {scoring_runs} WHERE status = 'Succeeded');

@@ -1,10 +1,10 @@
 -- Segment sizes over time from the scoring log: per interval (@interval: day, week or month, UTC) the
 -- last succeeded run of the interval by as-of instant, from @since on; one row per segment, with the
--- change since the previous point.
+-- change since the previous point. {scoring_runs}: the table Bookkeeping.Locate finds.
 WITH runs AS (
     SELECT DISTINCT ON (date_trunc(@interval, as_of AT TIME ZONE 'UTC'))
            date_trunc(@interval, as_of AT TIME ZONE 'UTC') AS bucket, as_of, hot, warm, cool, cold
-      FROM crmops.scoring_runs
+      FROM {scoring_runs}
      WHERE status = 'Succeeded' AND as_of >= @since
      ORDER BY date_trunc(@interval, as_of AT TIME ZONE 'UTC'), as_of DESC, started_at DESC, id DESC
 ), points AS (
