@@ -42,6 +42,10 @@ param(
     [string] $ResultsDirectory,
     # Test, Reliability: the floor file (default tests/minimum-test-count)
     [string] $MinimumTestCountPath,
+    # Test/Reliability: the sandbox shapes to run the suites against (All: vanilla PostgreSQL, then the
+    # Supabase-shaped sandbox for the suites listed in $SupabaseSuites)
+    [ValidateSet('All', 'PostgreSQL', 'Supabase')]
+    [string] $Shape = 'All',
     # Package: build this version (1.2.3 or 1.2.3-beta1) instead of CrmOps.psd1's, for test and nightly packages
     [string] $Version,
     # Package: the folder that receives CrmOps/<version>/ and packages/ (default: artifacts)
@@ -54,6 +58,9 @@ $Root = $PSScriptRoot
 $Tasks = 'Build', 'Test', 'Package', 'PackageTest', 'Demo', 'Bench', 'Reliability', 'Clean'
 $Bin = Join-Path $Root 'bin'
 $Artifacts = Join-Path $Root 'artifacts'
+# The suites that run a second time against Start-CrmSandbox -Supabase (CRMOPS_TEST_SHAPE=Supabase): discovery,
+# migrations, operations and the reliability suite. (tests/Pester/Supabase.Tests.ps1 starts its own Supabase sandboxes.)
+$SupabaseSuites = @('tests/Pester/Discovery.Tests.ps1', 'tests/Pester/Migrations.Tests.ps1', 'tests/Pester/Operations.Tests.ps1', 'tests/Reliability')
 
 if ($Task -notin $Tasks) {
     Write-Error -ErrorId 'UnknownTask' -Category InvalidArgument `
@@ -105,6 +112,8 @@ function Invoke-Build {
     if ($LASTEXITCODE -ne 0) { throw "dotnet publish failed ($LASTEXITCODE)." }
 
     Copy-ModuleAssembly -Publish $publish -Destination $Bin
+    # Every table view again with a Connection column, for output of several databases (committed; Test checks it).
+    if (-not $NoDocs) { & (Join-Path $Root 'tools/New-DatabaseViews.ps1') -ModuleRoot $Root }
     # Help (MAML and about_CrmOps) is generated from module/help into <ModuleBase>/en-US, where Get-Help looks;
     # with the docs, docs/commands comes from the same source in the same run.
     $docsArgs = if ($NoDocs) { @{} } else { @{ DocsPath = (Join-Path $Root 'docs/commands') } }
@@ -114,7 +123,7 @@ function Invoke-Build {
     Write-Host "Built CrmOps into $Bin"
     if (-not $NoDocs) {
         & (Join-Path $Root 'tools/New-TestIndex.ps1') -Root $Root -OutputPath (Join-Path $Root 'tests/README.md')
-        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md 2>$null)
+        $changed = @(& git -C $Root status --porcelain -- docs/commands tests/README.md module/formats/Databases.Format.ps1xml 2>$null)
         if ($changed) { Write-Host "The committed reference changed (review, then commit):`n$($changed -join "`n")" }
     }
 }
@@ -232,19 +241,34 @@ function Invoke-Test {
     Test-PostgresBinaries
     if (-not $NoBuild) { Invoke-TestTools; Invoke-Build -NoDocs }
     $results = Get-ResultsDirectory
-    Remove-Item (Join-Path $results 'xunit.trx'), (Join-Path $results 'pester.json') -Force -ErrorAction SilentlyContinue
+    Remove-Item (Join-Path $results 'xunit.trx'), (Join-Path $results 'pester*.json') -Force -ErrorAction SilentlyContinue
     $parts = @()
     if ($Suite -in 'All', 'Xunit') { $parts += Invoke-XunitPart $results }
     if ($Suite -in 'All', 'Pester') {
-        $arguments = @()
-        if ($Tag) { $arguments += @('-Tag', ($Tag -join ',')) }
-        if ($TestPath) { $arguments += @('-TestPath', ($TestPath -join ',')) }
-        else {
-            # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
-            $arguments += '-TestPath', ((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability') -join ','), '-ExcludeTag', 'Slow'
+        # Once per sandbox shape (-Shape): the Supabase pass runs only $SupabaseSuites.
+        foreach ($shape in Get-Shapes) {
+            $arguments = @('-Shape', $shape)
+            if ($Tag) { $arguments += @('-Tag', ($Tag -join ',')) }
+            if ($TestPath) {
+                # A focused run: the Supabase pass takes only the given files that belong to its suites.
+                $paths = @($TestPath | ForEach-Object { [IO.Path]::GetFullPath($_, $Root) })
+                if ($shape -eq 'Supabase' -and $Shape -eq 'All') {
+                    $suites = $SupabaseSuites | ForEach-Object { Join-Path $Root $_ }
+                    $paths = @($paths | Where-Object { $p = $_; $suites | Where-Object { $p.StartsWith($_, [StringComparison]::Ordinal) } })
+                    if ($paths.Count -eq 0) { continue }
+                }
+                $arguments += @('-TestPath', ($paths -join ','))
+            }
+            else {
+                # tests/Pester and the reliability suite's quick part; its slow part (tag Slow) is the Reliability task.
+                $paths = if ($shape -eq 'Supabase') { $SupabaseSuites | ForEach-Object { Join-Path $Root $_ } }
+                         else { @((Join-Path $Root 'tests/Pester'), (Join-Path $Root 'tests/Reliability')) }
+                $arguments += '-TestPath', ($paths -join ','), '-ExcludeTag', 'Slow'
+            }
+            $floor = if (-not $Tag -and -not $TestPath) { Get-FloorName 'pester' $shape } else { $null }
+            Write-Host "Pester against the $shape-shaped sandbox"
+            $parts += Invoke-PesterPart "Pester ($shape)" (Join-Path $results "pester-$($shape.ToLowerInvariant()).json") $arguments $floor
         }
-        $floor = if (-not $Tag -and -not $TestPath) { 'pester' } else { $null }
-        $parts += Invoke-PesterPart 'Pester' (Join-Path $results 'pester.json') $arguments $floor
     }
     Write-Summary $parts
 }
@@ -262,19 +286,47 @@ function Invoke-Bench {
     Invoke-Build
     $pwsh = Get-PwshCommand
     $size = if ($Customers -gt 0) { $Customers } else { 1000000 }
+    $bench = { param($n, $runs, $out, [switch] $SkipFixed)
+        $extra = if ($SkipFixed) { @('-SkipFixed') } else { @() }
+        & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tools/Bench.ps1') -Customers $n -Runs $runs -OutputDirectory $out @extra
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    }
+    if ($size -gt 1000000) {
+        # Beyond a million: the million first, then the large size (once: a run takes hours), in one go so that both
+        # meet the same machine; docs/benchmarks.md shows them side by side with the growth per customer.
+        $small = Join-Path $Artifacts 'bench/1m'; $large = Join-Path $Artifacts "bench/$size"
+        & $bench 1000000 3 $small
+        & $bench $size 1 $large -SkipFixed
+        $docs = Join-Path $Root 'docs'
+        Copy-Item (Join-Path $small 'benchmarks.json') (Join-Path $docs 'benchmarks-1M.json') -Force
+        Copy-Item (Join-Path $large 'benchmarks.json') (Join-Path $docs 'benchmarks.json') -Force
+        & (Join-Path $Root 'tools/Bench.Report.ps1') -Json (Join-Path $docs 'benchmarks-1M.json'), (Join-Path $docs 'benchmarks.json') -OutputPath (Join-Path $docs 'benchmarks.md')
+        return
+    }
     # A full run writes docs/benchmarks.*; a smaller one (CI's 10k smoke run) writes to artifacts/.
     $out = if ($size -ge 1000000) { Join-Path $Root 'docs' } else { Join-Path $Artifacts 'bench' }
     $runs = if ($size -ge 100000) { 3 } else { 1 }
-    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -File (Join-Path $Root 'tools/Bench.ps1') -Customers $size -Runs $runs -OutputDirectory $out
-    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    & $bench $size $runs $out
 }
 
 function Invoke-Reliability {
     Test-PostgresBinaries
     if (-not $NoBuild) { Invoke-TestTools; Invoke-Build }
-    $json = Join-Path (Get-ResultsDirectory) 'reliability.json'
-    $part = Invoke-PesterPart 'Reliability' $json @('-TestPath', (Join-Path $Root 'tests/Reliability'), '-Tag', 'Slow') 'reliability'
-    Write-Summary @($part)
+    $parts = @(foreach ($shape in Get-Shapes) {
+        $json = Join-Path (Get-ResultsDirectory) "reliability-$($shape.ToLowerInvariant()).json"
+        Invoke-PesterPart "Reliability ($shape)" $json @('-TestPath', (Join-Path $Root 'tests/Reliability'), '-Tag', 'Slow', '-Shape', $shape) (Get-FloorName 'reliability' $shape)
+    })
+    Write-Summary $parts
+}
+
+# The sandbox shapes a Test or Reliability run covers (-Shape).
+function Get-Shapes {
+    switch ($Shape) { 'All' { 'PostgreSQL', 'Supabase' } default { $Shape } }
+}
+
+# The floor of a part for a shape: pester, pester-supabase, reliability, reliability-supabase.
+function Get-FloorName([string] $Part, [string] $Shape) {
+    if ($Shape -eq 'Supabase') { "$Part-supabase" } else { $Part }
 }
 
 # The version to build: CrmOps.psd1's ModuleVersion and PSData.Prerelease (the one place it is defined;

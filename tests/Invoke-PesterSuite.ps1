@@ -9,8 +9,12 @@ param(
     [string] $Tag,
     # Tags to leave out (the default Test run leaves out 'Slow': build.ps1 Reliability runs those)
     [string] $ExcludeTag,
-    [string] $TestPath
+    [string] $TestPath,
+    # The sandbox shape the suites start (Start-TestSandbox reads CRMOPS_TEST_SHAPE): PostgreSQL or Supabase
+    [ValidateSet('PostgreSQL', 'Supabase')]
+    [string] $Shape = 'PostgreSQL'
 )
+$env:CRMOPS_TEST_SHAPE = $Shape
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'Pester/TestHelpers.psm1') -Force
 $pester = Join-Path (Get-NuGetPackageRoot) 'pester/5.7.1/tools/Pester.psd1'
@@ -21,6 +25,7 @@ $config = New-PesterConfiguration
 $config.Run.Path = if ($TestPath) { $TestPath -split ',' } else { @(Join-Path $PSScriptRoot 'Pester') }
 $config.Run.PassThru = $true
 $config.Output.Verbosity = 'Detailed'
+Write-Host "Sandbox shape: $Shape"
 if ($Tag) { $config.Filter.Tag = $Tag -split ',' }
 if ($ExcludeTag) { $config.Filter.ExcludeTag = $ExcludeTag -split ',' }
 $result = Invoke-Pester -Configuration $config

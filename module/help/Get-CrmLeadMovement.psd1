@@ -3,7 +3,7 @@
     Description = @'
 Get-CrmLeadMovement returns one CrmLeadMovement per customer whose segment now (their score after the latest scoring run) differs from their segment after the baseline run: the last succeeded run whose as-of instant is at or before -Since (runs are ordered by as-of instant, since a DBA may rescore the past), or the run given to -Since (a CrmScoringResult of Get-CrmScoringHistory). Each carries the segment and score then and now, Direction (Up or Down), the as-of instant of the latest run that changed the score, the lifetime net and the last order.
 
-It reads crmops.score_changes, which every scoring run (Update-CrmLeadScore, or a scheduled run) fills with one row per changed score. When no run is as old as -Since, every recorded change counts. Results are streamed, best news first (segment now, then score, then lifetime net): pipe them into Get-CrmCustomerTimeline (by CustomerId) or Export-Csv. A date without an offset is UTC.
+It reads supabase_migrations.crmops_score_changes, which every scoring run (Update-CrmLeadScore, or a scheduled run) fills with one row per changed score. When no run is as old as -Since, every recorded change counts. Results are streamed, best news first (segment now, then score, then lifetime net): pipe them into Get-CrmCustomerTimeline (by CustomerId) or Export-Csv. A date without an offset is UTC.
 '@
     Parameters  = @{
         Since = 'A date (the last scoring run as of then or earlier is the baseline) or a scoring run from Get-CrmScoringHistory.'

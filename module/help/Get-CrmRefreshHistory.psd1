@@ -1,6 +1,6 @@
 @{
     Synopsis    = 'Reads the log of materialized view refreshes that CrmOps made.'
-    Description = 'Get-CrmRefreshHistory returns the newest entries of crmops.refresh_log, the log that Invoke-CrmTimelineRefresh writes: when each refresh started, its mode (Concurrent or Blocking), its status (Succeeded, Skipped, Failed), rows before and after, how long it took, and what started it (Trigger: Manual for Invoke-CrmTimelineRefresh, Scheduled for a pg_cron job of Register-CrmSchedule, whose name is in Schedule). PostgreSQL itself does not record refresh times, and pg_stat_user_tables does not show them. Returns nothing when no refresh has been logged yet.'
+    Description = 'Get-CrmRefreshHistory returns the newest entries of supabase_migrations.crmops_refresh_log, the log that Invoke-CrmTimelineRefresh writes: when each refresh started, its mode (Concurrent or Blocking), its status (Succeeded, Skipped, Failed), rows before and after, how long it took, and what started it (Trigger: Manual for Invoke-CrmTimelineRefresh, Scheduled for a pg_cron job of Register-CrmSchedule, whose name is in Schedule). PostgreSQL itself does not record refresh times, and pg_stat_user_tables does not show them. Returns nothing when no refresh has been logged yet.'
     Parameters  = @{
         Name = 'Only refreshes of this view (name or schema.name).'
         Last    = 'How many entries to return, newest first (default 20).'

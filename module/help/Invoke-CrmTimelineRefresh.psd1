@@ -3,7 +3,7 @@
     Description = @'
 Invoke-CrmTimelineRefresh refreshes customer_activity_timeline, or the materialized views named by -Name. When the view is populated and has a unique index on plain columns it refreshes CONCURRENTLY, so readers are never blocked; otherwise it does a plain refresh. If another refresh of the same view is running (from CrmOps, psql or pg_cron) it does not queue behind it: it skips with a warning and returns Status Skipped. -LockTimeout bounds how long it waits for the view's lock.
 
-Every refresh, skipped and failed ones included, is recorded in crmops.refresh_log with the rows before and after and the duration (PostgreSQL itself records no refresh time; read the log with Get-CrmRefreshHistory).
+Every refresh, skipped and failed ones included, is recorded in supabase_migrations.crmops_refresh_log with the rows before and after and the duration (PostgreSQL itself records no refresh time; read the log with Get-CrmRefreshHistory).
 
 Built for scheduled tasks: pwsh -NoProfile -Command "Invoke-CrmTimelineRefresh" ends with a non-zero exit code and the error on stderr when the refresh fails.
 '@

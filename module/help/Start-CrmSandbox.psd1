@@ -12,8 +12,10 @@ When pg_cron is installed beside the server binaries (Debian/Ubuntu: the package
         Seed      = 'The random seed. The same seed always gives the same data; the default reproduces the seed''s lead-score table.'
         Empty     = 'Creates the CRM schema without any rows.'
         Tls       = 'Serves TLS only: a private CA signs a server certificate for 127.0.0.1 and localhost (key mode 0600, owned by the server user); plain TCP is rejected. The sandbox connection string uses SSL Mode=VerifyFull with the CA in CertificateAuthorityPath.'
+        Supabase  = 'Shapes the sandbox like a hosted Supabase project: supabase_admin is the superuser and postgres a login role without superuser (CREATEDB CREATEROLE REPLICATION BYPASSRLS, member of anon, authenticated, service_role, pg_monitor, pg_read_all_data, pg_signal_backend); the API roles anon, authenticated, service_role (BYPASSRLS) and authenticator; schemas extensions and auth (auth.uid(), auth.role(), auth.jwt(), auth.users); Supabase''s default privileges in public (ALL on new tables, functions and sequences to the API roles); pgrst.db_schemas = ''public, graphql_public''; the CRM in database postgres, owned by postgres; and a PgBouncer in transaction mode (PoolerPort, PoolerConnectionString) standing in for Supavisor''s port 6543. ConnectionString connects as postgres; Superuser names supabase_admin. The shaped template is built once per machine.'
         NoDefault = 'Returns the sandbox without making it the session default connection.'
-        NoCron    = 'Starts the server without pg_cron even when it is installed, to see what the schedule commands say on a server without it.'
+        NoCron    = 'Starts the server without pg_cron even when it is installed (the Supabase shape never loads it), to see what the schedule commands say on a server without it.'
+        Standby   = 'Also starts a streaming standby beside it (pg_basebackup -R, a hot standby on a port of its own, inside the sandbox''s folder) and waits until it has caught up. The sandbox''s connection uses it as its read replica, so read-only commands read from it while it is current (see Connect-CrmDatabase -MaxReplicaLag); StandbyPort and StandbyConnectionString reach it directly, for instance to pause its replay with pg_wal_replay_pause(). Stop-CrmSandbox stops both.'
     }
     Examples    = @(
         @{
@@ -22,9 +24,19 @@ When pg_cron is installed beside the server binaries (Debian/Ubuntu: the package
             Remarks = 'Starts the default sandbox (9,369 customers), counts rows in every table, then removes the sandbox.'
         }
         @{
+            Title   = 'Rehearse on a Supabase-shaped project, through the transaction pooler'
+            Code    = "`$sb = Start-CrmSandbox -Supabase`nConnect-CrmDatabase `$sb.PoolerConnectionString`nInvoke-CrmMigration -BuiltIn -Confirm:`$false`nUpdate-CrmLeadScore -AsOf 2025-10-15 -Confirm:`$false"
+            Remarks = 'Connects as the non-superuser postgres through the transaction pooler (as through port 6543 on Supabase), applies the built-in migrations and scores the leads.'
+        }
+        @{
             Title   = 'A large sandbox for benchmarks'
             Code    = '$sb = Start-CrmSandbox -Customers 1000000; $sb.LoadTime'
             Remarks = 'Loads one million customers and about 1.27 million orders with binary COPY.'
+        }
+        @{
+            Title   = 'Reports from a standby, changes on the primary'
+            Code    = "`$sb = Start-CrmSandbox -Standby`nInvoke-CrmMigration -BuiltIn -Confirm:`$false`nUpdate-CrmLeadScore -Confirm:`$false     # the primary`nGet-CrmLeadSegment Hot -Verbose          # the standby: 'Reading from the read replica ...'"
+            Remarks = 'Changing commands always use the primary; read-only commands use the standby while it is at most 60 s behind, else the primary with a warning.'
         }
     )
     Links       = @('Stop-CrmSandbox', 'Connect-CrmDatabase')

@@ -79,6 +79,8 @@ public sealed class CrmCheckResult
     public string? Expected { get; init; }
     public string? Actual { get; init; }
     public bool Passed { get; init; }
+    /// <summary>The check could not run here (its Message says why); it counts as passed.</summary>
+    public bool Skipped { get; init; }
     public string Message { get; init; } = "";
-    public override string ToString() => $"[{(Passed ? "PASS" : "FAIL")}] {Check} {Target}: {Message}";
+    public override string ToString() => $"[{(Skipped ? "SKIP" : Passed ? "PASS" : "FAIL")}] {Check} {Target}: {Message}";
 }

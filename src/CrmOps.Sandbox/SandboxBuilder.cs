@@ -15,8 +15,12 @@ public sealed class SandboxOptions
     public bool Empty { get; init; }
     /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
     public bool Tls { get; init; }
-    /// <summary>Load and enable pg_cron when it is installed (false: a server without it, as many are).</summary>
+    /// <summary>Load and enable pg_cron when it is installed (false: a server without it, as many are). Not in the Supabase shape.</summary>
     public bool PgCron { get; init; } = true;
+    /// <summary>A streaming standby beside it, which the sandbox's connection uses as its read replica.</summary>
+    public bool Standby { get; init; }
+    /// <summary>Shaped like a hosted Supabase project: non-superuser postgres, API roles, default privileges, a transaction pooler.</summary>
+    public bool Supabase { get; init; }
 }
 
 /// <summary>Start-CrmSandbox's work: a cluster, the CRM database in it, and (unless Empty) its sample data.</summary>
@@ -32,13 +36,16 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         Progress("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.PgCron);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.PgCron, options.Supabase);
         CrmConnection? connection = null;
         try
         {
+            if (cluster.PoolerMissing != null) host.WriteWarning(cluster.PoolerMissing);
             string? pgCron = null;
-            using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
+            // The Supabase shape keeps the CRM in database postgres (owned by postgres), as a Supabase project does.
+            if (!options.Supabase)
             {
+                using var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false");
                 admin.Open();
                 using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
@@ -67,6 +74,12 @@ public static class SandboxBuilder
                     orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
                 }
             }
+            if (options.Standby)
+            {
+                Progress("Starting a streaming standby (pg_basebackup)", 97);
+                cluster.StartStandby(host.WriteVerbose, host.Cancellation);
+                ConnectionFactory.AddReadReplica(connection, ConnectionFactory.Resolve(cluster.ConnectionString()), cluster.StandbyConnectionString()!);
+            }
             Progress("Sandbox ready", 100);
             host.WriteVerbose($"Sandbox on 127.0.0.1:{cluster.Port} started in {startup.TotalSeconds:0.00} s, loaded in {load.Elapsed.TotalSeconds:0.00} s.");
             return new CrmSandbox
@@ -74,7 +87,7 @@ public static class SandboxBuilder
                 ConnectionString = cluster.ConnectionString(),
                 Port = cluster.Port,
                 DataDirectory = cluster.DataDirectory,
-                Database = SandboxCluster.DatabaseName,
+                Database = cluster.CrmDatabase,
                 Customers = customers,
                 Orders = orders,
                 ServerVersion = connection.ServerVersion,
@@ -85,6 +98,14 @@ public static class SandboxBuilder
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
                 PgCron = pgCron,
+                StandbyPort = cluster.StandbyPort,
+                StandbyConnectionString = cluster.StandbyConnectionString(),
+                StandbyDataDirectory = cluster.StandbyDataDirectory,
+                StandbyProcessId = cluster.StandbyProcessId,
+                Supabase = options.Supabase,
+                Superuser = cluster.Superuser,
+                PoolerPort = cluster.PoolerPort,
+                PoolerConnectionString = cluster.PoolerConnectionString(),
             };
         }
         catch (Exception ex)

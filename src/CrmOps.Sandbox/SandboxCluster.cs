@@ -15,13 +15,17 @@ namespace CrmOps.Sandbox;
 /// a process-exit hook stops what is still running, and a detached watchdog stops the server and
 /// deletes the folder if the owning process dies without either.
 /// </summary>
-public sealed class SandboxCluster : ISandboxCluster
+public sealed partial class SandboxCluster : ISandboxCluster
 {
     // The owner role is called postgres, as on Supabase. (A role named like the crmops schema would put
     // its unqualified CREATEs there, through search_path's "$user".)
     public const string Owner = "postgres";
+    /// <summary>The Supabase-shaped sandbox's bootstrap superuser (postgres is not a superuser there).</summary>
+    public const string SupabaseAdmin = "supabase_admin";
     /// <summary>The CRM database's name (Sql/Sandbox/create-database.sql creates it).</summary>
     public const string DatabaseName = "crm";
+    /// <summary>The Supabase-shaped sandbox keeps the CRM where a Supabase project keeps it: database postgres.</summary>
+    public const string SupabaseDatabaseName = "postgres";
     private const string ServiceUser = "postgres";
 
     private static readonly List<SandboxCluster> Running = new();
@@ -35,17 +39,44 @@ public sealed class SandboxCluster : ISandboxCluster
     public string ServerVersion { get; private set; } = "";
     public bool IsRunning { get; private set; }
     private readonly bool _asRoot;
+    private SandboxPooler? _pooler;
+
+    /// <summary>The Supabase shape's transaction-mode pooler (PgBouncer standing in for Supavisor's port 6543); null without one.</summary>
+    public int? PoolerPort => _pooler?.Port;
+
+    /// <summary>Why the Supabase shape has no pooler (PgBouncer is not installed), or null.</summary>
+    public string? PoolerMissing { get; private set; }
+
+    /// <summary>Connects as postgres through the transaction pooler (Pooler=transaction: nothing relies on session state).</summary>
+    public string? PoolerConnectionString(string? database = null) =>
+        _pooler == null ? null : $"Host=127.0.0.1;Port={_pooler.Port};Username={Owner};Database={database ?? CrmDatabase};Pooler=transaction";
     private Process? _watchdog;
 
-    private SandboxCluster(string bin, string root, bool asRoot)
+    private SandboxCluster(string bin, string root, bool asRoot, bool supabase)
     {
         BinDirectory = bin;
         RootDirectory = root;
         _asRoot = asRoot;
+        Supabase = supabase;
     }
 
-    public string ConnectionString(string database = DatabaseName) =>
-        $"Host=127.0.0.1;Port={Port};Username={Owner};Database={database}" +
+    /// <summary>Shaped like a hosted Supabase project (-Supabase): supabase_admin is the superuser, postgres is not.</summary>
+    public bool Supabase { get; }
+
+    /// <summary>The database that holds the CRM: crm, or postgres in the Supabase shape.</summary>
+    public string CrmDatabase => Supabase ? SupabaseDatabaseName : DatabaseName;
+
+    /// <summary>The superuser: postgres, or supabase_admin in the Supabase shape (both authenticate by trust on loopback).</summary>
+    public string Superuser => Supabase ? SupabaseAdmin : Owner;
+
+    /// <summary>Connects as postgres (trust on loopback: no password) to the CRM database or the one named.</summary>
+    public string ConnectionString(string? database = null) => ConnectionStringFor(Owner, database);
+
+    /// <summary>Connects as the superuser (supabase_admin in the Supabase shape).</summary>
+    public string SuperuserConnectionString(string? database = null) => ConnectionStringFor(Superuser, database);
+
+    private string ConnectionStringFor(string user, string? database) =>
+        $"Host=127.0.0.1;Port={Port};Username={user};Database={database ?? CrmDatabase}" +
         (Tls ? $";SSL Mode=VerifyFull;Root Certificate={CertificateAuthorityPath}" : "");
 
     /// <summary>Finds initdb/pg_ctl: $env:CRMOPS_PG_BIN, then PATH, then /usr/lib/postgresql/*/bin (newest).</summary>
@@ -87,8 +118,9 @@ public sealed class SandboxCluster : ISandboxCluster
     /// <summary>
     /// Starts a cluster. With <paramref name="pgCron"/>, the server loads pg_cron when it is installed (it says why
     /// not through <paramref name="log"/> otherwise); the database that holds the jobs is <see cref="PgCronDatabase"/>.
+    /// With <paramref name="supabase"/>, the Supabase shape (no pg_cron: its bootstrap superuser is not postgres).
     /// </summary>
-    public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool pgCron = true)
+    public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool pgCron = true, bool supabase = false)
     {
         var bin = FindBinaries();
         var asRoot = IsRoot();
@@ -97,8 +129,8 @@ public sealed class SandboxCluster : ISandboxCluster
                 $"PostgreSQL refuses to run as root, and there is no unprivileged '{ServiceUser}' user to run it as. Create one (useradd -r {ServiceUser}) or run as a normal user.");
         var root = Path.Combine(Path.GetTempPath(), "crmops-sandbox-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
-        var cluster = new SandboxCluster(bin, root, asRoot) { Tls = tls };
-        if (pgCron)
+        var cluster = new SandboxCluster(bin, root, asRoot, supabase) { Tls = tls };
+        if (pgCron && !supabase)
         {
             cluster.PgCron = SandboxPgCron.IsInstalled(bin, out var why);
             if (!cluster.PgCron) log?.Invoke(why);
@@ -124,13 +156,7 @@ public sealed class SandboxCluster : ISandboxCluster
         Run("cp", $"-a \"{template}\" \"{DataDirectory}\"");
         if (Tls) SetUpTls(log);
         Port = FreePort();
-        var socketDir = RootDirectory;
-        var options = string.Join(' ',
-            "-c listen_addresses=127.0.0.1", $"-c port={Port}", $"-c unix_socket_directories='{socketDir}'",
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
-            "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
-            "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
-            Tls ? "-c ssl=on" : "-c ssl=off");
+        var options = ServerOptions(Port);
         if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(PgCronDatabase).Select(s => "-c " + s));
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
@@ -142,39 +168,102 @@ public sealed class SandboxCluster : ISandboxCluster
         var pidFile = Path.Combine(DataDirectory, "postmaster.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid)) ProcessId = pid;
         lock (Running) Running.Add(this);
+        if (Supabase) StartPooler(log);
         StartWatchdog();
     }
 
-    /// <summary>An initdb'd cluster kept in the user's cache, copied for each sandbox (initdb takes ~1.3 s, a copy ~0.1 s).</summary>
+    /// <summary>The server's settings (pg_ctl -o): loopback and the given port only, throwaway durability, sizes for millions of rows.</summary>
+    private string ServerOptions(int port) => string.Join(' ',
+        "-c listen_addresses=127.0.0.1", $"-c port={port}", $"-c unix_socket_directories='{RootDirectory}'",
+        "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off", "-c max_wal_size=8GB",
+        "-c checkpoint_timeout=30min", "-c shared_buffers=1GB", "-c maintenance_work_mem=256MB",
+        "-c work_mem=32MB", "-c max_connections=100", "-c timezone=UTC", "-c logging_collector=off", "-c log_min_messages=warning",
+        Tls ? "-c ssl=on" : "-c ssl=off");
+
+    /// <summary>
+    /// An initdb'd cluster kept in the user's cache, copied for each sandbox (initdb takes ~1.3 s, a copy ~0.1 s).
+    /// The Supabase shape has its own template: bootstrap superuser supabase_admin, Supabase's roles and, in databases
+    /// postgres and template1, its schemas and default privileges (Sql/Sandbox/supabase-*.sql, run once here).
+    /// </summary>
     private string EnsureTemplate(Action<string>? log)
     {
         var version = RunPg("pg_ctl", "--version").Output.Trim();
         ServerVersion = version.Split(' ').LastOrDefault() ?? version;
         var cacheRoot = Environment.GetEnvironmentVariable("CRMOPS_CACHE") is { Length: > 0 } c ? c
             : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData) is { Length: > 0 } l ? l : Path.GetTempPath(), "crmops");
-        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(BinDirectory + "|" + version + "|v3")))[..12].ToLowerInvariant();
-        var template = Path.Combine(cacheRoot, "template-" + key);
+        // The Supabase template's key covers its setup scripts: editing them builds a new template.
+        var shape = Supabase ? "|supabase|" + SandboxSql.Get("Sandbox/supabase-roles.sql") + SandboxSql.Get("Sandbox/supabase-database.sql") : "";
+        var key = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(BinDirectory + "|" + version + "|v3" + shape)))[..12].ToLowerInvariant();
+        var template = Path.Combine(cacheRoot, (Supabase ? "template-supabase-" : "template-") + key);
         if (File.Exists(Path.Combine(template, "PG_VERSION"))) return template;
 
         Directory.CreateDirectory(cacheRoot);
         var staging = Path.Combine(RootDirectory, "template");
-        log?.Invoke("Creating the sandbox template cluster with initdb (once per machine).");
-        var (code, output) = RunPg("initdb", $"-D \"{staging}\" -U {Owner} --auth=trust -E UTF8 --locale=C.UTF-8 --no-instructions");
+        log?.Invoke($"Creating the {(Supabase ? "Supabase-shaped " : "")}sandbox template cluster with initdb (once per machine).");
+        var (code, output) = RunPg("initdb", $"-D \"{staging}\" -U {Superuser} --auth=trust -E UTF8 --locale=C.UTF-8 --no-instructions");
         if (code != 0)
-            (code, output) = RunPg("initdb", $"-D \"{staging}\" -U {Owner} --auth=trust -E UTF8 --locale=C --no-instructions");
+            (code, output) = RunPg("initdb", $"-D \"{staging}\" -U {Superuser} --auth=trust -E UTF8 --locale=C --no-instructions");
         if (code != 0)
             throw new CrmException("SandboxInitdbFailed", CrmErrorKind.ResourceUnavailable, "initdb failed: " + LastLines(null, output));
-        // The owner role authenticates by trust on loopback (no password exists to leak); every
-        // other role needs its password, so tests of authentication are real.
-        File.WriteAllText(Path.Combine(staging, "pg_hba.conf"),
-            $"# CrmOps sandbox: loopback only\nlocal all {Owner} trust\nhost all {Owner} 127.0.0.1/32 trust\n" +
-            "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n");
+        // The owner role (and in the Supabase shape the superuser) authenticates by trust on loopback (no password
+        // exists to leak); every other role needs its password, so tests of authentication are real.
+        File.WriteAllText(Path.Combine(staging, "pg_hba.conf"), Hba(tls: false));
+        if (Supabase) ShapeLikeSupabase(staging, log);
         var final = template + "." + Guid.NewGuid().ToString("N")[..6];
         Run("cp", $"-a \"{staging}\" \"{final}\"");
         try { Directory.Move(final, template); }
         catch (IOException) { Run("rm", $"-rf \"{final}\""); } // another process won the race: use theirs
         Run("rm", $"-rf \"{staging}\"");
         return template;
+    }
+
+    /// <summary>The roles that authenticate by trust on loopback: postgres, and supabase_admin in the Supabase shape.</summary>
+    private IEnumerable<string> TrustedRoles => Supabase ? [Owner, SupabaseAdmin] : [Owner];
+
+    private string Hba(bool tls)
+    {
+        var sb = new StringBuilder(tls ? "# CrmOps sandbox with TLS: loopback only, TCP over TLS only\n" : "# CrmOps sandbox: loopback only\n");
+        foreach (var role in TrustedRoles)
+            sb.Append(System.Globalization.CultureInfo.InvariantCulture, $"local all {role} trust\n{(tls ? "hostssl" : "host")} all {role} 127.0.0.1/32 trust\n");
+        sb.Append(tls
+            ? "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n"
+            : "local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\n");
+        return sb.ToString();
+    }
+
+    /// <summary>
+    /// Starts the staging cluster once, as supabase_admin creates Supabase's roles (postgres: login, not superuser,
+    /// owner of database postgres) and gives databases postgres and template1 Supabase's schemas and default
+    /// privileges; sets pgrst.db_schemas (the schemas PostgREST serves, which Supabase's advisors read); stops it.
+    /// </summary>
+    private void ShapeLikeSupabase(string staging, Action<string>? log)
+    {
+        log?.Invoke("Shaping the template like a Supabase project: roles, schemas, default privileges.");
+        File.AppendAllText(Path.Combine(staging, "postgresql.conf"),
+            "\n# Supabase serves these schemas through PostgREST; its advisors read the setting.\npgrst.db_schemas = 'public, graphql_public'\n");
+        var port = FreePort();
+        var logFile = Path.Combine(RootDirectory, "template.log");
+        var (code, output) = RunPg("pg_ctl", $"-D \"{staging}\" -l \"{logFile}\" -o \"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories='{RootDirectory}' -c fsync=off\" -w -t 30 start");
+        if (code != 0)
+            throw new CrmException("SandboxStartFailed", CrmErrorKind.ResourceUnavailable,
+                $"The Supabase-shaped template did not start on 127.0.0.1:{port}: {LastLines(logFile, output)}");
+        try
+        {
+            void Exec(string database, string file)
+            {
+                using var conn = new Npgsql.NpgsqlConnection($"Host=127.0.0.1;Port={port};Username={SupabaseAdmin};Database={database};Pooling=false");
+                conn.Open();
+                using var cmd = new Npgsql.NpgsqlCommand(SandboxSql.Get(file), conn);
+                cmd.ExecuteNonQuery();
+            }
+            Exec("postgres", "Sandbox/supabase-roles.sql");
+            Exec("postgres", "Sandbox/supabase-database.sql");
+            Exec("template1", "Sandbox/supabase-database.sql");
+        }
+        finally
+        {
+            RunPg("pg_ctl", $"-D \"{staging}\" -m fast -w -t 20 stop");
+        }
     }
 
     /// <summary>
@@ -197,10 +286,20 @@ public sealed class SandboxCluster : ISandboxCluster
             File.SetUnixFileMode(crt, UnixFileMode.UserRead | UnixFileMode.UserWrite);
             File.SetUnixFileMode(key, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        File.WriteAllText(Path.Combine(DataDirectory, "pg_hba.conf"),
-            $"# CrmOps sandbox with TLS: loopback only, TCP over TLS only\nlocal all {Owner} trust\nhostssl all {Owner} 127.0.0.1/32 trust\n" +
-            "local all all scram-sha-256\nhostssl all all 127.0.0.1/32 scram-sha-256\nhostnossl all all 127.0.0.1/32 reject\n");
+        File.WriteAllText(Path.Combine(DataDirectory, "pg_hba.conf"), Hba(tls: true));
         if (_asRoot) Run("chown", $"{ServiceUser} \"{crt}\" \"{key}\" \"{Path.Combine(DataDirectory, "pg_hba.conf")}\"");
+    }
+
+    private void StartPooler(Action<string>? log)
+    {
+        var binary = SandboxPooler.Find();
+        if (binary == null)
+        {
+            PoolerMissing = "PgBouncer is not installed (Debian/Ubuntu: apt-get install -y pgbouncer), so this sandbox has no transaction pooler: PoolerPort and PoolerConnectionString are empty.";
+            return;
+        }
+        _pooler = SandboxPooler.Start(binary, RootDirectory, Port, TrustedRoles, _asRoot, ServiceUser);
+        log?.Invoke($"Transaction pooler (PgBouncer, pool_mode = transaction) on 127.0.0.1:{_pooler.Port}.");
     }
 
     /// <summary>A detached shell that stops the server and deletes the folder if this process dies first.</summary>
@@ -211,8 +310,12 @@ public sealed class SandboxCluster : ISandboxCluster
         var stop = _asRoot
             ? $"runuser -u {ServiceUser} -- \"{pgCtl}\" -D \"{DataDirectory}\" -m immediate -w stop"
             : $"\"{pgCtl}\" -D \"{DataDirectory}\" -m immediate -w stop";
+        var standby = StandbyDataDirectory == null ? "" : (_asRoot
+            ? $"runuser -u {ServiceUser} -- \"{pgCtl}\" -D \"{StandbyDataDirectory}\" -m immediate -w stop >/dev/null 2>&1; "
+            : $"\"{pgCtl}\" -D \"{StandbyDataDirectory}\" -m immediate -w stop >/dev/null 2>&1; ");
+        var pooler = _pooler == null ? "" : $"[ -f \"{_pooler.PidFile}\" ] && kill $(cat \"{_pooler.PidFile}\") 2>/dev/null; ";
         var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null && [ -d \"{RootDirectory}\" ]; do sleep 1; done; " +
-                     $"if [ -d \"{RootDirectory}\" ]; then {stop} >/dev/null 2>&1; rm -rf \"{RootDirectory}\"; fi";
+                     $"if [ -d \"{RootDirectory}\" ]; then {pooler}{standby}{stop} >/dev/null 2>&1; rm -rf \"{RootDirectory}\"; fi";
         var psi = new ProcessStartInfo("setsid", new[] { "sh", "-c", script })
         {
             UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true,
@@ -229,6 +332,8 @@ public sealed class SandboxCluster : ISandboxCluster
     public void Stop()
     {
         lock (Running) Running.Remove(this);
+        StopStandby();
+        _pooler?.Stop();
         if (IsRunning || File.Exists(Path.Combine(DataDirectory, "postmaster.pid")))
         {
             var (code, _) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -m fast -w -t 20 stop");

@@ -262,14 +262,14 @@ $h = Get-Help about_CrmOps
         @($r.Json | ForEach-Object Version | Sort-Object) | Should -Be $expected
         @($r.Json | Where-Object Status -ne 'Planned') | Should -BeNullOrEmpty
         $r.StdOut | Should -Match 'What if: .*Apply migration'
-        Invoke-TestSql $Sb "SELECT to_regclass('crmops.migration_history') IS NULL, to_regclass('public.customer_activity_timeline') IS NULL" | Should -Be "t`tt"
+        Invoke-TestSql $Sb "SELECT NOT EXISTS (SELECT 1 FROM pg_class WHERE relname = 'crmops_migration_history'), to_regclass('public.customer_activity_timeline') IS NULL" | Should -Be "t`tt"
     }
 
     It 'applies the built-in migrations from the installed module' {
         $r = Invoke-Installed -Environment $Conn 'Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null'
         $r.ExitCode | Should -Be 0 -Because $r.StdErr
         $count = @(Get-ChildItem "$Root/module/migrations/migrations" -Filter *.sql).Count
-        Invoke-TestSql $Sb "SELECT count(DISTINCT version) FROM crmops.migration_history WHERE success AND direction = 'up'" | Should -Be "$count"
+        Invoke-TestSql $Sb "SELECT count(DISTINCT version) FROM supabase_migrations.crmops_migration_history WHERE success AND direction = 'up'" | Should -Be "$count"
         Invoke-TestSql $Sb "SELECT to_regclass('public.customer_activity_timeline') IS NOT NULL" | Should -Be 't'
     }
 
@@ -290,8 +290,8 @@ $h = Get-Help about_CrmOps
         $r = Invoke-CronLine $CronCommand
         $log = Get-Content $CronLog -Raw -ErrorAction SilentlyContinue
         $r.ExitCode | Should -Be 0 -Because "the log says: $log $($r.StdErr)"
-        Invoke-TestSql $Sb "SELECT count(*) FROM crmops.refresh_log WHERE view_name LIKE '%customer_activity_timeline'" | Should -Be '1'
-        Invoke-TestSql $Sb 'SELECT count(*) FROM crmops.scoring_runs' | Should -Be '1'   # nothing else refreshed or scored here
+        Invoke-TestSql $Sb "SELECT count(*) FROM supabase_migrations.crmops_refresh_log WHERE view_name LIKE '%customer_activity_timeline'" | Should -Be '1'
+        Invoke-TestSql $Sb 'SELECT count(*) FROM supabase_migrations.crmops_scoring_runs' | Should -Be '1'   # nothing else refreshed or scored here
     }
 
     It 'ends the cron line with exit code 1, the error on stderr, when the database is down' {

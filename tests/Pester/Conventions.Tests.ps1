@@ -25,6 +25,9 @@ BeforeDiscovery {
                 if ($p.ParameterType -in [TimeSpan], [Nullable[TimeSpan]]) { @{ Command = $c.Name; Parameter = $p.Name } }
             }
         })
+    # Commands with a read-only verb that talk to a database: each is either marked [ReadsOnly] (a read replica may
+    # serve it) or named here with the reason it needs the primary.
+    $readVerbDatabase = @($cmdlets | Where-Object { $_.Verb -in $readOnlyVerbs -and $_.Parameters.ContainsKey('Connection') } | ForEach-Object { @{ Name = $_.Name } })
     $docFiles = @($cmdlets | ForEach-Object { @{ File = "$($_.Name).md" } }) + @(@{ File = 'README.md' }, @{ File = 'about_CrmOps.md' }, @{ File = 'surface.json' })
 }
 
@@ -43,13 +46,14 @@ BeforeAll {
 
 Describe 'The generated case lists' {
     It 'finds <Count> commands, <Changing> of them changing, and <TimeSpans> TimeSpan parameters' -TestCases @(
-        @{ Count = $commands.Count; Changing = $changing.Count; ChangingVerbs = $changingVerbs.Count; NonChanging = $nonChanging.Count; TimeSpans = $timeSpans.Count; Docs = $docFiles.Count }
+        @{ Count = $commands.Count; Changing = $changing.Count; ChangingVerbs = $changingVerbs.Count; NonChanging = $nonChanging.Count; TimeSpans = $timeSpans.Count; Docs = $docFiles.Count; ReadVerbDatabase = $readVerbDatabase.Count }
     ) {
         $Count | Should -BeGreaterThan 0 -Because 'the module exports cmdlets'
         $Count | Should -Be @(Get-Command -Module CrmOps -CommandType Cmdlet).Count
         $Changing | Should -BeGreaterThan 0
         $ChangingVerbs | Should -BeGreaterThan 0
         $NonChanging | Should -BeGreaterThan 0
+        $ReadVerbDatabase | Should -BeGreaterThan 0
         $TimeSpans | Should -BeGreaterThan 0
         $Docs | Should -Be ($Count + 3)
     }
@@ -93,6 +97,20 @@ Describe 'Every command' {
 
     # By verb here; by behaviour in 'Changing nothing' below, where every command without -WhatIf
     # runs for real and must leave the database and files as they were.
+    It '<Name> says whether a read replica may serve it ([ReadsOnly], or the reason it needs the primary)' -TestCases $readVerbDatabase {
+        $needsPrimary = @{
+            'Compare-CrmSchema'     = 'drift compares the live schema with the snapshot a migration just recorded: a replica could lag behind it'
+            'Get-CrmSchemaSnapshot' = 'a snapshot is taken to be recorded or compared with the latest migrations: it must be the primary''s'
+            'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
+            'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
+        }
+        $readsOnly = [bool]((Get-Command $Name).ImplementingType.GetCustomAttributes($true) | Where-Object { $_.GetType().Name -eq 'ReadsOnlyAttribute' })
+        if (-not $readsOnly -and -not $needsPrimary.ContainsKey($Name)) {
+            throw "$Name reads a database: mark it [ReadsOnly] (src/CrmOps.PowerShell/Infrastructure/ReadsOnlyAttribute.cs) so that a read replica serves it, or add it to `$needsPrimary here with the reason it needs the primary."
+        }
+        if ($readsOnly) { $needsPrimary.ContainsKey($Name) | Should -BeFalse -Because 'a command is either served by a replica or needs the primary' }
+    }
+
     It '<Name> (verb <Verb>) supports -WhatIf and -Confirm' -TestCases $changingVerbs {
         $cmd = Get-Command $Name
         Test-SupportsShouldProcess $Name | Should -BeTrue -Because "$Verb changes things: [Cmdlet(..., SupportsShouldProcess = true)]"
@@ -177,6 +195,22 @@ Describe 'The reference in docs/commands' {
         $committed = Read-Text (Join-Path $Root 'tests/README.md')
         $generated | Should -Not -BeNullOrEmpty
         if ($committed -cne $generated) { throw "tests/README.md is stale ($(Get-FirstDifference $generated $committed)). $Regenerate" }
+    }
+
+    It 'module/formats/Databases.Format.ps1xml has every CrmOps table view again with a Connection column, as tools/New-DatabaseViews.ps1 renders it now' {
+        $generated = (& (Join-Path $Root 'tools/New-DatabaseViews.ps1') -ModuleRoot $Root -Check) -replace '\r\n', "`n"
+        $committed = Read-Text (Join-Path $Root 'module/formats/Databases.Format.ps1xml')
+        if ($committed -cne $generated) { throw "module/formats/Databases.Format.ps1xml is stale ($(Get-FirstDifference $generated $committed)). $Regenerate" }
+        $views = [xml]$committed
+        $tables = foreach ($f in Get-ChildItem (Join-Path $Root 'module/formats') -Filter '*.Format.ps1xml' | Where-Object Name -ne 'Databases.Format.ps1xml') {
+            ([xml](Read-Text $f.FullName)).SelectNodes('//View[TableControl]/ViewSelectedBy/TypeName') | ForEach-Object InnerText | Where-Object { $_ -like 'CrmOps.*' }
+        }
+        @($tables).Count | Should -BeGreaterThan 5
+        foreach ($t in $tables) {
+            $twin = $views.SelectSingleNode("//View[ViewSelectedBy/TypeName='$t#Databases']")
+            $twin | Should -Not -BeNullOrEmpty -Because "$t has a table view, so output of several databases needs its twin"
+            $twin.SelectSingleNode('TableControl/TableHeaders/TableColumnHeader[1]/Label').InnerText | Should -Be 'Connection'
+        }
     }
 
     It 'README and docs link only to files inside the repo' {
@@ -403,6 +437,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         $script:ChangingRecipes = @{
             'Export-CrmLeadSegment'     = @{ Run = { param($c) Export-CrmLeadSegment -Path (Join-Path $c.Folder 'leads.csv') -Connection $c.Connection } }
             'Export-CrmLeadReport'      = @{ Run = { param($c) Export-CrmLeadReport -Path (Join-Path $c.Folder 'leads.html') -Connection $c.Connection } }
+            'Export-CrmSchemaSnapshot'  = @{ Run = { param($c) Export-CrmSchemaSnapshot -Path (Join-Path $c.Folder 'schema.json.gz') -Connection $c.Connection } }
             'Invoke-CrmMigration'       = @{ Run = { param($c) Invoke-CrmMigration -Path $c.Migrations -Connection $c.Connection } }
             'Invoke-CrmTimelineRefresh' = @{ Run = { param($c) Invoke-CrmTimelineRefresh -Connection $c.Connection } }
             'New-CrmMigration'          = @{ Run = { param($c) New-CrmMigration -Name 'add_vip_flag' -Path $c.Migrations } }
@@ -429,9 +464,12 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         }
         # Commands without -WhatIf, run as a user would: they must change nothing at all.
         $script:ReadOnlyRecipes = @{
+            # The replay's differences are CrmOps' and Supabase's bookkeeping, which the built-in set does not create.
+            'Compare-CrmSchema'            = { param($c) Compare-CrmSchema -BuiltIn -IncludePlatform -Connection $c.Connection }
             'Connect-CrmDatabase'          = { param($c) Connect-CrmDatabase $c.ConnectionString -NoDefault }
             'Disconnect-CrmDatabase'       = { param($c) Disconnect-CrmDatabase }
             'Get-CrmColumn'                = { param($c) Get-CrmColumn customer_profiles -Connection $c.Connection }
+            'Get-CrmConnection'            = { param($c) Connect-CrmDatabase -Name conventions $c.ConnectionString -NoDefault | Out-Null; Get-CrmConnection conventions; Disconnect-CrmDatabase -Name conventions }
             'Get-CrmCustomerTimeline'      = { param($c) Get-CrmCustomerTimeline -CustomerId (Invoke-TestSql $sb 'select customer_id from customer_activity_timeline limit 3' -Database $c.Database) -Connection $c.Connection }
             'Get-CrmDbObject'              = { param($c) Get-CrmDbObject -Connection $c.Connection }
             'Get-CrmDependency'            = { param($c) Get-CrmDependency customer_activity_timeline -Connection $c.Connection }
@@ -447,6 +485,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             }
             'Get-CrmScoringHistory'        = { param($c) Get-CrmScoringHistory -Connection $c.Connection }
             'Get-CrmRowCount'              = { param($c) Get-CrmRowCount -Exact -Connection $c.Connection }
+            'Get-CrmSchemaSnapshot'        = { param($c) Get-CrmSchemaSnapshot -Connection $c.Connection }
             'Test-CrmDatabase'             = { param($c) Test-CrmDatabase -Connection $c.Connection }
             'Test-CrmMigration'            = { param($c) Test-CrmMigration -Path $c.Migrations -RoundTrip -Connection $c.Connection }
             'Test-CrmRowCount'             = { param($c) Test-CrmRowCount customer_profiles -Minimum 10 -Connection $c.Connection }

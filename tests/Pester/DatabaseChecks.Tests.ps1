@@ -10,7 +10,7 @@ BeforeAll {
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf ([DateTimeOffset]'2025-10-15T00:00:00Z') -Confirm:$false | Out-Null
-    $script:AllChecks = 'EveryProfileScored', 'MarketingExportFresh', 'NoMigrationOnTestTable', 'ScoresConsistent', 'ScoresCurrent',
+    $script:AllChecks = 'EveryProfileScored', 'MarketingExportFresh', 'NoMigrationOnTestTable', 'SchemaMatchesMigrations', 'ScoresConsistent', 'ScoresCurrent',
         'TimelineCoverage', 'TimelineExists', 'TimelineFresh', 'UnlinkedOrders'
 
     # Runs Test-CrmDatabase; asserts that exactly $Failing fail and every other check present passes; returns the results by check name.
@@ -30,7 +30,7 @@ AfterAll {
 }
 
 Describe 'Test-CrmDatabase on a healthy CRM' -Tag Operations {
-    It 'runs all nine checks and passes them' {
+    It 'runs all ten checks and passes them' {
         $checks = Assert-Checks @()
         @($checks.Keys | Sort-Object) | Should -Be $AllChecks
         Test-CrmDatabase -Quiet | Should -BeTrue
@@ -47,7 +47,8 @@ Describe 'Each check fails on the damage it exists to catch' -Tag Operations {
     It 'NoMigrationOnTestTable: the seed''s scoring migration applied to the 3-row customers table' {
         Invoke-TestSql $sb 'alter table public.customers add column lead_score integer, add column rfm_recency integer' | Out-Null
         try {
-            $c = Assert-Checks 'NoMigrationOnTestTable'
+            # Columns added by hand are also drift from the schema the last migration left.
+            $c = Assert-Checks 'NoMigrationOnTestTable', 'SchemaMatchesMigrations'
             $c.NoMigrationOnTestTable.Actual | Should -Be 'lead_score, rfm_recency'
             $c.NoMigrationOnTestTable.Message | Should -Match "test table 'customers' has scoring columns \(lead_score, rfm_recency\): a migration was applied to the wrong table"
             Test-CrmDatabase -Quiet | Should -BeFalse
@@ -78,8 +79,9 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     It 'TimelineExists: the timeline is missing' {
         Invoke-TestSql $sb 'alter materialized view public.customer_activity_timeline rename to customer_activity_timeline_away' | Out-Null
         try {
-            $c = Assert-Checks 'TimelineExists'
+            $c = Assert-Checks 'TimelineExists', 'SchemaMatchesMigrations'
             $c.TimelineExists.Actual | Should -Be 'missing'
+            $c.SchemaMatchesMigrations.Message | Should -Match 'MaterializedView public\.customer_activity_timeline Removed'
             $c.TimelineExists.Message | Should -Match 'does not exist: apply the built-in migrations'
             $c.Keys | Should -Not -Contain 'TimelineCoverage'
         }
@@ -111,23 +113,23 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     }
 
     It 'TimelineFresh: the last refresh is older than -MaxRefreshAge' {
-        Invoke-TestSql $sb "update crmops.refresh_log set started_at = started_at - interval '3 days'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'TimelineFresh'
             $c.TimelineFresh.Message | Should -Match 'Last refreshed .*, more than 1\.00:00:00 ago'
             $null = Assert-Checks @() @{ MaxRefreshAge = [TimeSpan]::FromDays(7) }
         }
-        finally { Invoke-TestSql $sb "update crmops.refresh_log set started_at = started_at + interval '3 days'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set started_at = started_at + interval '3 days'" | Out-Null }
     }
 
     It 'TimelineFresh: no refresh was ever recorded' {
-        Invoke-TestSql $sb "update crmops.refresh_log set view_name = 'public.chk_elsewhere' where view_name = 'public.customer_activity_timeline'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set view_name = 'public.chk_elsewhere' where view_name = 'public.customer_activity_timeline'" | Out-Null
         try {
             $c = Assert-Checks 'TimelineFresh'
             $c.TimelineFresh.Actual | Should -Be 'never (by CrmOps)'
-            $c.TimelineFresh.Message | Should -Match 'No refresh is recorded in crmops.refresh_log'
+            $c.TimelineFresh.Message | Should -Match 'No refresh is recorded in CrmOps'' refresh log'
         }
-        finally { Invoke-TestSql $sb "update crmops.refresh_log set view_name = 'public.customer_activity_timeline' where view_name = 'public.chk_elsewhere'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_refresh_log set view_name = 'public.customer_activity_timeline' where view_name = 'public.chk_elsewhere'" | Out-Null }
     }
 
     It 'EveryProfileScored: a profile has no score (and so disagrees with a recomputation)' {
@@ -147,24 +149,24 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     }
 
     It 'ScoresCurrent: the last scoring run is older than -MaxScoreAge' {
-        Invoke-TestSql $sb "update crmops.scoring_runs set started_at = started_at - interval '3 days'" | Out-Null
+        Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at - interval '3 days'" | Out-Null
         try {
             $c = Assert-Checks 'ScoresCurrent'
             $c.ScoresCurrent.Message | Should -Match 'The last scoring run was at .*, more than 1\.00:00:00 ago: scores decay with time'
             $null = Assert-Checks @() @{ MaxScoreAge = [TimeSpan]::FromDays(7) }
         }
-        finally { Invoke-TestSql $sb "update crmops.scoring_runs set started_at = started_at + interval '3 days'" | Out-Null }
+        finally { Invoke-TestSql $sb "update supabase_migrations.crmops_scoring_runs set started_at = started_at + interval '3 days'" | Out-Null }
     }
 
     It 'ScoresCurrent: no scoring run was ever recorded' {
-        Invoke-TestSql $sb 'alter table crmops.scoring_runs rename to scoring_runs_away' | Out-Null
+        Invoke-TestSql $sb 'alter table supabase_migrations.crmops_scoring_runs rename to crmops_scoring_runs_away' | Out-Null
         try {
             $c = Assert-Checks 'ScoresCurrent'
             $c.ScoresCurrent.Actual | Should -Be 'never (by CrmOps)'
-            $c.ScoresCurrent.Message | Should -Match 'No scoring run is recorded in crmops.scoring_runs'
+            $c.ScoresCurrent.Message | Should -Match 'No scoring run is recorded in CrmOps'' scoring runs'
             $c.Keys | Should -Not -Contain 'ScoresConsistent' -Because 'without a run there is no instant to recompute as of'
         }
-        finally { Invoke-TestSql $sb 'alter table crmops.scoring_runs_away rename to scoring_runs' | Out-Null }
+        finally { Invoke-TestSql $sb 'alter table supabase_migrations.crmops_scoring_runs_away rename to crmops_scoring_runs' | Out-Null }
     }
 
     It 'ScoresConsistent: a score was edited by hand' {
@@ -175,6 +177,20 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
             $c.ScoresConsistent.Message | Should -Match '1 scores differ from a recomputation as of 2025-10-15 00:00:00Z'
         }
         finally { Invoke-TestSql $sb "update customer_profiles set lead_score = lead_score - 1 where id = '$someone'" | Out-Null }
+    }
+
+    It 'SchemaMatchesMigrations: a column added and an index dropped by hand' {
+        $index = Invoke-TestSql $sb "set search_path = ''; select pg_get_indexdef('public.idx_customer_profiles_lead_score'::regclass)"
+        Invoke-TestSql $sb 'alter table public.customer_profiles add column vip boolean; drop index public.idx_customer_profiles_lead_score;' | Out-Null
+        try {
+            $c = Assert-Checks 'SchemaMatchesMigrations'
+            $c.SchemaMatchesMigrations.Actual | Should -Be '2 difference(s)'
+            $c.SchemaMatchesMigrations.Message | Should -Match 'from the snapshot recorded after 20250115100001'
+            $c.SchemaMatchesMigrations.Message | Should -Match 'Column public\.customer_profiles\.vip Added'
+            $c.SchemaMatchesMigrations.Message | Should -Match 'Index public\.idx_customer_profiles_lead_score Removed'
+            Test-CrmDatabase -Quiet | Should -BeFalse
+        }
+        finally { Invoke-TestSql $sb "alter table public.customer_profiles drop column vip; $index;" | Out-Null }
     }
 
     It 'MarketingExportFresh: the export was never populated' {
@@ -206,6 +222,8 @@ Describe 'Test-CrmDatabase before the built-in migrations' -Tag Operations {
             $results = @(Test-CrmDatabase -Connection $empty)
             # An empty sandbox's marketing export was created WITH NO DATA: reported, not a crash of the whole check.
             @($results | Where-Object { -not $_.Passed } | ForEach-Object Check | Sort-Object) | Should -Be @('EveryProfileScored', 'MarketingExportFresh', 'TimelineExists')
+            # No migration has run here: there is nothing to compare with yet.
+            ($results | Where-Object Check -EQ 'SchemaMatchesMigrations').Skipped | Should -BeTrue
             ($results | Where-Object Check -EQ 'MarketingExportFresh').Actual | Should -Be 'not populated'
             ($results | Where-Object Check -EQ 'EveryProfileScored').Message | Should -Match 'Lead scoring is not installed: apply the built-in migrations \(Invoke-CrmMigration -BuiltIn\)'
             ($results | Where-Object Check -EQ 'TimelineExists').Actual | Should -Be 'missing'

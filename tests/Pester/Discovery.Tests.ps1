@@ -31,7 +31,7 @@ BeforeAll {
     $script:Reader = "crmops_disc_reader_$suffix"
     $script:ReaderPassword = "Rd-$suffix-pw"
 
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     $cs = $script:sb.ConnectionString
     $b = ConvertTo-Builder $cs
     $script:PgHost = Get-Part $b 'Host', 'Server' '127.0.0.1'

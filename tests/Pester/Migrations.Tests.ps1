@@ -3,7 +3,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-    $script:sb = Start-CrmSandbox -Empty
+    $script:sb = Start-TestSandbox -Empty
     $script:adminCs = $script:sb.ConnectionString
     function Get-CsPart([string] $cs, [string] $key, [string] $default) {
         if ($cs -match "(?i)(?:^|;)\s*$key\s*=\s*([^;]*)") { return $Matches[1] }
@@ -55,8 +55,8 @@ BeforeAll {
         Join-Path $Db.Root "migrations/$file"
     }
     function Get-HistoryCount($Db) {
-        if ((Invoke-Sql $Db.Name "select to_regclass('crmops.migration_history') is null") -eq 't') { return 0 }
-        [int](Invoke-Sql $Db.Name 'select count(*) from crmops.migration_history')
+        if ((Invoke-Sql $Db.Name "select to_regclass('supabase_migrations.crmops_migration_history') is null") -eq 't') { return 0 }
+        [int](Invoke-Sql $Db.Name 'select count(*) from supabase_migrations.crmops_migration_history')
     }
     function Test-Column($Db, [string] $Table, [string] $Column) {
         (Invoke-Sql $Db.Name "select exists (select 1 from information_schema.columns where table_schema = 'public' and table_name = '$Table' and column_name = '$Column')") -eq 't'
@@ -103,7 +103,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $r.Status | Should -Be @('Applied', 'Applied')
         $r[0].Statements | Should -Be 2
         (Invoke-Sql $db.Name 'select public.one()') | Should -Be '1'
-        (Invoke-Sql $db.Name "select string_agg(version || ':' || direction || ':' || success || ':' || transactional, ',' order by id) from crmops.migration_history") |
+        (Invoke-Sql $db.Name "select string_agg(version || ':' || direction || ':' || success || ':' || transactional, ',' order by id) from supabase_migrations.crmops_migration_history") |
             Should -Be '20250101000000:up:true:true,20250101000001:up:true:true'
         (Invoke-Sql $db.Name "select string_agg(version || ':' || name || ':' || cardinality(statements), ',' order by version) from supabase_migrations.schema_migrations") |
             Should -Be '20250101000000:first:2,20250101000001:second:1'
@@ -223,7 +223,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         $errors | Should -BeNullOrEmpty
         $children.ExitCode | Should -Be @(0, 0, 0, 0)
         (Invoke-Sql $db.Name "select string_agg(migration || '=' || n, ',' order by migration) from (select migration, count(*) n from public.applied_log group by 1) x") | Should -Be 'm1=1,m2=1,m3=1'
-        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'up'") | Should -Be '3'
+        (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'up'") | Should -Be '3'
         (($outputs -join "`n") -split '\s+' | Where-Object { $_ -eq 'Applied' }).Count | Should -Be 3
     }
 
@@ -320,7 +320,7 @@ Describe 'Invoke-CrmMigration' -Tag Migrations {
         Add-Migration $db '20250101000000' 'concurrent_index' "-- crmops:no-transaction`ncreate index concurrently big_id on public.big (id);`ncreate table nt_made (id int);`n" 'drop index concurrently public.big_id;' | Out-Null
         (Invoke-CrmMigration -Path $db.Root -Connection $db.Conn -ErrorAction Stop).Status | Should -Be 'Applied'
         # One row per run: the start row written before the first statement, finished in place.
-        (Invoke-Sql $db.Name "select string_agg(format('%s %s', transactional, success), ',') from crmops.migration_history") | Should -Be 'f t'
+        (Invoke-Sql $db.Name "select string_agg(format('%s %s', transactional, success), ',') from supabase_migrations.crmops_migration_history") | Should -Be 'f t'
         Test-Table $db 'nt_made' | Should -BeTrue # unqualified names go to public, never to CrmOps' own schema
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).Transactional | Should -BeFalse
     }
@@ -360,7 +360,7 @@ Describe 'Undo-CrmMigration' -Tag Migrations {
         Test-Table $db 'u1' | Should -BeTrue
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'RolledBack', 'RolledBack')
         (Invoke-Sql $db.Name "select string_agg(version, ',') from supabase_migrations.schema_migrations") | Should -Be '20250101000001'
-        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '2'
+        (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'down'") | Should -Be '2'
         # Default -Count 1
         (Undo-CrmMigration -Path $db.Root -Connection $db.Conn -Confirm:$false -ErrorAction Stop).Version | Should -Be '20250101000001'
         # Re-applying a rolled-back migration works.
@@ -411,7 +411,7 @@ Describe 'Undo-CrmMigration: -WhatIf, -Force, -LockTimeout, -LockWait' -Tag Migr
         $plan[0].Tables | Should -Be 'public.busy (12 rows)'
         Test-Column $db 'busy' 'a' | Should -BeTrue
         Test-Column $db 'busy' 'b' | Should -BeTrue
-        (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+        (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'down'") | Should -Be '0'
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Applied')
     }
 
@@ -440,7 +440,7 @@ Describe 'Undo-CrmMigration: -WhatIf, -Force, -LockTimeout, -LockWait' -Tag Migr
             $err[0].Exception.Message | Should -Match 'lock_timeout of 0\.5 s'
             $err[0].Exception.Message | Should -Match 'AccessShareLock on busy'
             Test-Column $db 'busy' 'b' | Should -BeTrue
-            (Invoke-Sql $db.Name "select count(*) from crmops.migration_history where direction = 'down'") | Should -Be '0'
+            (Invoke-Sql $db.Name "select count(*) from supabase_migrations.crmops_migration_history where direction = 'down'") | Should -Be '0'
         }
         finally { Stop-Sql $db.Name $holder }
     }
@@ -486,7 +486,7 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
         (Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -Confirm:$false -ErrorAction Stop).State | Should -Be 'Applied'
         Test-Table $db 'mark' | Should -BeFalse
-        (Invoke-Sql $db.Name 'select mode from crmops.migration_history') | Should -Be 'marked'
+        (Invoke-Sql $db.Name 'select mode from supabase_migrations.crmops_migration_history') | Should -Be 'marked'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State RolledBack -Confirm:$false -ErrorAction Stop | Out-Null
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be 'RolledBack'
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -WhatIf | Should -BeNullOrEmpty
@@ -502,7 +502,7 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         $forced = Invoke-ChildPwsh -Script "Import-Module ./CrmOps.psd1; (Set-CrmMigrationState -Path '$($db.Root)' -Connection '$($db.Cs)' -Version 20250101000000 -State Applied -Confirm -Force -ErrorAction Stop).State"
         $forced.ExitCode | Should -Be 0 -Because $forced.StdErr
         $forced.StdOut.Trim() | Should -Be 'Applied'
-        (Invoke-Sql $db.Name 'select mode from crmops.migration_history') | Should -Be 'marked'
+        (Invoke-Sql $db.Name 'select mode from supabase_migrations.crmops_migration_history') | Should -Be 'marked'
         Test-Table $db 'mark' | Should -BeFalse
     }
 
@@ -511,9 +511,9 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
         Add-Migration $db '20250101000000' 'mark' 'create table public.mark (id int);' 'drop table public.mark;' | Out-Null
         Add-Migration $db '20250101000001' 'mark2' 'create table public.mark2 (id int);' 'drop table public.mark2;' | Out-Null
         Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000000 -State Applied -Confirm:$false -ErrorAction Stop | Out-Null
-        $holder = Start-Sql $db.Name 'begin; lock table crmops.migration_history in access exclusive mode; select pg_sleep(300); commit;'
+        $holder = Start-Sql $db.Name 'begin; lock table supabase_migrations.crmops_migration_history in access exclusive mode; select pg_sleep(300); commit;'
         try {
-            Wait-Sql $db.Name "select exists (select 1 from pg_locks where relation = 'crmops.migration_history'::regclass and mode = 'AccessExclusiveLock' and granted and pid <> pg_backend_pid())" 'the history table to be locked'
+            Wait-Sql $db.Name "select exists (select 1 from pg_locks where relation = 'supabase_migrations.crmops_migration_history'::regclass and mode = 'AccessExclusiveLock' and granted and pid <> pg_backend_pid())" 'the history table to be locked'
             $err = $null
             Set-CrmMigrationState -Path $db.Root -Connection $db.Conn -Version 20250101000001 -State Applied -LockTimeout 0.5 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
             $holder.HasExited | Should -BeFalse -Because 'it gave up while the holder still held its lock'
@@ -522,7 +522,7 @@ Describe 'Set-CrmMigrationState' -Tag Migrations {
             $err[0].Exception.Message | Should -Match '20250101000001_mark2\.sql'
         }
         finally { Stop-Sql $db.Name $holder }
-        (Invoke-Sql $db.Name 'select count(*) from crmops.migration_history') | Should -Be '1'
+        (Invoke-Sql $db.Name 'select count(*) from supabase_migrations.crmops_migration_history') | Should -Be '1'
         (Get-CrmMigration -Path $db.Root -Connection $db.Conn).State | Should -Be @('Applied', 'Pending')
     }
 
@@ -601,7 +601,7 @@ Describe 'Test-CrmMigration failures' -Tag Migrations {
         Remove-Item $path, (Join-Path $db.Root 'rollbacks/20250101000001_gone.sql')
         $failed = @(Test-CrmMigration -Path $db.Root -Connection $db.Conn | Where-Object { -not $_.Passed })
         $failed.Check | Should -Be 'MigrationMissing'
-        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database but has no file'
+        $failed[0].Message | Should -Match '20250101000001_gone\.sql is applied in the database \(CrmOps'' history of this set\) but has no file'
     }
 
     It 'reports an out-of-order pending migration; -RoundTrip refuses it unless -AllowOutOfOrder' {

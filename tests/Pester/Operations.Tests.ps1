@@ -6,7 +6,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     $script:AsOf = [DateTimeOffset]'2025-10-15T00:00:00Z'
 
     # The spec's rules, written independently of the module (crm-database.md, "Lead scoring").
@@ -215,11 +215,11 @@ Describe 'Timeline refresh' {
     }
 
     It '-WhatIf refreshes nothing and logs nothing' {
-        $logged = Invoke-TestSql $sb 'select count(*) from crmops.refresh_log'
+        $logged = Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log'
         $populatedAt = Invoke-TestSql $sb "select xmin::text from pg_class where relname = 'customer_activity_timeline'"
         Invoke-CrmTimelineRefresh -WhatIf | Should -BeNullOrEmpty
         Invoke-CrmTimelineRefresh customer_activity_timeline, customer_marketing_export -WhatIf | Should -BeNullOrEmpty
-        Invoke-TestSql $sb 'select count(*) from crmops.refresh_log' | Should -Be $logged
+        Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log' | Should -Be $logged
         # A refresh (concurrent or not) rewrites the view's pg_class row; -WhatIf leaves it as it was.
         Invoke-TestSql $sb "select xmin::text from pg_class where relname = 'customer_activity_timeline'" | Should -Be $populatedAt
     }
@@ -250,11 +250,11 @@ Describe 'Timeline refresh' {
     }
 
     It 'refuses -LockTimeout 0 and negative durations before doing anything (0 would mean wait forever)' {
-        $before = Invoke-TestSql $sb 'select count(*) from crmops.refresh_log'
+        $before = Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log'
         { Invoke-CrmTimelineRefresh -LockTimeout 0 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
         { Invoke-CrmTimelineRefresh -LockTimeout -1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
         { Invoke-CrmTimelineRefresh -LockTimeout 00:00:00 -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentTransformationError,*'
-        Invoke-TestSql $sb 'select count(*) from crmops.refresh_log' | Should -Be $before
+        Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_refresh_log' | Should -Be $before
     }
 
     It 'logs every refresh, newest first, with rows before and after' {
@@ -370,8 +370,8 @@ select concat_ws('|', p.id, p.canonical_full_name, coalesce(e.email, ''), p.lead
     }
 
     It 'an empty pipeline into Update-CrmLeadScore scores nobody' {
-        $sum = Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs'
+        $sum = Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs'
         @() | Update-CrmLeadScore -AsOf $AsOf.AddDays(300) -Confirm:$false
-        Invoke-TestSql $sb 'select count(*) from crmops.scoring_runs' | Should -Be $sum
+        Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs' | Should -Be $sum
     }
 }

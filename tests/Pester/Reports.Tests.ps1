@@ -52,36 +52,36 @@ Describe 'Score changes are recorded by the scoring run' {
         $changedInSql = [int](Sql 'select count(*) from scores_oct01 a join scores_oct15 b using (id) where a.lead_score is distinct from b.lead_score')
         $changedInSql | Should -BeGreaterThan 100
         $second.Changed | Should -Be $changedInSql
-        $run = "select run_started from crmops.score_changes where as_of = '2025-10-15T00:00:00Z'"
-        [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be $changedInSql
+        $run = "select run_started from supabase_migrations.crmops_score_changes where as_of = '2025-10-15T00:00:00Z'"
+        [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be $changedInSql
         # Every change row says exactly what the saved scorings say.
-        [int](Sql "select count(*) from crmops.score_changes c join scores_oct01 a on a.id = c.customer_id join scores_oct15 b on b.id = c.customer_id
+        [int](Sql "select count(*) from supabase_migrations.crmops_score_changes c join scores_oct01 a on a.id = c.customer_id join scores_oct15 b on b.id = c.customer_id
                     where c.as_of = '2025-10-15T00:00:00Z' and c.old_score = a.lead_score and c.new_score = b.lead_score
                       and c.old_segment = $(Segment 'a.lead_score') and c.new_segment = $(Segment 'b.lead_score')") | Should -Be $changedInSql
-        [int](Sql "select count(distinct run_started) from crmops.score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be 1
-        [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be $first.Changed
+        [int](Sql "select count(distinct run_started) from supabase_migrations.crmops_score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be 1
+        [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be $first.Changed
     }
 
     It 'a run that changes nothing records nothing' {
-        $before = [int](Sql 'select count(*) from crmops.score_changes')
+        $before = [int](Sql 'select count(*) from supabase_migrations.crmops_score_changes')
         $again = Update-CrmLeadScore -AsOf 2025-10-15 -Confirm:$false
         $again.Changed | Should -Be 0
-        [int](Sql 'select count(*) from crmops.score_changes') | Should -Be $before
+        [int](Sql 'select count(*) from supabase_migrations.crmops_score_changes') | Should -Be $before
     }
 
     It 'changes recorded more than -KeepDays days ago are pruned by the next run, newer ones stay' {
-        Sql "create table changes_backup as table crmops.score_changes;
-             update crmops.score_changes set run_started = run_started - interval '30 days' where as_of = '2025-10-01T00:00:00Z'" | Out-Null
+        Sql "create table changes_backup as table supabase_migrations.crmops_score_changes;
+             update supabase_migrations.crmops_score_changes set run_started = run_started - interval '30 days' where as_of = '2025-10-01T00:00:00Z'" | Out-Null
         try {
-            $kept = [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-15T00:00:00Z'")
+            $kept = [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-15T00:00:00Z'")
             Update-CrmLeadScore -AsOf 2025-10-15 -KeepDays 400 -Confirm:$false | Out-Null
-            [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be $first.Changed -Because '30 days is within 400'
+            [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be $first.Changed -Because '30 days is within 400'
             Update-CrmLeadScore -AsOf 2025-10-15 -KeepDays 20 -Confirm:$false | Out-Null
-            [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be 0
-            [int](Sql "select count(*) from crmops.score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be $kept
+            [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-01T00:00:00Z'") | Should -Be 0
+            [int](Sql "select count(*) from supabase_migrations.crmops_score_changes where as_of = '2025-10-15T00:00:00Z'") | Should -Be $kept
         }
         finally {
-            Sql 'truncate crmops.score_changes; insert into crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+            Sql 'truncate supabase_migrations.crmops_score_changes; insert into supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
                  select run_started, as_of, customer_id, old_score, new_score from changes_backup; drop table changes_backup' | Out-Null
         }
     }
@@ -153,7 +153,7 @@ Describe 'Get-CrmLeadScoreTrend' {
         $trend = @(Get-CrmLeadScoreTrend -Since 2025-09-01)
         $trend | Should -HaveCount 8
         $trend[0] | Should -BeOfType CrmOps.CrmSegmentTrend
-        $rows = Sql "select hot, warm, cool, cold from crmops.scoring_runs where as_of = '2025-10-15T00:00:00Z' order by started_at desc limit 1"
+        $rows = Sql "select hot, warm, cool, cold from supabase_migrations.crmops_scoring_runs where as_of = '2025-10-15T00:00:00Z' order by started_at desc limit 1"
         $h, $w, $c, $k = $rows -split "`t"
         ($trend | Where-Object { $_.Date -eq [datetime]'2025-10-15' -and $_.Segment -eq 'Hot' }).Customers | Should -Be $h
         ($trend | Where-Object { $_.Date -eq [datetime]'2025-10-15' -and $_.Segment -eq 'Cold' }).Customers | Should -Be $k

@@ -69,9 +69,9 @@ BeforeAll {
     function script:Save-Scores([string] $Table) {
         Sql "drop table if exists $Table; create table $Table as select id, lead_score, rfm_recency, rfm_frequency, rfm_monetary, last_scored_at from public.customer_profiles" | Out-Null
     }
-    # The score changes a run recorded (crmops.score_changes), without when it started.
+    # The score changes a run recorded (supabase_migrations.crmops_score_changes), without when it started.
     function script:Save-Changes([string] $Table, [string] $Since = '-infinity') {
-        Sql "drop table if exists $Table; create table $Table as select as_of, customer_id, old_score, new_score, old_segment, new_segment from crmops.score_changes where run_started > '$Since'" | Out-Null
+        Sql "drop table if exists $Table; create table $Table as select as_of, customer_id, old_score, new_score, old_segment, new_segment from supabase_migrations.crmops_score_changes where run_started > '$Since'" | Out-Null
         [int](Sql "select count(*) from $Table")
     }
     function script:Compare-Scores([string] $A, [string] $B) {
@@ -79,7 +79,7 @@ BeforeAll {
     }
     # The latest scoring run's outcome, without who ran it and when.
     function script:Get-LastRun {
-        $c = (Sql "select mode, customers, changed, hot, warm, cool, cold, average, status, trigger, coalesce(schedule, ''), to_char(as_of at time zone 'UTC', 'YYYY-MM-DD""T""HH24:MI:SS.US""Z""') from crmops.scoring_runs order by id desc limit 1") -split "`t"
+        $c = (Sql "select mode, customers, changed, hot, warm, cool, cold, average, status, trigger, coalesce(schedule, ''), to_char(as_of at time zone 'UTC', 'YYYY-MM-DD""T""HH24:MI:SS.US""Z""') from supabase_migrations.crmops_scoring_runs order by id desc limit 1") -split "`t"
         [pscustomobject]@{ Outcome = $c[0..8] -join ','; Trigger = $c[9]; Schedule = $c[10]; AsOf = [DateTimeOffset]::Parse($c[11], [cultureinfo]::InvariantCulture) }
     }
 }
@@ -109,7 +109,7 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
     }
 
     It 'its command, run by hand in SQL, refreshes the timeline and rescores, logged with Trigger Scheduled' {
-        Sql 'delete from crmops.refresh_log; delete from crmops.scoring_runs' | Out-Null
+        Sql 'delete from supabase_migrations.crmops_refresh_log; delete from supabase_migrations.crmops_scoring_runs' | Out-Null
         # An order that links to a customer and is not in the timeline yet: the refresh must bring it in.
         Sql "insert into public.orders_htx (order_id, event_id, event_name, email, first_name, last_name, total_amount, net_amount, status, created_at)
              select 'sched-1', 'ev', 'Scheduled Gala', email, 'A', 'B', 10, 10, 'completed', now() from public.customer_emails limit 1" | Out-Null
@@ -121,8 +121,8 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
 
         Sql "select count(*) from public.customer_activity_timeline where metadata->>'order_id' = 'sched-1'" | Should -Be 1
         Sql 'select count(*) from public.customer_profiles where lead_score is null' | Should -Be 0
-        Sql "select status, trigger, schedule, rows_after from crmops.refresh_log" | Should -Be "Succeeded`tScheduled`tnightly`t11826"
-        Sql "select mode, status, trigger, schedule, changed from crmops.scoring_runs" | Should -Be "Full`tSucceeded`tScheduled`tnightly`t9369"
+        Sql "select status, trigger, schedule, rows_after from supabase_migrations.crmops_refresh_log" | Should -Be "Succeeded`tScheduled`tnightly`t11826"
+        Sql "select mode, status, trigger, schedule, changed from supabase_migrations.crmops_scoring_runs" | Should -Be "Full`tSucceeded`tScheduled`tnightly`t9369"
 
         $h = Get-CrmRefreshHistory -Last 1
         $h.Trigger | Should -Be 'Scheduled'
@@ -143,7 +143,7 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
         $manual.Schedule | Should -BeNullOrEmpty
         ($manual.View, $manual.Mode, $manual.Status, $manual.RowsAfter) | Should -Be ($scheduled.View, $scheduled.Mode, $scheduled.Status, $scheduled.RowsAfter)
         $manual.RowsBefore | Should -Be $scheduled.RowsAfter
-        Sql "select trigger, schedule is null from crmops.refresh_log order by id desc limit 1" | Should -Be "Manual`tt"
+        Sql "select trigger, schedule is null from supabase_migrations.crmops_refresh_log order by id desc limit 1" | Should -Be "Manual`tt"
     }
 
     It 'Get-CrmSchedule shows the job; -WhatIf changes nothing' {
@@ -177,7 +177,7 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         Sql "update public.customer_engagement_metrics set last_order_at = last_order_at + (now() - timestamptz '2025-10-20')" | Out-Null
         Register-CrmSchedule -Name scores -Task Score -Cron '0 4 * * *' -Confirm:$false | Out-Null
         function script:Reset-Scoring {
-            Sql 'update public.customer_profiles set lead_score = null, rfm_recency = null, rfm_frequency = null, rfm_monetary = null, last_scored_at = null; delete from crmops.scoring_runs; delete from crmops.score_changes' | Out-Null
+            Sql 'update public.customer_profiles set lead_score = null, rfm_recency = null, rfm_frequency = null, rfm_monetary = null, last_scored_at = null; delete from supabase_migrations.crmops_scoring_runs; delete from supabase_migrations.crmops_score_changes' | Out-Null
         }
     }
 
@@ -208,8 +208,8 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         Sql "update public.customer_engagement_metrics set lifetime_orders = lifetime_orders + 4, lifetime_net = lifetime_net + 600, updated_at = now()
               where customer_id in (select customer_id from public.customer_engagement_metrics order by customer_id limit 40)" | Out-Null
         Save-Scores before_targeted
-        $runsBefore = Sql 'select max(id) from crmops.scoring_runs'
-        $changesBefore = Sql "select to_char(max(run_started), 'YYYY-MM-DD HH24:MI:SS.USOF') from crmops.score_changes"
+        $runsBefore = Sql 'select max(id) from supabase_migrations.crmops_scoring_runs'
+        $changesBefore = Sql "select to_char(max(run_started), 'YYYY-MM-DD HH24:MI:SS.USOF') from supabase_migrations.crmops_score_changes"
 
         (Invoke-JobCommand scores).ExitCode | Should -Be 0
         $scheduled = Get-LastRun
@@ -223,7 +223,7 @@ Describe 'Scores after a scheduled run equal the scores after Update-CrmLeadScor
         Sql "update public.customer_profiles p set lead_score = b.lead_score, rfm_recency = b.rfm_recency, rfm_frequency = b.rfm_frequency,
                     rfm_monetary = b.rfm_monetary, last_scored_at = b.last_scored_at
                from before_targeted b where b.id = p.id;
-             delete from crmops.scoring_runs where id > $runsBefore; delete from crmops.score_changes where run_started > '$changesBefore'" | Out-Null
+             delete from supabase_migrations.crmops_scoring_runs where id > $runsBefore; delete from supabase_migrations.crmops_score_changes where run_started > '$changesBefore'" | Out-Null
         Compare-Scores before_targeted $(Save-Scores restored; 'restored') | Should -Be 0
 
         $manual = Update-CrmLeadScore -AsOf $scheduled.AsOf -Confirm:$false
@@ -245,16 +245,16 @@ Describe 'Overlap and failure' -Skip:$noPgCron {
             Wait-Until -What 'the manual refresh to wait for its lock' -TimeoutSeconds 60 {
                 [int](Sql "select count(*) from pg_stat_activity where application_name = 'CrmOps' and wait_event_type = 'Lock' and query ilike 'refresh%'") -gt 0
             }
-            $before = Sql 'select max(id) from crmops.refresh_log'
+            $before = Sql 'select max(id) from supabase_migrations.crmops_refresh_log'
             $r = Invoke-JobCommand nightly
             $r.ExitCode | Should -Be 0 -Because 'a skipped refresh is not a failure'
-            Sql "select status, trigger, schedule, message from crmops.refresh_log where id > $before order by id" |
+            Sql "select status, trigger, schedule, message from supabase_migrations.crmops_refresh_log where id > $before order by id" |
                 Should -Be "Skipped`tScheduled`tnightly`tSkipped: another CrmOps refresh of this view is running."
         }
         finally { Unlock-Timeline $holder }
         $manual.WaitForExit(60000) | Should -BeTrue
         $manual.OutTask.Result.Trim() | Should -Be 'Succeeded' -Because $manual.ErrTask.Result
-        Sql 'select status, trigger from crmops.refresh_log order by id desc limit 1' | Should -Be "Succeeded`tManual"
+        Sql 'select status, trigger from supabase_migrations.crmops_refresh_log order by id desc limit 1' | Should -Be "Succeeded`tManual"
     }
 
     It 'a scheduled refresh that fails leaves the timeline as it was, logs the error and ends the job in error' {
@@ -364,12 +364,12 @@ Describe 'A CRM in pg_cron''s own database, as on Supabase' -Skip:$noPgCron {
         $s.Database | Should -Be 'postgres'
         Cron "select database, schedule from cron.job where jobname = 'here'" | Should -Be "postgres`t15 1 * * *"
         $command = Cron "select command from cron.job where jobname = 'here'"
-        $before = [int](Cron 'select count(*) from crmops.refresh_log')
+        $before = [int](Cron 'select count(*) from supabase_migrations.crmops_refresh_log')
         & (Get-Psql) -X -q -h 127.0.0.1 -p $sb.Port -U postgres -d postgres -c $command 2>&1 | Out-Null
         $LASTEXITCODE | Should -Be 0
-        Cron "select count(*) from crmops.refresh_log where trigger = 'Scheduled' and schedule = 'here' and status = 'Succeeded'" | Should -Be 1
-        [int](Cron 'select count(*) from crmops.refresh_log') | Should -Be ($before + 1)
-        Cron "select status from crmops.scoring_runs where schedule = 'here'" | Should -Be 'Succeeded'
+        Cron "select count(*) from supabase_migrations.crmops_refresh_log where trigger = 'Scheduled' and schedule = 'here' and status = 'Succeeded'" | Should -Be 1
+        [int](Cron 'select count(*) from supabase_migrations.crmops_refresh_log') | Should -Be ($before + 1)
+        Cron "select status from supabase_migrations.crmops_scoring_runs where schedule = 'here'" | Should -Be 'Succeeded'
         (Get-CrmSchedule -Connection $sameDb).Name | Should -Be 'here'
         Get-CrmSchedule -Connection $sb.ConnectionString | Where-Object Name -eq 'here' | Should -BeNullOrEmpty -Because 'a schedule belongs to the database it runs in'
         Unregister-CrmSchedule here -Connection $sameDb -Confirm:$false

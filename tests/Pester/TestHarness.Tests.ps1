@@ -36,7 +36,7 @@ Describe 'build.ps1 reports what did not pass' -Tag Harness {
 
     It 'fails the pgbouncer tests in CI when pgbouncer is missing, instead of skipping them' {
         # CRMOPS_PGBOUNCER names the binary in place of PATH: here, one that does not exist.
-        $arguments = "Test -Suite Pester -NoBuild -TestPath tests/Pester/Migrations.Tests.ps1 -Tag PgBouncer -ResultsDirectory '$TestDrive/nopgb'"
+        $arguments = "Test -Suite Pester -NoBuild -TestPath tests/Pester/Migrations.Tests.ps1 -Tag PgBouncer -Shape PostgreSQL -ResultsDirectory '$TestDrive/nopgb'"
         $ci = Invoke-ChildBuild $arguments @{ CI = 'true'; CRMOPS_PGBOUNCER = '/nonexistent/pgbouncer' }
         $ci.Output | Should -Match 'pgbouncer is not installed'
         $ci.ExitCode | Should -Not -Be 0
@@ -61,12 +61,12 @@ Describe 'build.ps1 reports what did not pass' -Tag Harness {
     It 'Reliability ignores an old result file and counts a Pester child that died as a failure' {
         $dir = "$TestDrive/stale"
         New-Item -ItemType Directory $dir | Out-Null
-        '{ "Passed": 999, "Failed": 0, "Skipped": 0, "NotRun": 0 }' | Set-Content "$dir/reliability.json"
+        '{ "Passed": 999, "Failed": 0, "Skipped": 0, "NotRun": 0 }' | Set-Content "$dir/reliability-postgresql.json"
         # No Pester under this NuGet root: the child throws before writing any result.
-        $r = Invoke-ChildBuild "Reliability -NoBuild -ResultsDirectory '$dir'" @{ NUGET_PACKAGES = "$TestDrive/no-packages" }
+        $r = Invoke-ChildBuild "Reliability -NoBuild -Shape PostgreSQL -ResultsDirectory '$dir'" @{ NUGET_PACKAGES = "$TestDrive/no-packages" }
         $r.Output | Should -Match 'Pester 5\.7\.1 is not restored'
         $r.ExitCode | Should -Not -Be 0
         $r.Summary | Should -Be '0 passed, 1 failed, 0 skipped'
-        Test-Path "$dir/reliability.json" | Should -BeFalse -Because 'the old file was deleted before the run'
+        Test-Path "$dir/reliability-postgresql.json" | Should -BeFalse -Because 'the old file was deleted before the run'
     }
 }

@@ -3,6 +3,27 @@
 
 function Get-RepoRoot { Split-Path (Split-Path $PSScriptRoot) }
 
+# The sandbox shape this run tests against: 'Supabase' when CRMOPS_TEST_SHAPE says so (build.ps1 Test's second
+# pass, tests/Invoke-PesterSuite.ps1 -Shape Supabase), else 'PostgreSQL'.
+function Get-TestShape { if ($env:CRMOPS_TEST_SHAPE -eq 'Supabase') { 'Supabase' } else { 'PostgreSQL' } }
+
+# The suites' sandbox factory: Start-CrmSandbox with the shape of this run. In the Supabase shape the session
+# default connects as the non-superuser postgres through the transaction pooler (as an application does on port
+# 6543), unless -Direct; psql (the tests' oracle) always goes straight to the server.
+function Start-TestSandbox {
+    param([switch] $Empty, [switch] $NoDefault, [switch] $Direct, [int] $Customers = 0)
+    $p = @{ NoDefault = $true }
+    if ($Empty) { $p.Empty = $true }
+    if ($Customers -gt 0) { $p.Customers = $Customers }
+    if ((Get-TestShape) -eq 'Supabase') { $p.Supabase = $true }
+    $sb = Start-CrmSandbox @p
+    if (-not $NoDefault) {
+        $cs = if ($sb.Supabase -and $sb.PoolerConnectionString -and -not $Direct) { $sb.PoolerConnectionString } else { $sb.ConnectionString }
+        Connect-CrmDatabase $cs | Out-Null
+    }
+    $sb
+}
+
 function Get-NuGetPackageRoot {
     if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
     Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'
@@ -167,6 +188,62 @@ function Stop-TestPgBouncer {
     if ($Bouncer.Directory) { Remove-Item $Bouncer.Directory -Recurse -Force -ErrorAction Ignore }
 }
 
+# What Supabase's CLI would do with a project folder and a database, reproduced from its source (supabase/cli,
+# apps/cli-go): the local list (pkg/migration/list.go:33 ListLocalMigrations: fs.ReadDir's entries in byte order of
+# their names, directories skipped, a first <timestamp before 20211209000000>_init.sql skipped (list.go:45, :67),
+# names not matching ^([0-9]+)_(.*)\.sql$ (file.go:30) skipped), the remote list (list.go:19 ListRemoteMigrations:
+# "SELECT version FROM supabase_migrations.schema_migrations ORDER BY version" (history.go:24); an undefined table,
+# SQLSTATE 42P01, means none), and `db push`'s check (pkg/migration/apply.go:21 FindPendingMigrations, line for line).
+function Get-CliLocalMigrations {
+    param([Parameter(Mandatory)] [string] $MigrationsDir)
+    if (-not (Test-Path $MigrationsDir)) { return @() }
+    $names = [string[]] @(Get-ChildItem -LiteralPath $MigrationsDir -Force | ForEach-Object Name)
+    [Array]::Sort($names, [StringComparer]::Ordinal)
+    $clean = [Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $names.Count; $i++) {
+        $name = $names[$i]
+        if (Test-Path -LiteralPath (Join-Path $MigrationsDir $name) -PathType Container) { continue }
+        if ($i -eq 0 -and $name -cmatch '([0-9]{14})_init\.sql' -and [uint64] $Matches[1] -lt 20211209000000) { continue }
+        if ($name -cnotmatch '^([0-9]+)_(.*)\.sql$') { continue }
+        $clean.Add($name)
+    }
+    , $clean.ToArray()
+}
+
+function Get-CliRemoteMigrations {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Database)
+    $p = @{ Sandbox = $Sandbox; Sql = 'SELECT version FROM supabase_migrations.schema_migrations ORDER BY version' }
+    if ($Database) { $p.Database = $Database }
+    try { , [string[]] @(Invoke-TestSql @p) }
+    catch { if ("$_" -match 'does not exist') { , [string[]] @() } else { throw } }
+}
+
+# apply.go:21-54. Returns Error (ErrMissingLocal / ErrMissingRemote text or $null), Missing, Unapplied and Pending.
+function Find-CliPendingMigration {
+    param([string[]] $Local = @(), [string[]] $Remote = @())
+    $unapplied = [Collections.Generic.List[string]]::new(); $missing = [Collections.Generic.List[string]]::new()
+    $i = 0; $j = 0
+    while ($i -lt $Remote.Count -and $j -lt $Local.Count) {
+        $remoteVersion = $Remote[$i]   # (PowerShell's names ignore case: not $remote, which is $Remote)
+        $null = $Local[$j] -cmatch '^([0-9]+)_(.*)\.sql$'; $localVersion = $Matches[1]
+        if ($remoteVersion -ceq $localVersion) { $j++; $i++ }
+        elseif ([string]::CompareOrdinal($remoteVersion, $localVersion) -lt 0) { $missing.Add($remoteVersion); $i++ }
+        else { $unapplied.Add($Local[$j]); $j++ }
+    }
+    if ($j -eq $Local.Count) { for (; $i -lt $Remote.Count; $i++) { $missing.Add($Remote[$i]) } }
+    $result = [pscustomobject]@{ Error = $null; Missing = $missing.ToArray(); Unapplied = $unapplied.ToArray(); Pending = @() }
+    if ($missing.Count -gt 0) { $result.Error = 'Remote migration versions not found in local migrations directory.' }
+    elseif ($unapplied.Count -gt 0) { $result.Error = 'Found local migration files to be inserted before the last migration on remote database.' }
+    else { $result.Pending = @($Local | Select-Object -Skip $Remote.Count) }
+    $result
+}
+
+# `supabase db push --dry-run`'s verdict for a project folder (the folder that holds migrations/) against a database.
+function Test-CliPush {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [string] $Path, [string] $Database)
+    Find-CliPendingMigration -Local (Get-CliLocalMigrations (Join-Path $Path 'migrations')) -Remote (Get-CliRemoteMigrations $Sandbox -Database $Database)
+}
+
 # A schema fingerprint, row counts, a digest of every row, and both migration ledgers, independent of CrmOps: to prove
 # that bad input changed nothing (or exactly what its message says). One psql call: each line is a tag and a value.
 function Get-TestDatabaseState {
@@ -200,9 +277,12 @@ select 'D|' || coalesce(string_agg(format('%s.%s=%s', n.nspname, c.relname,
  where c.relkind in ('r', 'p', 'm') and (c.relkind <> 'm' or c.relispopulated)
    and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg\_%';
 -- Both ledgers, readable: CrmOps' history (one entry per row, in order) and Supabase's versions ('' when absent).
-select 'H|' || case when to_regclass('crmops.migration_history') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
-         'select string_agg(format(''%s %s %s %s %s'', version, direction, case when success then ''ok'' else ''failed'' end, mode, case when transactional then ''tx'' else ''no-tx'' end), '' | '' order by id) as h from crmops.migration_history',
-         false, true, '')))[1]::text, '') end;
+-- CrmOps' history is supabase_migrations.crmops_migration_history (crmops.migration_history before an older one is moved).
+select 'H|' || coalesce((select coalesce((xpath('/row/h/text()', query_to_xml(
+         format('select string_agg(format(''%%s %%s %%s %%s %%s'', version, direction, case when success then ''ok'' else ''failed'' end, mode, case when transactional then ''tx'' else ''no-tx'' end), '' | '' order by id) as h from %s', t),
+         false, true, '')))[1]::text, '')
+  from (select coalesce(to_regclass('supabase_migrations.crmops_migration_history'), to_regclass('crmops.migration_history')) as t) x
+ where t is not null), '');
 select 'L|' || case when to_regclass('supabase_migrations.schema_migrations') is null then '' else coalesce((xpath('/row/h/text()', query_to_xml(
          'select string_agg(version::text, '','' order by version) as h from supabase_migrations.schema_migrations', false, true, '')))[1]::text, '') end;
 '@

@@ -77,9 +77,9 @@ BeforeDiscovery {
 BeforeAll {
     Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
     Import-Module (Get-ModulePath) -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     # Supabase's ledger, as the CLI creates it, so that every case also checks what lands there.
-    Invoke-TestSql $script:sb 'create schema supabase_migrations; create table supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text)' | Out-Null
+    Invoke-TestSql $script:sb 'create schema if not exists supabase_migrations; create table if not exists supabase_migrations.schema_migrations (version text not null primary key, statements text[], name text)' | Out-Null
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf 2025-10-15 | Out-Null
@@ -110,7 +110,9 @@ BeforeAll {
     # An applied migration whose rollback file is missing.
     New-Set norollback @{ 'migrations/20390101000000_norollback.sql' = 'create table public.bad_norollback (id int);' }
     Invoke-CrmMigration -Path (Join-Path $script:dir norollback) -Confirm:$false | Out-Null
-    Invoke-TestSql $script:sb 'create role rel_weak nologin; create table public.rel_nt_applied (migration text not null)' | Out-Null
+    # rel_weak: a role without rights that the connecting role may SET ROLE to (a member of it: on the Supabase shape
+    # postgres is no superuser, and a file's SET ROLE needs the membership a real project would have given).
+    Invoke-TestSql $script:sb 'create role rel_weak nologin; grant rel_weak to postgres; create table public.rel_nt_applied (migration text not null)' | Out-Null
 
     # Issue 12's cases: each set in a folder of its own (created once, by whichever block runs first).
     $script:cases = Join-Path $script:dir 'cases'
@@ -127,7 +129,13 @@ BeforeAll {
                 [IO.File]::WriteAllText((Join-Path $Root "$kind/$($Version)_$($Template.Name).sql"), $text)
             }
         }
-        foreach ($k in $Files.Keys) { [IO.File]::WriteAllText((Join-Path $Root $k), $Files[$k]) }
+        foreach ($k in $Files.Keys) {
+            $text = $Files[$k]
+            # SET SESSION AUTHORIZATION needs a superuser session: on the Supabase shape (postgres is no superuser) the
+            # same case switches identity with SET ROLE, which a member may.
+            if ($script:sb.Supabase) { $text = $text.Replace('set session authorization rel_weak', 'set role rel_weak').Replace('reset session authorization', 'reset role') }
+            [IO.File]::WriteAllText((Join-Path $Root $k), $text)
+        }
     }
     function Initialize-CaseSets([object[]] $Cases) {
         foreach ($c in $Cases) {
@@ -141,7 +149,7 @@ BeforeAll {
     # without a transaction need); returns the error record, or throws when
     # it succeeds although it must fail.
     function Invoke-CaseScript([string] $Text, [string] $Root, [switch] $MustFail) {
-        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)").Replace('{cs}', $script:sb.ConnectionString)
+        $text = $Text.Replace('{dir}', $Root).Replace('{port}', "$($script:sb.Port)").Replace('Database=crm', "Database=$($script:sb.Database)").Replace('{cs}', $script:sb.ConnectionString)
         $ErrorActionPreference = 'Stop'
         $record = $null
         try { $null = & ([scriptblock]::Create($text)) } catch { $record = $_ }
@@ -153,7 +161,7 @@ BeforeAll {
         $After.Schema | Should -Be $Before.Schema -Because 'the schema must not change'
         $After.Counts | Should -Be $Before.Counts
         $After.Data | Should -Be $Before.Data -Because 'no row may change'
-        $After.History | Should -Be $Before.History -Because 'crmops.migration_history must not change'
+        $After.History | Should -Be $Before.History -Because 'supabase_migrations.crmops_migration_history must not change'
         $After.Ledger | Should -Be $Before.Ledger -Because 'supabase_migrations.schema_migrations must not change'
     }
     function Join-Entry([string] $Old, [string] $New, [string] $Separator) { if ($Old) { "$Old$Separator$New" } else { $New } }
@@ -169,7 +177,7 @@ AfterAll {
 Describe 'Bad input' -Tag Reliability, BadInput {
     It '<Name>: a typed error, and nothing changed' -TestCases $cases {
         $before = Get-TestDatabaseState $script:sb
-        $text = $Script.Replace('{port}', "$($script:sb.Port)").Replace('{dir}', $script:dir)
+        $text = $Script.Replace('{port}', "$($script:sb.Port)").Replace('Database=crm', "Database=$($script:sb.Database)").Replace('{dir}', $script:dir)
         $record = $null
         $ErrorActionPreference = 'Stop'
         try { $null = & ([scriptblock]::Create($text)) } catch { $record = $_ }
@@ -189,7 +197,7 @@ Describe 'Bad input' -Tag Reliability, BadInput {
 }
 
 # Issue 12: the migration engine keeps its promises for every file a user may write. Each case (and a sibling
-# spelling of it) runs against the full sandbox, and psql checks that schema, data, crmops.migration_history and
+# spelling of it) runs against the full sandbox, and psql checks that schema, data, supabase_migrations.crmops_migration_history and
 # supabase_migrations.schema_migrations are exactly what the message says. Every set of the suite is also rehearsed
 # with Test-CrmMigration -RoundTrip, which must change nothing.
 BeforeDiscovery {
@@ -263,8 +271,8 @@ BeforeDiscovery {
         @{ Name = 'a rollback of comments only'; Files = @{ 'migrations/{v0}_e5.sql' = 'alter table public.customers add column p_e5 int;'; 'rollbacks/{v0}_e5.sql' = "-- nothing to undo`n" }
            Setup = "Invoke-CrmMigration -Path '{dir}' $yes"; Script = "Undo-CrmMigration -Path '{dir}' $yes"; Id = 'MigrationRollbackEmpty'; Match = 'only comments' }
         # 9: versions are ASCII digits
-        @{ Name = 'Arabic-Indic digits as a version'; Files = @{ 'migrations/٢١٠٠٠١٠١٠٠٠٠٠٨_arabic.sql' = 'create table public.p_arabic (id int);' }; Id = 'MigrationFileInvalid'; Match = '14-digit' }
-        @{ Name = 'full-width digits as a version'; Files = @{ 'migrations/２１０００１０１０００００９_wide.sql' = 'create table public.p_wide (id int);' }; Id = 'MigrationFileInvalid'; Match = '14-digit' }
+        @{ Name = 'Arabic-Indic digits as a version'; Files = @{ 'migrations/٢١٠٠٠١٠١٠٠٠٠٠٨_arabic.sql' = 'create table public.p_arabic (id int);' }; Id = 'MigrationFileInvalid'; Match = 'not named <version digits>_<name>.sql' }
+        @{ Name = 'full-width digits as a version'; Files = @{ 'migrations/２１０００１０１０００００９_wide.sql' = 'create table public.p_wide (id int);' }; Id = 'MigrationFileInvalid'; Match = 'not named <version digits>_<name>.sql' }
         # messages: COPY ... FROM STDIN, verify scripts, SET ROLE without rights, no transaction through a pooler
         @{ Name = 'COPY ... FROM stdin with inline data'; Files = @{ 'migrations/{v0}_f1.sql' = "create table public.p_copy (a int, b text);`ncopy public.p_copy (a, b) from stdin;`n1`tone`n2`ttwo`n\.`n" }; Id = 'SplitterCopyStdin'; Match = ':? ?line 2: COPY ... FROM STDIN .*INSERT ... VALUES' }
         @{ Name = 'COPY ... FROM STDIN as CSV'; Files = @{ 'migrations/{v0}_f2.sql' = "create table public.p_copy2 (a int, b text);`nCOPY public.p_copy2 FROM STDIN WITH (FORMAT csv, HEADER);`na,b`n1,one`n\.`n" }; Id = 'SplitterCopyStdin'; Match = 'line 2: COPY' }
@@ -357,7 +365,7 @@ Describe 'Migration files with an outcome of their own' -Tag Reliability, BadInp
 
     It 'a BEGIN ... COMMIT wrapper (<K>) is absorbed: applied in CrmOps'' transaction with its history and ledger rows, and undone the same way' -ForEach @(
         @{ K = 'wrap1'; Table = 'p_w1'; Statements = 2; Written = 4 }
-        @{ K = 'wrap2'; Table = 'p_w2'; Statements = 1; Written = 3 }
+        @{ K = 'wrap2'; Table = 'p_w2'; Statements = 1; Written = 4 }   # the CLI's splitter keeps the trailing '-- done' as a statement of its own
     ) {
         $c = $Sets[$K]; $root = Get-Root $K
         $before = Get-State
@@ -500,7 +508,7 @@ Describe 'Migration files with an outcome of their own' -Tag Reliability, BadInp
         $before = Get-State
         (Invoke-CrmMigration -Path (Get-Root $K) -Confirm:$false -ErrorAction Stop).Status | Should -Be 'Applied'
         (Get-State).History | Should -Be (Join-Entry $before.History "$($c.V0) up ok run tx" ' | ')
-        Invoke-TestSql $script:sb "select applied_by from crmops.migration_history where version = '$($c.V0)'" | Should -Be 'postgres'
+        Invoke-TestSql $script:sb "select applied_by from supabase_migrations.crmops_migration_history where version = '$($c.V0)'" | Should -Be 'postgres'
     }
 
     It 'a semicolon inside parentheses does not end a statement (<K>), as in psql' -ForEach @(
@@ -554,8 +562,8 @@ Describe 'No-transaction migrations under concurrency and kill -9' -Tag Slow, Re
         $results.ExitCode | Should -Be @(0, 0) -Because ($results.Output -join ' | ')
         Get-Applied $results | Should -Be $Applied
         Invoke-TestSql $script:sb "select string_agg(migration, ',' order by migration) from public.rel_nt_applied where migration like '$K%'" | Should -Be $Markers
-        Invoke-TestSql $script:sb "select count(*) from crmops.migration_history where version in ('$($c.V0)', '$($c.V1)')" | Should -Be $Applied
-        Invoke-TestSql $script:sb "select count(*) from crmops.migration_history where version in ('$($c.V0)', '$($c.V1)') and not success" | Should -Be 0
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_migration_history where version in ('$($c.V0)', '$($c.V1)')" | Should -Be $Applied
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_migration_history where version in ('$($c.V0)', '$($c.V1)') and not success" | Should -Be 0
         Invoke-TestSql $script:sb "select count(*) from pg_locks where locktype = 'advisory'" | Should -Be 0 -Because 'the session lock is released'
     }
 
@@ -595,7 +603,7 @@ Describe 'No-transaction migrations under concurrency and kill -9' -Tag Slow, Re
         $result.Output | Should -Match 'CrmOps\.MigrationConnectionLost.*line 3.*the statement at line 2 ran and stays applied.*Incomplete'
         (Get-CrmMigration -Path $root 3>$null | Where-Object Version -eq $c.V0).State | Should -Be 'Incomplete'
         (Get-TestDatabaseState $script:sb).History | Should -BeLike "*$($c.V0) up failed run no-tx"
-        Invoke-TestSql $script:sb "select message from crmops.migration_history where version = '$($c.V0)'" | Should -Match 'connection'
+        Invoke-TestSql $script:sb "select message from supabase_migrations.crmops_migration_history where version = '$($c.V0)'" | Should -Match 'connection'
         Invoke-TestSql $script:sb 'create table public.p_kill4 (id int)' | Out-Null
         (Set-CrmMigrationState -Path $root -Version $c.V0 -State Applied -Confirm:$false -ErrorAction Stop).State | Should -Be 'Applied'
     }

@@ -4,7 +4,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
     Import-Module (Get-ModulePath) -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf 2025-10-15 | Out-Null
@@ -42,22 +42,22 @@ Describe 'Concurrent runs' -Tag Slow, Reliability, Concurrency {
         # Every migration applied once in all: the runs' counts add up to 3.
         ($results.Output | ForEach-Object { if ($_ -match 'applied (\d+)') { [int]$Matches[1] } } | Measure-Object -Sum).Sum | Should -Be 3
         Invoke-TestSql $script:sb "select string_agg(migration, ',' order by migration) from public.rel_applied" | Should -Be 'c1,c2,c3'
-        Invoke-TestSql $script:sb "select count(*) from crmops.migration_history where version like '2040010100000%'" | Should -Be 3
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_migration_history where version like '2040010100000%'" | Should -Be 3
     }
 
     It 'three concurrent refreshes: one refreshes, the others skip with a warning, none fails or queues' {
-        $before = [int](Invoke-TestSql $script:sb 'select count(*) from crmops.refresh_log')
+        $before = [int](Invoke-TestSql $script:sb 'select count(*) from supabase_migrations.crmops_refresh_log')
         $holder = Lock-Emails 300
         $children = 1..3 | ForEach-Object { Start-CrmChild "`$r = Invoke-CrmTimelineRefresh -Connection '$($script:cs)' -LockTimeout 00:00:45 3>`$null; 'status ' + `$r.Status" }
         # The first holds the refresh lock while it waits for customer_emails; the other two must skip, not queue.
-        Wait-Until -What 'two refreshes to skip' -TimeoutSeconds 40 { [int](Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where id > $before and status = 'Skipped'") -ge 2 }
+        Wait-Until -What 'two refreshes to skip' -TimeoutSeconds 40 { [int](Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where id > $before and status = 'Skipped'") -ge 2 }
         Stop-Holder $holder
         $results = $children | ForEach-Object { Wait-CrmChild $_ -TimeoutSeconds 120 }
         $results.ExitCode | Should -Be @(0, 0, 0) -Because ($results.Output -join ' | ')
         $statuses = $results.Output | ForEach-Object { if ($_ -match 'status (\w+)') { $Matches[1] } } | Sort-Object
         ($statuses -join ',') | Should -Be 'Skipped,Skipped,Succeeded'
-        Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where id > $before and status = 'Failed'" | Should -Be 0
-        Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where id > $before" | Should -Be 3
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where id > $before and status = 'Failed'" | Should -Be 0
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where id > $before" | Should -Be 3
         Invoke-TestSql $script:sb 'select count(*) from public.customer_activity_timeline' | Should -Be 11825
     }
 

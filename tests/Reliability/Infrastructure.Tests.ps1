@@ -8,12 +8,12 @@ BeforeAll {
 
 Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability, PgBouncer {
     BeforeAll {
-        $script:sb = Start-CrmSandbox -NoDefault
+        $script:sb = Start-TestSandbox -NoDefault
         $script:pgb = Start-TestPgBouncer -ServerPort $script:sb.Port -PoolSize 3
         $script:why = $script:pgb.Why
         $script:bouncerPort = $script:pgb.Port
         $script:bouncerDir = $script:pgb.Directory
-        $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=crm;Pooler=transaction"
+        $script:pooled = "Host=127.0.0.1;Port=$($script:bouncerPort);Username=postgres;Database=$($script:sb.Database);Pooler=transaction"
         $script:customer = Invoke-TestSql $script:sb 'select id from public.customer_profiles order by id limit 1'
     }
     AfterAll {
@@ -44,8 +44,14 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
         @{ Command = 'Get-CrmRowCount -Exact'; Check = { ($args[0] | Where-Object Table -eq 'customer_profiles').Rows -eq 9369 } }
         @{ Command = 'Test-CrmRowCount customer_profiles -Expected 9369'; Check = { $args[0].Passed } }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00'; Check = {
-                (($args[0].Check | Sort-Object) -join ',') -eq 'EveryProfileScored,MarketingExportFresh,NoMigrationOnTestTable,ScoresConsistent,ScoresCurrent,TimelineCoverage,TimelineExists,TimelineFresh,UnlinkedOrders' -and
-                @($args[0] | Where-Object Passed).Count -eq 9 } }
+                (($args[0].Check | Sort-Object) -join ',') -eq 'EveryProfileScored,MarketingExportFresh,NoMigrationOnTestTable,SchemaMatchesMigrations,ScoresConsistent,ScoresCurrent,TimelineCoverage,TimelineExists,TimelineFresh,UnlinkedOrders' -and
+                @($args[0] | Where-Object Passed).Count -eq 10 } }
+        @{ Command = 'Get-CrmSchemaSnapshot'; Check = { @($args[0]).Count -eq 5 -and "$($args[0][0].Source)" -eq 'Marked' } }
+        # No difference: no output at all ($null; errors are checked above).
+        @{ Command = 'Compare-CrmSchema'; Check = { $null -eq $args[0] } }
+        @{ Command = 'Compare-CrmSchema -BuiltIn'; Check = { $null -eq $args[0] } }
+        @{ Command = 'Compare-CrmSchema -BuiltIn -Target 20250115100000'; Check = { @($args[0] | Where-Object Change -eq 'Added').Count -ge 10 } }
+        @{ Command = 'Set-CrmMigrationState -Baseline -Confirm:$false'; Check = { "$($args[0].Source)" -eq 'Baseline' } }
     ) {
         if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
         $text = $Command.Replace('{customer}', $script:customer).Replace('{cs}', "'$($script:pooled)'")
@@ -57,7 +63,7 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
     }
     It 'really went through the pooler' {
         if ($script:why) { Set-ItResult -Skipped -Because $script:why; return }
-        Get-Content (Join-Path $script:bouncerDir 'pgbouncer.log') -Raw | Should -Match 'login attempt: db=crm user=postgres'
+        Get-Content (Join-Path $script:bouncerDir 'pgbouncer.log') -Raw | Should -Match "login attempt: db=$($script:sb.Database) user=postgres"
     }
 }
 

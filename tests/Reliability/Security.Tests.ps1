@@ -3,7 +3,7 @@
 BeforeAll {
     Import-Module "$PSScriptRoot/ReliabilityHelpers.psm1" -Force
     Import-Module (Get-ModulePath) -Force
-    $script:sb = Start-CrmSandbox
+    $script:sb = Start-TestSandbox
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf 2025-10-15 | Out-Null
@@ -11,10 +11,12 @@ BeforeAll {
     $script:readerPw = 'Reader-Only-Pa55-4711'
     Invoke-TestSql $script:sb @"
 create role rel_reader login password '$($script:readerPw)';
-grant usage on schema public, crmops to rel_reader;
-grant select on all tables in schema public, crmops to rel_reader;
+grant usage on schema public, supabase_migrations to rel_reader;
+grant select on all tables in schema public, supabase_migrations to rel_reader;
 "@ | Out-Null
-    $script:readerCs = "Host=127.0.0.1;Port=$port;Username=rel_reader;Password=$($script:readerPw);Database=crm"
+    # The grants above are a change by hand, which the drift check reports until it is accepted as the baseline.
+    Set-CrmMigrationState -Baseline -Confirm:$false | Out-Null
+    $script:readerCs = "Host=127.0.0.1;Port=$port;Username=rel_reader;Password=$($script:readerPw);Database=$($script:sb.Database)"
     $script:migDir = Join-Path $TestDrive 'set'
     foreach ($d in 'migrations', 'rollbacks') { New-Item -ItemType Directory -Force (Join-Path $script:migDir $d) | Out-Null }
     Set-Content (Join-Path $script:migDir 'migrations/20400101000000_priv.sql') 'create table public.priv_test (id int);'
@@ -42,6 +44,9 @@ Describe 'A read-only role (USAGE + SELECT only)' -Tag Reliability, Security {
         @{ Command = 'Get-CrmCustomerTimeline {customer}' }
         @{ Command = 'Update-CrmLeadScore -AsOf 2026-01-15 -WhatIf' }
         @{ Command = 'Test-CrmDatabase -MaxScoreAge 36500.00:00:00 -MaxRefreshAge 1.00:00:00' }
+        @{ Command = 'Get-CrmSchemaSnapshot' }
+        @{ Command = 'Get-CrmSchemaSnapshot -Live' }
+        @{ Command = 'Compare-CrmSchema -BuiltIn -Target 20250115100000' }
     ) {
         $before = Get-TestDatabaseState $script:sb
         $text = $Command.Replace('{customer}', $script:customer).Replace('{dir}', $script:migDir) + " -Connection '$($script:readerCs)'"
@@ -88,7 +93,9 @@ create view public.rel_sneaky_v as select public.rel_sneaky() as x;
 '@ | Out-Null
     }
     It 'the owner role is not read-only by default (so it proves nothing by itself)' {
-        Invoke-TestSql $script:sb "select current_setting('default_transaction_read_only') || ',' || rolsuper::text from pg_roles where rolname = current_user" | Should -Be 'off,true'
+        # (a superuser on the vanilla sandbox; the Supabase shape's postgres is not one, and still writes)
+        $super = if ($script:sb.Supabase) { 'false' } else { 'true' }
+        Invoke-TestSql $script:sb "select current_setting('default_transaction_read_only') || ',' || rolsuper::text from pg_roles where rolname = current_user" | Should -Be "off,$super"
         Invoke-TestSql $script:sb 'select x from public.rel_sneaky_v; select count(*) from public.rel_sneaky_log; delete from public.rel_sneaky_log;' | Select-Object -Last 1 | Should -Be 1
     }
     It '<Command> cannot write through the view' -TestCases @(
@@ -106,10 +113,10 @@ create view public.rel_sneaky_v as select public.rel_sneaky() as x;
 Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
     BeforeAll {
         $script:secret = 'Zq7Distinct1veS3cretXk91'
-        Invoke-TestSql $script:sb "create role rel_secret login superuser password '$($script:secret)'" | Out-Null
+        Invoke-TestSql $script:sb -User $script:sb.Superuser "create role rel_secret login superuser password '$($script:secret)'" | Out-Null
         $port = $script:sb.Port
-        $script:secretCs = "Host=127.0.0.1;Port=$port;Username=rel_secret;Password=$($script:secret);Database=crm"
-        $script:secretUri = "postgresql://rel_secret:$($script:secret)@127.0.0.1:$port/crm?sslmode=disable"
+        $script:secretCs = "Host=127.0.0.1;Port=$port;Username=rel_secret;Password=$($script:secret);Database=$($script:sb.Database)"
+        $script:secretUri = "postgresql://rel_secret:$($script:secret)@127.0.0.1:$port/$($script:sb.Database)?sslmode=disable"
         $script:transcript = Join-Path $TestDrive 'transcript.txt'
         $script:exportFile = Join-Path $TestDrive 'hot.csv'
         $script:streams = [System.Collections.Generic.List[string]]::new()
@@ -118,7 +125,7 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
         $commands = @(
             { Connect-CrmDatabase $script:secretCs }
             { Connect-CrmDatabase $script:secretUri -NoDefault }
-            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Database=crm" -Credential $cred -NoDefault }
+            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Database=$($script:sb.Database)" -Credential $cred -NoDefault }
             { Get-CrmDbObject }
             { Get-CrmColumn customer_profiles }
             { Get-CrmDependency customer_activity_timeline -Direction Upstream }
@@ -138,12 +145,12 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
             { Test-CrmDatabase }
             { Get-CrmRowCount customers -Connection $script:secretUri }
             # failures
-            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Username=rel_secret;Password=$($script:secret)X;Database=crm" -NoDefault }
-            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Database=crm" -Credential $wrongCred -NoDefault }
-            { Connect-CrmDatabase "postgresql://rel_secret:$($script:secret)@no-such-host.invalid:5432/crm" -NoDefault }
-            { Connect-CrmDatabase "postgresql://rel_secret:$($script:secret)@127.0.0.1:notaport/crm" -NoDefault }
+            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Username=rel_secret;Password=$($script:secret)X;Database=$($script:sb.Database)" -NoDefault }
+            { Connect-CrmDatabase "Host=127.0.0.1;Port=$port;Database=$($script:sb.Database)" -Credential $wrongCred -NoDefault }
+            { Connect-CrmDatabase "postgresql://rel_secret:$($script:secret)@no-such-host.invalid:5432/$($script:sb.Database)" -NoDefault }
+            { Connect-CrmDatabase "postgresql://rel_secret:$($script:secret)@127.0.0.1:notaport/$($script:sb.Database)" -NoDefault }
             { Connect-CrmDatabase "Host=127.0.0.1;Port=abc;Password=$($script:secret)" -NoDefault }
-            { Get-CrmRowCount customers -Connection "Host=127.0.0.1;Port=1;Username=rel_secret;Password=$($script:secret);Database=crm" }
+            { Get-CrmRowCount customers -Connection "Host=127.0.0.1;Port=1;Username=rel_secret;Password=$($script:secret);Database=$($script:sb.Database)" }
             { Get-CrmColumn no_such_table }
             { Invoke-CrmTimelineRefresh -Name customer_profiles }
             { Update-CrmLeadScore -AsOf 1900-01-01 }
@@ -171,7 +178,7 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
     It 'ran the commands (the scan has something to scan)' {
         $script:streams.Count | Should -BeGreaterThan 60
         ($script:streams -join "`n") | Should -Match 'password authentication failed'
-        Invoke-TestSql $script:sb "select count(*) from crmops.refresh_log where run_by = 'rel_secret'" | Should -BeGreaterThan 0
+        Invoke-TestSql $script:sb "select count(*) from supabase_migrations.crmops_refresh_log where run_by = 'rel_secret'" | Should -BeGreaterThan 0
     }
     It 'is in no output, verbose, debug, warning, error or information stream' {
         ($script:streams -join "`n") | Should -Not -Match $script:secret
@@ -180,11 +187,11 @@ Describe 'A distinctive password appears nowhere' -Tag Reliability, Security {
         Get-Content $script:transcript -Raw | Should -Not -Match $script:secret
         (Get-Item $script:transcript).Length | Should -BeGreaterThan 1000
     }
-    It 'is not in the history and log tables (crmops.*) nor in server activity' {
+    It 'is not in the history and log tables (supabase_migrations.*) nor in server activity' {
         $dump = Invoke-TestSql $script:sb @'
-select coalesce(string_agg(t::text, E'\n'), '') from crmops.refresh_log t
-union all select coalesce(string_agg(t::text, E'\n'), '') from crmops.scoring_runs t
-union all select coalesce(string_agg(t::text, E'\n'), '') from crmops.migration_history t
+select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_refresh_log t
+union all select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_scoring_runs t
+union all select coalesce(string_agg(t::text, E'\n'), '') from supabase_migrations.crmops_migration_history t
 union all select coalesce(string_agg(t::text, E'\n'), '') from pg_stat_activity t
 '@
         ($dump -join "`n") | Should -Not -Match $script:secret

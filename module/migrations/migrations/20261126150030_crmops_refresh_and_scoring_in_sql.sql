@@ -1,6 +1,6 @@
 -- The refresh and the scoring of CrmOps as SQL functions in schema crmops, so that a pg_cron job
 -- (Register-CrmSchedule) runs the same work as Invoke-CrmTimelineRefresh and Update-CrmLeadScore and
--- writes the same logs: crmops.refresh_log and crmops.scoring_runs, with Trigger 'Scheduled'.
+-- writes the same logs: supabase_migrations.crmops_refresh_log and supabase_migrations.crmops_scoring_runs, with Trigger 'Scheduled'.
 --
 -- The functions (all in schema crmops):
 --   refresh_view(...)     one refresh: skipped when another refresh runs, logged either way
@@ -23,9 +23,12 @@
 
 CREATE SCHEMA IF NOT EXISTS crmops;
 
--- The log tables, as CrmOps creates them on first use (Sql/Operations/ops-schema.sql), plus who ran each
--- entry: Trigger (Manual, Scheduled) and the schedule's name; scoring runs get a status and a message.
-CREATE TABLE IF NOT EXISTS crmops.refresh_log (
+-- The log tables, as CrmOps creates them on first use in schema supabase_migrations, beside its migration history
+-- (Sql/Bookkeeping/ensure.sql, which also moves an older installation's crmops.* tables there before any migration
+-- runs), plus who ran each entry: Trigger (Manual, Scheduled) and the schedule's name; scoring runs get a status and
+-- a message.
+CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+CREATE TABLE IF NOT EXISTS supabase_migrations.crmops_refresh_log (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     view_name   text        NOT NULL,
     mode        text        NOT NULL,
@@ -37,9 +40,9 @@ CREATE TABLE IF NOT EXISTS crmops.refresh_log (
     message     text,
     run_by      text        NOT NULL DEFAULT current_user
 );
-CREATE INDEX IF NOT EXISTS refresh_log_view_started ON crmops.refresh_log (view_name, started_at DESC);
+CREATE INDEX IF NOT EXISTS crmops_refresh_log_view_started ON supabase_migrations.crmops_refresh_log (view_name, started_at DESC);
 
-CREATE TABLE IF NOT EXISTS crmops.scoring_runs (
+CREATE TABLE IF NOT EXISTS supabase_migrations.crmops_scoring_runs (
     id          bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     as_of       timestamptz NOT NULL,
     started_at  timestamptz NOT NULL,
@@ -54,12 +57,12 @@ CREATE TABLE IF NOT EXISTS crmops.scoring_runs (
     average     numeric(6,2),
     run_by      text        NOT NULL DEFAULT current_user
 );
-CREATE INDEX IF NOT EXISTS scoring_runs_started ON crmops.scoring_runs (started_at DESC);
+CREATE INDEX IF NOT EXISTS crmops_scoring_runs_started ON supabase_migrations.crmops_scoring_runs (started_at DESC);
 
-ALTER TABLE crmops.refresh_log
+ALTER TABLE supabase_migrations.crmops_refresh_log
     ADD COLUMN IF NOT EXISTS trigger  text NOT NULL DEFAULT 'Manual',
     ADD COLUMN IF NOT EXISTS schedule text;
-ALTER TABLE crmops.scoring_runs
+ALTER TABLE supabase_migrations.crmops_scoring_runs
     ADD COLUMN IF NOT EXISTS trigger  text NOT NULL DEFAULT 'Manual',
     ADD COLUMN IF NOT EXISTS schedule text,
     ADD COLUMN IF NOT EXISTS status   text NOT NULL DEFAULT 'Succeeded',
@@ -76,7 +79,7 @@ CREATE FUNCTION crmops.refresh_view(
     p_schedule     text     DEFAULT NULL,
     p_lock_timeout interval DEFAULT interval '5 seconds',
     p_concurrently boolean  DEFAULT NULL)
-RETURNS crmops.refresh_log
+RETURNS supabase_migrations.crmops_refresh_log
 LANGUAGE plpgsql
 SET search_path = ''
 AS $function$
@@ -99,7 +102,7 @@ DECLARE
     v_sqlstate     text;
     v_blockers     text;
     v_lock_timeout text := pg_catalog.current_setting('lock_timeout');
-    v_row          crmops.refresh_log;
+    v_row          supabase_migrations.crmops_refresh_log;
 BEGIN
     IF p_trigger IS NULL OR p_trigger NOT IN ('Manual', 'Scheduled') THEN
         RAISE EXCEPTION 'p_trigger must be Manual or Scheduled, not %', coalesce(p_trigger, 'NULL') USING ERRCODE = 'invalid_parameter_value';
@@ -177,7 +180,7 @@ BEGIN
         PERFORM pg_catalog.set_config('lock_timeout', v_lock_timeout, true);
     END IF;
 
-    INSERT INTO crmops.refresh_log (view_name, mode, status, rows_before, rows_after, started_at, duration_ms, message, trigger, schedule)
+    INSERT INTO supabase_migrations.crmops_refresh_log (view_name, mode, status, rows_before, rows_after, started_at, duration_ms, message, trigger, schedule)
     VALUES (v_display, v_mode, v_status, v_before, v_after, v_started,
             (extract(epoch FROM pg_catalog.clock_timestamp() - v_started) * 1000)::bigint, v_message, p_trigger, p_schedule)
     RETURNING * INTO v_row;
@@ -204,7 +207,7 @@ BEGIN
     END IF;
     IF NOT coalesce(p_full, false) THEN
         SELECT r.as_of, r.started_at INTO prev_as_of, prev_started
-          FROM crmops.scoring_runs r
+          FROM supabase_migrations.crmops_scoring_runs r
          WHERE r.mode IN ('Full', 'Targeted') AND r.status = 'Succeeded'
          ORDER BY r.started_at DESC, r.id DESC
          LIMIT 1;
@@ -380,7 +383,7 @@ BEGIN
 END;
 $function$;
 
--- Records a scoring run in crmops.scoring_runs with the segment sizes after it, as Update-CrmLeadScore
+-- Records a scoring run in supabase_migrations.crmops_scoring_runs with the segment sizes after it, as Update-CrmLeadScore
 -- does: customers is everyone for a whole run, the customers examined for a run of given ids.
 CREATE FUNCTION crmops.log_scoring_run(
     p_as_of    timestamptz,
@@ -392,14 +395,14 @@ CREATE FUNCTION crmops.log_scoring_run(
     p_schedule text DEFAULT NULL,
     p_status   text DEFAULT 'Succeeded',
     p_message  text DEFAULT NULL)
-RETURNS crmops.scoring_runs
+RETURNS supabase_migrations.crmops_scoring_runs
 LANGUAGE plpgsql
 SET search_path = ''
 AS $function$
 DECLARE
-    v_row crmops.scoring_runs;
+    v_row supabase_migrations.crmops_scoring_runs;
 BEGIN
-    INSERT INTO crmops.scoring_runs (as_of, started_at, duration_ms, mode, customers, changed, hot, warm, cool, cold, average,
+    INSERT INTO supabase_migrations.crmops_scoring_runs (as_of, started_at, duration_ms, mode, customers, changed, hot, warm, cool, cold, average,
                                      trigger, schedule, status, message)
     SELECT p_as_of, p_started, (extract(epoch FROM pg_catalog.clock_timestamp() - p_started) * 1000)::bigint, p_mode,
            CASE WHEN p_mode = 'Customers' THEN p_examined ELSE pg_catalog.count(*) END, p_changed,
@@ -435,7 +438,7 @@ DECLARE
     v_seen   bigint;
     v_msg    text;
     v_state  text;
-    r        crmops.refresh_log;
+    r        supabase_migrations.crmops_refresh_log;
     p        record;
 BEGIN
     IF p_task IS NULL OR p_task NOT IN ('Refresh', 'Score', 'RefreshAndScore') THEN
@@ -521,7 +524,7 @@ END;
 $function$;
 
 COMMENT ON FUNCTION crmops.refresh_view(text, text, text, interval, boolean) IS
-    'One refresh of a materialized view as Invoke-CrmTimelineRefresh does it (skip when another refresh runs, logged in crmops.refresh_log).';
+    'One refresh of a materialized view as Invoke-CrmTimelineRefresh does it (skip when another refresh runs, logged in supabase_migrations.crmops_refresh_log).';
 COMMENT ON FUNCTION crmops.run_step(text, text, jsonb, text) IS
     'One unit of a CrmOps task (Refresh, Score, RefreshAndScore); the pg_cron job of Register-CrmSchedule commits between units.';
 COMMENT ON FUNCTION crmops.run_task(text, text, text) IS

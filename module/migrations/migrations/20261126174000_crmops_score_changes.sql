@@ -1,6 +1,6 @@
 -- Score changes are recorded: every scoring run (Update-CrmLeadScore, or a pg_cron job through the
--- function crmops.run_step) writes one row per customer whose score changed into crmops.score_changes (the run's
--- start and as-of instants, the customer, old and new score and segment), by the same statement that
+-- function crmops.run_step) writes one row per customer whose score changed into
+-- supabase_migrations.crmops_score_changes (the run's start and as-of instants, the customer, old and new score and segment), by the same statement that
 -- updates the score: one more data-modifying CTE, no second pass over customer_profiles. A run that
 -- changes nothing writes nothing. The log tables' retention is part of the run: crmops.run_step prunes
 -- changes recorded more than "keep_days" (default 400) days ago, as Update-CrmLeadScore -KeepDays does.
@@ -9,9 +9,10 @@
 -- they are dropped and created again; run_step passes it). Applied migrations are never edited.
 
 CREATE SCHEMA IF NOT EXISTS crmops;
+CREATE SCHEMA IF NOT EXISTS supabase_migrations;
 
--- As CrmOps creates it on first use (Sql/Operations/ops-schema.sql).
-CREATE TABLE IF NOT EXISTS crmops.score_changes (
+-- As CrmOps creates it on first use, beside its other bookkeeping (Sql/Bookkeeping/ensure.sql).
+CREATE TABLE IF NOT EXISTS supabase_migrations.crmops_score_changes (
     run_started timestamptz NOT NULL,
     as_of       timestamptz NOT NULL,
     customer_id uuid        NOT NULL,
@@ -22,9 +23,9 @@ CREATE TABLE IF NOT EXISTS crmops.score_changes (
     new_segment text GENERATED ALWAYS AS (CASE WHEN new_score >= 24 THEN 'Hot' WHEN new_score >= 18 THEN 'Warm'
                                                WHEN new_score >= 12 THEN 'Cool' WHEN new_score IS NOT NULL THEN 'Cold' END) STORED
 );
-CREATE INDEX IF NOT EXISTS score_changes_run ON crmops.score_changes (as_of, run_started);
-CREATE INDEX IF NOT EXISTS score_changes_recorded ON crmops.score_changes (run_started);
-COMMENT ON TABLE crmops.score_changes IS 'One row per customer whose lead score a scoring run changed: the run (started, as of), old and new score and segment. Kept -KeepDays (default 400) days.';
+CREATE INDEX IF NOT EXISTS crmops_score_changes_run ON supabase_migrations.crmops_score_changes (as_of, run_started);
+CREATE INDEX IF NOT EXISTS crmops_score_changes_recorded ON supabase_migrations.crmops_score_changes (run_started);
+COMMENT ON TABLE supabase_migrations.crmops_score_changes IS 'One row per customer whose lead score a scoring run changed: the run (started, as of), old and new score and segment. Kept -KeepDays (default 400) days.';
 
 DROP FUNCTION crmops.score_pages(timestamptz, bigint, bigint);
 DROP FUNCTION crmops.score_without_metrics(timestamptz);
@@ -42,7 +43,7 @@ BEGIN
     IF p_keep_days IS NULL OR p_keep_days NOT BETWEEN 1 AND 36500 THEN
         RAISE EXCEPTION 'keep_days must be from 1 to 36500, not %', coalesce(p_keep_days::text, 'NULL') USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    DELETE FROM crmops.score_changes WHERE run_started < pg_catalog.now() - pg_catalog.make_interval(days => p_keep_days);
+    DELETE FROM supabase_migrations.crmops_score_changes WHERE run_started < pg_catalog.now() - pg_catalog.make_interval(days => p_keep_days);
     GET DIAGNOSTICS v_n = ROW_COUNT;
     RETURN v_n;
 END;
@@ -87,7 +88,7 @@ BEGIN
                        IS NOT DISTINCT FROM (s.old_lead_score, s.old_recency, s.old_frequency, s.old_monetary, s.old_scored_at)
                 RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
             ), logged AS (
-                INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+                INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
                 SELECT coalesce(p_run_started, pg_catalog.now()), p_as_of, x.id, x.old_lead_score, x.new_lead_score FROM changed x
             )
             SELECT pg_catalog.count(*) INTO v_changed FROM changed;
@@ -133,7 +134,7 @@ BEGIN
                        IS NOT DISTINCT FROM (s.old_lead_score, s.old_recency, s.old_frequency, s.old_monetary, s.old_scored_at)
                 RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
             ), logged AS (
-                INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+                INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
                 SELECT coalesce(p_run_started, pg_catalog.now()), p_as_of, x.id, x.old_lead_score, x.new_lead_score FROM changed x
             )
             SELECT pg_catalog.count(*) INTO v_changed FROM changed;
@@ -195,7 +196,7 @@ BEGIN
                        IS NOT DISTINCT FROM (s.old_lead_score, s.old_recency, s.old_frequency, s.old_monetary, s.old_scored_at)
                 RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
             ), logged AS (
-                INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+                INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
                 SELECT coalesce(p_run_started, pg_catalog.now()), p_as_of, x.id, x.old_lead_score, x.new_lead_score FROM updated x
             )
             SELECT (SELECT pg_catalog.count(*) FROM scored), (SELECT pg_catalog.count(*) FROM updated) INTO seen, changed;
@@ -229,7 +230,7 @@ DECLARE
     v_seen   bigint;
     v_msg    text;
     v_state  text;
-    r        crmops.refresh_log;
+    r        supabase_migrations.crmops_refresh_log;
     p        record;
 BEGIN
     IF p_task IS NULL OR p_task NOT IN ('Refresh', 'Score', 'RefreshAndScore') THEN
@@ -312,7 +313,7 @@ DECLARE
 BEGIN
     FOREACH v_role IN ARRAY ARRAY['anon', 'authenticated'] LOOP
         IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = v_role) THEN
-            EXECUTE pg_catalog.format('REVOKE ALL ON crmops.score_changes FROM %I', v_role);
+            EXECUTE pg_catalog.format('REVOKE ALL ON supabase_migrations.crmops_score_changes FROM %I', v_role);
             EXECUTE pg_catalog.format('REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA crmops FROM %I', v_role);
         END IF;
     END LOOP;

@@ -1,5 +1,5 @@
 -- Undoes 20261126174000_crmops_score_changes.sql: the scoring functions of 20261126150030 as they were
--- (no change log, no pruning). The table crmops.score_changes stays: it holds history, and
+-- (no change log, no pruning). The table supabase_migrations.crmops_score_changes stays: it holds history, and
 -- Update-CrmLeadScore creates and fills it anyway.
 DROP FUNCTION IF EXISTS crmops.prune_score_changes(integer);
 DROP FUNCTION IF EXISTS crmops.score_pages(timestamptz, bigint, bigint, timestamptz);
@@ -178,7 +178,7 @@ DECLARE
     v_seen   bigint;
     v_msg    text;
     v_state  text;
-    r        crmops.refresh_log;
+    r        supabase_migrations.crmops_refresh_log;
     p        record;
 BEGIN
     IF p_task IS NULL OR p_task NOT IN ('Refresh', 'Score', 'RefreshAndScore') THEN

@@ -14,8 +14,8 @@ SELECT NOT EXISTS (
        AND has_function_privilege(r.oid, p.oid, 'EXECUTE'));
 -- The logs say who ran each entry.
 SELECT count(*) = 6 FROM information_schema.columns
- WHERE table_schema = 'crmops'
-   AND (table_name, column_name) IN (('refresh_log', 'trigger'), ('refresh_log', 'schedule'), ('scoring_runs', 'trigger'),
-                                     ('scoring_runs', 'schedule'), ('scoring_runs', 'status'), ('scoring_runs', 'message'));
+ WHERE table_schema = 'supabase_migrations'
+   AND (table_name, column_name) IN (('crmops_refresh_log', 'trigger'), ('crmops_refresh_log', 'schedule'), ('crmops_scoring_runs', 'trigger'),
+                                     ('crmops_scoring_runs', 'schedule'), ('crmops_scoring_runs', 'status'), ('crmops_scoring_runs', 'message'));
 -- A plan as of now is Full or Targeted.
 SELECT (SELECT mode FROM crmops.score_plan(now())) IN ('Full', 'Targeted');

@@ -78,10 +78,8 @@ public static class ConnectionFactory
     /// <summary>Builds the pooled data source and checks it by opening one connection.</summary>
     public static CrmConnection Connect(NpgsqlConnectionStringBuilder builder, bool isSandbox = false)
     {
-        var pooled = IsPooled(builder);
-        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-        var connection = new CrmConnection(dataSource, builder.Host ?? "", builder.Port, builder.Database ?? "", builder.Username ?? "",
-            builder.SslMode.ToString(), pooled, builder.Password) { IsSandbox = isSandbox };
+        var connection = Build(builder);
+        connection.IsSandbox = isSandbox;
         try
         {
             using var conn = OpenChecked(connection);
@@ -89,11 +87,115 @@ public static class ConnectionFactory
         }
         catch
         {
-            dataSource.Dispose();
+            connection.Dispose();
             throw;
         }
         return connection;
     }
+
+    /// <summary>
+    /// Gives a connection a read replica of its own: read-only commands go there while it is no more than
+    /// <paramref name="maxLag"/> behind. The replica string may leave out what it shares with the primary (user,
+    /// password, database, TLS settings): what it does not say is taken from the primary's settings. Not opened here:
+    /// a replica that cannot be reached is found out, with a warning, when a command would use it.
+    /// </summary>
+    public static void AddReadReplica(CrmConnection primary, NpgsqlConnectionStringBuilder primarySettings, string replica, TimeSpan? maxLag = null)
+    {
+        var given = ConnectionStringParser.Parse(replica);
+        var merged = new NpgsqlConnectionStringBuilder(primarySettings.ConnectionString);
+        foreach (var (key, value) in ExplicitPairs(given)) merged[key] = value;
+        if (IsPooled(given)) MarkPooled(merged);
+        if (string.IsNullOrEmpty(merged.Host))
+            throw new CrmException("ReadReplicaHostMissing", CrmErrorKind.InvalidArgument,
+                "The read replica's connection string names no host. Use 'Host=replica.example.com' or 'postgresql://user@replica:5432/db'.");
+        primary.Replica?.Dispose();
+        primary.Replica = Build(merged);
+        primary.Replica.IsSandbox = primary.IsSandbox;
+        if (maxLag is { } lag) LimitReplicaLag(primary, lag);
+    }
+
+    /// <summary>Gives a connection the name it is registered under in a session (Connect-CrmDatabase -Name).</summary>
+    public static void Name(CrmConnection connection, string? name) => connection.Name = name;
+
+    /// <summary>How far behind its primary a connection's read replica may be before read-only commands use the primary.</summary>
+    public static void LimitReplicaLag(CrmConnection connection, TimeSpan maxLag)
+    {
+        if (maxLag <= TimeSpan.Zero)
+            throw new CrmException("MaxReplicaLagOutOfRange", CrmErrorKind.InvalidArgument, "-MaxReplicaLag must be more than zero seconds.");
+        connection.MaxReplicaLag = maxLag;
+    }
+
+    /// <summary>The keywords a connection string set explicitly (NpgsqlConnectionStringBuilder.ConnectionString holds only those).</summary>
+    private static IEnumerable<(string Key, object Value)> ExplicitPairs(NpgsqlConnectionStringBuilder builder)
+    {
+        var probe = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = builder.ConnectionString };
+        foreach (string key in probe.Keys) yield return (key, probe[key]);
+    }
+
+    /// <summary>
+    /// The pooled data source(s) behind a connection. One host: one pool. Several hosts (Host=a:5432,b:5432) or a
+    /// Target Session Attributes: one multi-host pool with two views of it, a primary for everything that changes or
+    /// needs the latest state, and (unless the string asks for a primary) a standby-preferring one that read-only
+    /// commands use as their read replica. (Npgsql 9 refuses Target Session Attributes on a data source's string:
+    /// it is taken out here and applied per view.)
+    /// </summary>
+    private static CrmConnection Build(NpgsqlConnectionStringBuilder builder)
+    {
+        var pooled = IsPooled(builder);
+        var target = ParseTargetSession(builder.TargetSessionAttributes);
+        var hosts = builder.Host ?? "";
+        if (target == null && !hosts.Contains(',', StringComparison.Ordinal))
+            return new CrmConnection(new NpgsqlDataSourceBuilder(builder.ConnectionString).Build(), hosts, builder.Port, builder.Database ?? "",
+                builder.Username ?? "", builder.SslMode.ToString(), pooled, builder.Password);
+
+        var settings = new NpgsqlConnectionStringBuilder(builder.ConnectionString) { TargetSessionAttributes = null };
+        var multi = new NpgsqlDataSourceBuilder(settings.ConnectionString).BuildMultiHost();
+        var wantsPrimary = target is TargetSessionAttributes.Primary or TargetSessionAttributes.ReadWrite or TargetSessionAttributes.PreferPrimary;
+        var writeTarget = wantsPrimary ? target!.Value : TargetSessionAttributes.Primary;
+        var connection = new CrmConnection(multi.WithTargetSession(writeTarget), hosts, builder.Port, builder.Database ?? "",
+            builder.Username ?? "", builder.SslMode.ToString(), pooled, builder.Password)
+        { Owner = multi, TargetSession = Spell(writeTarget) };
+        if (!wantsPrimary)
+        {
+            var readTarget = target is TargetSessionAttributes.Standby or TargetSessionAttributes.ReadOnly ? target.Value : TargetSessionAttributes.PreferStandby;
+            connection.Replica = new CrmConnection(multi.WithTargetSession(readTarget), hosts, builder.Port, builder.Database ?? "",
+                builder.Username ?? "", builder.SslMode.ToString(), pooled, builder.Password)
+            { TargetSession = Spell(readTarget), Owner = NoOwnership.Instance };
+        }
+        return connection;
+    }
+
+    /// <summary>The replica view of a multi-host pool disposes nothing itself: its primary's connection owns the pool.</summary>
+    private sealed class NoOwnership : IDisposable
+    {
+        public static readonly NoOwnership Instance = new();
+        public void Dispose() { }
+    }
+
+    /// <summary>libpq's target_session_attrs values (Npgsql's Target Session Attributes takes the same).</summary>
+    internal static TargetSessionAttributes? ParseTargetSession(string? value) =>
+        value?.Trim().ToLowerInvariant().Replace('_', '-') switch
+        {
+            null or "" => null,
+            "any" => TargetSessionAttributes.Any,
+            "read-write" or "readwrite" => TargetSessionAttributes.ReadWrite,
+            "read-only" or "readonly" => TargetSessionAttributes.ReadOnly,
+            "primary" => TargetSessionAttributes.Primary,
+            "standby" => TargetSessionAttributes.Standby,
+            "prefer-primary" or "preferprimary" => TargetSessionAttributes.PreferPrimary,
+            "prefer-standby" or "preferstandby" => TargetSessionAttributes.PreferStandby,
+            _ => throw new CrmException("ConnectionStringInvalid", CrmErrorKind.InvalidArgument,
+                $"Target Session Attributes '{value}' is not one of any, read-write, read-only, primary, standby, prefer-primary, prefer-standby."),
+        };
+
+    private static string Spell(TargetSessionAttributes target) => target switch
+    {
+        TargetSessionAttributes.ReadWrite => "read-write",
+        TargetSessionAttributes.ReadOnly => "read-only",
+        TargetSessionAttributes.PreferPrimary => "prefer-primary",
+        TargetSessionAttributes.PreferStandby => "prefer-standby",
+        _ => target.ToString().ToLowerInvariant(),
+    };
 
     /// <summary>
     /// A connection for a -Connection string, not opened yet: a failure (unreachable host, bad
@@ -104,10 +206,7 @@ public static class ConnectionFactory
     {
         try
         {
-            var builder = Resolve(connectionString);
-            var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
-            return new CrmConnection(dataSource, builder.Host ?? "", builder.Port, builder.Database ?? "", builder.Username ?? "",
-                builder.SslMode.ToString(), IsPooled(builder), builder.Password);
+            return Build(Resolve(connectionString));
         }
         catch (Exception ex)
         {
@@ -127,15 +226,41 @@ public static class ConnectionFactory
     public static CrmConnection Connect(string? connectionString, NetworkCredential? credential = null, bool isSandbox = false)
         => Connect(Resolve(connectionString, credential), isSandbox);
 
+    /// <summary>Connect-CrmDatabase's work: the checked connection, with its read replica (not opened yet) and lag limit.</summary>
+    public static CrmConnection Connect(string? connectionString, NetworkCredential? credential, string? readReplica, TimeSpan maxReplicaLag)
+    {
+        var settings = Resolve(connectionString, credential);
+        var connection = Connect(settings);
+        try
+        {
+            if (readReplica != null) AddReadReplica(connection, settings, readReplica);
+            LimitReplicaLag(connection, maxReplicaLag);
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>
     /// Opens a pooled connection. Failures before any work starts that are likely transient (server
     /// starting or restarting, too many connections, connection refused) are retried with backoff a
     /// bounded number of times; everything else fails at once with a one-line error.
     /// </summary>
-    internal static NpgsqlConnection OpenChecked(CrmConnection connection)
+    /// <remarks>
+    /// <paramref name="attempts"/> bounds the attempts to reach the server (a read replica's probe uses 1: when it is
+    /// down, the primary serves at once). A pooled connection found dead is not an attempt: the pool is cleared and
+    /// a fresh connection tried, up to <see cref="OpenAttempts"/> times.
+    /// </remarks>
+    internal static NpgsqlConnection OpenChecked(CrmConnection connection, int? attempts = null)
     {
         if (connection.Handle is FailedHandle failed) throw failed.Error;
         var delay = TimeSpan.FromMilliseconds(200);
+        var tries = OpenAttempts;
+        var reachTries = attempts ?? OpenAttempts;
+        var reachAttempt = 0;
         for (var attempt = 1; ; attempt++)
         {
             NpgsqlConnection? conn = null;
@@ -148,13 +273,13 @@ public static class ConnectionFactory
                 if (string.IsNullOrEmpty(connection.ServerVersion)) connection.ServerVersion = conn.PostgreSqlVersion.ToString();
                 return conn;
             }
-            catch (Exception ex) when (conn != null && attempt < OpenAttempts && IsTransient(ex))
+            catch (Exception ex) when (conn != null && attempt < tries && IsTransient(ex))
             {
                 // Every idle connection of the pool is as stale as this one.
                 NpgsqlConnection.ClearPool(conn);
                 conn.Dispose();
             }
-            catch (Exception ex) when (attempt < OpenAttempts && IsTransient(ex))
+            catch (Exception ex) when (++reachAttempt < reachTries && attempt < tries && IsTransient(ex))
             {
                 Thread.Sleep(delay);
                 delay *= 2.5;
@@ -162,7 +287,7 @@ public static class ConnectionFactory
             catch (Exception ex)
             {
                 conn?.Dispose();
-                throw Translate(ex, connection.Host, connection.Port, connection.Username, connection.Database, connection.Secret);
+                throw Translate(ex, connection.Endpoint, connection.Username, connection.Database, connection.Secret);
             }
         }
     }
@@ -180,10 +305,13 @@ public static class ConnectionFactory
     }
 
     /// <summary>Turns a connection failure into a one-line error naming host and port, never the password.</summary>
-    public static CrmException Translate(Exception ex, string host, int port, string user, string database, string? secret)
+    public static CrmException Translate(Exception ex, string host, int port, string user, string database, string? secret) =>
+        Translate(ex, $"{host}:{port}", user, database, secret);
+
+    /// <summary>The same, for an endpoint already spelled (host:port, or a multi-host list).</summary>
+    public static CrmException Translate(Exception ex, string where, string user, string database, string? secret)
     {
         if (ex is CrmException ce) return ce;
-        var where = $"{host}:{port}";
         CrmException result = ex switch
         {
             PostgresException { SqlState: PostgresErrorCodes.InvalidPassword } => new CrmException("ConnectionAuthenticationFailed", CrmErrorKind.AuthenticationError,
@@ -208,6 +336,8 @@ public static class ConnectionFactory
                 $"Cannot connect to {where}: TLS negotiation failed ({FirstLine(ae.Message)})."),
             NpgsqlException ne when ne.Message.Contains("SSL", StringComparison.OrdinalIgnoreCase) => new CrmException("ConnectionSslFailed", CrmErrorKind.SecurityError,
                 $"Cannot connect to {where}: {FirstLine(ne.Message)}"),
+            ObjectDisposedException => new CrmException("ConnectionClosed", CrmErrorKind.ConnectionError,
+                $"Cannot connect to {where}: this connection was closed (by Stop-CrmSandbox or Disconnect-CrmDatabase). Connect again, or leave it out."),
             ArgumentException ae => new CrmException("ConnectionStringInvalid", CrmErrorKind.InvalidArgument,
                 $"The connection string for {where} is not valid: {FirstLine(ae.Message)}"),
             _ => new CrmException("ConnectionFailed", CrmErrorKind.ConnectionError,

@@ -100,7 +100,12 @@ public static class ConnectionStringParser
             if (user.Length > 0) pairs.Add(new("user", Uri.UnescapeDataString(user)));
             if (colon >= 0) pairs.Add(new("password", Uri.UnescapeDataString(userInfo[(colon + 1)..])));
         }
-        if (rest.Length > 0)
+        if (rest.Contains(','))
+        {
+            // libpq's multi-host URI: host1:5432,host2:5433 (Npgsql takes the same list in Host).
+            pairs.Add(new("host", string.Join(",", rest.Split(',').Select(Uri.UnescapeDataString))));
+        }
+        else if (rest.Length > 0)
         {
             string host = rest, port = "";
             if (rest.StartsWith('['))
@@ -139,16 +144,28 @@ public static class ConnectionStringParser
     {
         var b = new NpgsqlConnectionStringBuilder();
         var pooled = false;
+        string[]? ports = null;
         foreach (var (rawKey, value) in pairs)
         {
             var key = rawKey.Trim().ToLowerInvariant();
             switch (key)
             {
                 case "host" or "hostaddr" or "server": b.Host = value; break;
+                case "port" when value.Contains(','):
+                    // libpq: one port per host (host=a,b port=5432,5433).
+                    ports = value.Split(',', StringSplitOptions.TrimEntries);
+                    foreach (var one in ports)
+                        if (!int.TryParse(one, out var p) || p is < 1 or > 65535)
+                            throw new FormatException($"port '{one}' is not a number from 1 to 65535");
+                    break;
                 case "port":
                     if (!int.TryParse(value, out var port) || port is < 1 or > 65535)
                         throw new FormatException($"port '{value}' is not a number from 1 to 65535");
                     b.Port = port; break;
+                case "target_session_attrs" or "target session attributes" or "targetsessionattributes":
+                    _ = ConnectionFactory.ParseTargetSession(value); // names the accepted values when it is not one
+                    b.TargetSessionAttributes = value.Trim().ToLowerInvariant().Replace('_', '-');
+                    break;
                 case "dbname" or "database" or "db": b.Database = value; break;
                 case "user" or "username" or "user id" or "userid" or "uid": b.Username = value; break;
                 case "password" or "pwd": b.Password = value; break;
@@ -168,6 +185,13 @@ public static class ConnectionStringParser
                     b[rawKey.Trim()] = value; // Npgsql validates the rest and names an unknown keyword
                     break;
             }
+        }
+        if (ports != null)
+        {
+            var hosts = (b.Host ?? "").Split(',', StringSplitOptions.TrimEntries);
+            if (hosts.Length != ports.Length)
+                throw new FormatException($"{hosts.Length} host(s) but {ports.Length} ports: give one port, or one per host");
+            b.Host = string.Join(",", hosts.Zip(ports, (h, p) => h.Contains(':') && !h.StartsWith('[') ? h : $"{h}:{p}"));
         }
         return (b, pooled);
     }

@@ -54,11 +54,11 @@ public static class Db
             };
             var detail = pg.Detail is { Length: > 0 } d ? " " + ConnectionFactory.FirstLine(d) : "";
             return new CrmException(id, kind,
-                Secrets.Redact($"{what} failed on {connection.Host}:{connection.Port}: {text} (SQLSTATE {pg.SqlState}).{detail}", connection.Secret), connection.ToString());
+                Secrets.Redact($"{what} failed on {connection.Endpoint}: {text} (SQLSTATE {pg.SqlState}).{detail}", connection.Secret), connection.ToString());
         }
         if (ex is NpgsqlException ne)
             return new CrmException("ConnectionLost", CrmErrorKind.ConnectionError,
-                Secrets.Redact($"{what} failed on {connection.Host}:{connection.Port}: the connection was lost ({ConnectionFactory.FirstLine(ne.Message)}).", connection.Secret));
+                Secrets.Redact($"{what} failed on {connection.Endpoint}: the connection was lost ({ConnectionFactory.FirstLine(ne.Message)}).", connection.Secret));
         if (ex is OperationCanceledException)
             return new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"{what} was stopped.");
         return new CrmException("UnexpectedError", CrmErrorKind.NotSpecified,
@@ -81,7 +81,7 @@ public static class Db
         Exec(conn, tx, SqlText.Get("Common/set-lock-timeout.sql"),
             ("timeout", ((long)timeout.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture) + "ms"));
 
-    /// <summary>Whether a relation exists (name as to_regclass reads it: "crmops.refresh_log", "public.customer_activity_timeline").</summary>
+    /// <summary>Whether a relation exists (name as to_regclass reads it: "supabase_migrations.crmops_refresh_log", "public.customer_activity_timeline").</summary>
     internal static bool RelationExists(NpgsqlConnection conn, NpgsqlTransaction? tx, string name) =>
         Scalar<bool>(conn, tx, SqlText.Get("Common/relation-exists.sql"), ("name", name));
 

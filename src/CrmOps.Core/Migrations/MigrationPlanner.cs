@@ -19,12 +19,13 @@ public static class MigrationPlanner
     internal static List<MigrationFile> Pending(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status, bool incompleteMayBeRunning = false)
     {
         set.ThrowIfInvalid();
+        ThrowIfConflict(set, status, "apply");
         if (o.TargetVersion != null && set.Migrations.All(f => f.Version != o.TargetVersion))
             throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound, $"No migration with version {o.TargetVersion} in '{set.Root}'.", o.TargetVersion);
         var modified = status.Where(m => m.State == CrmMigrationState.Modified).ToList();
         if (modified.Count > 0)
             throw new CrmException("MigrationModified", CrmErrorKind.InvalidData,
-                $"Refused: applied migration(s) changed since they were applied: {string.Join(", ", modified.Select(m => m.Path ?? m.FileName))} (checksum differs from the history). Restore the file, or write a new migration for the change.", modified[0].FileName)
+                $"Refused: applied migration(s) changed since they were applied: {string.Join(", ", modified.Select(m => m.Path ?? m.FileName))} (checksum differs from CrmOps' history, or the statements from Supabase's ledger). Restore the file, or write a new migration for the change.", modified[0].FileName)
             { RecommendedAction = "Restore the applied file from version control; put further changes in a new migration." };
         var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete)
             .Where(m => o.TargetVersion == null || string.CompareOrdinal(m.Version, o.TargetVersion) <= 0).ToList();
@@ -67,6 +68,7 @@ public static class MigrationPlanner
     internal static List<MigrationFile> ToUndo(MigrationSet set, MigrationOptions o, IReadOnlyList<CrmMigration> status)
     {
         set.ThrowIfInvalid();
+        ThrowIfConflict(set, status, "roll back");
         var incomplete = status.Where(m => m.State == CrmMigrationState.Incomplete).ToList();
         if (incomplete.Count > 0) throw Incomplete(incomplete);
         var applied = status.Where(m => MigrationStatus.IsApplied(m.State) || m.State == CrmMigrationState.Missing)
@@ -94,6 +96,20 @@ public static class MigrationPlanner
                 $"Refused: the rollback script {empty[0].RollbackPath} has no statement to run{empty[0].RollbackEmptyReason}; rolling back would record {empty[0].FileName} as rolled back while everything it did stays. " +
                 "Write the rollback, or, if the migration cannot be undone, record it by hand with Set-CrmMigrationState -State RolledBack once you have undone it. Nothing was changed.", empty[0].FileName);
         return files;
+    }
+
+    /// <summary>
+    /// Where CrmOps' history and Supabase's ledger disagree no run guesses which is right: it refuses, names each
+    /// disagreement and the Set-CrmMigrationState calls that settle it, and changes nothing.
+    /// </summary>
+    internal static void ThrowIfConflict(MigrationSet set, IReadOnlyList<CrmMigration> status, string verb)
+    {
+        var conflicts = status.Where(m => m.State == CrmMigrationState.Conflict).ToList();
+        if (conflicts.Count == 0) return;
+        var detail = string.Join(" ", conflicts.Select(c => $"{c.FileName}: {c.Disagreement} Settle it with: {string.Join("  or  ", c.Resolution.Select(r => r.Split("   #")[0]))}."));
+        throw new CrmException("MigrationConflict", CrmErrorKind.InvalidOperation,
+            $"Refused to {verb} migrations of '{set.Root}': CrmOps' history and Supabase's ledger disagree about {conflicts.Count} migration(s), and CrmOps does not guess which is right; nothing was changed. {detail}", conflicts[0].FileName)
+        { RecommendedAction = conflicts[0].Resolution.FirstOrDefault()?.Split("   #")[0] };
     }
 
     /// <summary>What an apply run would do: each pending migration, its statements, the existing tables it touches with exact row counts.</summary>

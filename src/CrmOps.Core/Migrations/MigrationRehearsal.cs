@@ -1,6 +1,7 @@
 using CrmOps.Connections;
 using CrmOps.Errors;
 using CrmOps.Hosting;
+using CrmOps.Schema;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -8,12 +9,12 @@ namespace CrmOps.Migrations;
 
 /// <summary>
 /// Test-CrmMigration -RoundTrip: rehearses each pending migration inside one transaction that is always rolled back:
-/// fingerprint, up, verify, down, fingerprint again; every difference is one failing result, a clean round trip one
-/// passing result. Nothing persists whatever the files say: transaction control in them is refused when the set is
-/// loaded (before the rehearsal starts), each statement is checked to have left the transaction open, and after each
-/// script the session's settings, identity and role are restored (a file may SET ROLE, SET SESSION AUTHORIZATION or
-/// RESET ALL) before the fingerprint is taken. (Sequences advanced by rehearsed inserts stay advanced: PostgreSQL
-/// sequences are not transactional.)
+/// schema snapshot, up, verify, down, snapshot again (the same <see cref="SchemaSnapshot"/> and comparer as
+/// Compare-CrmSchema); every difference is one failing result, a clean round trip one passing result. Nothing persists
+/// whatever the files say: transaction control in them is refused when the set is loaded (before the rehearsal
+/// starts), each statement is checked to have left the transaction open, and after each script the session's settings,
+/// identity and role are restored (a file may SET ROLE, SET SESSION AUTHORIZATION or RESET ALL) before the snapshot is
+/// taken. (Sequences advanced by rehearsed inserts stay advanced: PostgreSQL sequences are not transactional.)
 /// </summary>
 public static class MigrationRehearsal
 {
@@ -83,7 +84,7 @@ public static class MigrationRehearsal
             return false;
         }
         var cancel = host.Cancellation;
-        var before = SchemaFingerprint.Take(conn, tx);
+        var before = SchemaSnapshot.Take(conn, tx);
         MigrationCommands.Execute(conn, tx, SqlText.Get("Migrations/savepoint.sql"), cancel);
         var stage = "up";
         SqlStatement? current = null;
@@ -117,14 +118,17 @@ public static class MigrationRehearsal
             results.Add(MigrationValidator.Fail("RoundTrip", f.FileName, $"{f.FileName}: the {stage} script failed{line}: {msg}. Rehearsal stopped here; nothing persists."));
             return false;
         }
-        var diffs = before.Compare(SchemaFingerprint.Take(conn, tx));
+        var diffs = SchemaComparer.Compare(before, SchemaSnapshot.Take(conn, tx));
         foreach (var d in diffs)
-            results.Add(MigrationValidator.Fail("RoundTrip", $"{f.FileName}: {d.Kind} {d.Name}", d.Change switch
+        {
+            var what = $"{SchemaScript.Label(d.ObjectType)} {d.Name}";
+            results.Add(MigrationValidator.Fail("RoundTrip", $"{f.FileName}: {what}", d.Change switch
             {
-                "Added" => $"After up and down, {d.Kind} {d.Name} is left behind: the rollback does not remove it.",
-                "Removed" => $"After up and down, {d.Kind} {d.Name} is gone: the rollback removes something the migration did not add (or does not restore it).",
-                _ => $"After up and down, {d.Kind} {d.Name} differs from before.",
-            }, d.Before ?? "(absent)", d.After ?? "(absent)"));
+                CrmSchemaChange.Added => $"After up and down, {what} is left behind: the rollback does not remove it.",
+                CrmSchemaChange.Removed => $"After up and down, {what} is gone: the rollback removes something the migration did not add (or does not restore it).",
+                _ => $"After up and down, {what} differs from before ({d.Property}).",
+            }, d.Change == CrmSchemaChange.Added ? "(absent)" : d.Reference ?? "(none)", d.Change == CrmSchemaChange.Removed ? "(absent)" : d.Difference ?? "(none)"));
+        }
         if (diffs.Count == 0)
             results.Add(MigrationValidator.Pass("RoundTrip", f.FileName, $"{f.FileName}: up, verify and down leave the schema exactly as before."));
         // Back to the schema before this migration (whatever its rollback left), then up again so that the

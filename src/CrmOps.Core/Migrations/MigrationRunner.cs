@@ -77,7 +77,7 @@ public static class MigrationRunner
                 yield return Result(f, CrmMigrationDirection.Up, CrmMigrationStatus.Skipped, TimeSpan.Zero, "Not confirmed.");
                 continue;
             }
-            var result = RunOne(connection, f, CrmMigrationDirection.Up, o, host, done);
+            var result = RunOne(connection, set, f, CrmMigrationDirection.Up, o, host, done);
             if (result.Status == CrmMigrationStatus.Applied) done.Add(f.FileName);
             yield return result;
         }
@@ -113,7 +113,7 @@ public static class MigrationRunner
                 yield return Result(f, CrmMigrationDirection.Down, CrmMigrationStatus.Skipped, TimeSpan.Zero, "Not confirmed.");
                 continue;
             }
-            var result = RunOne(connection, f, CrmMigrationDirection.Down, o, host, done);
+            var result = RunOne(connection, set, f, CrmMigrationDirection.Down, o, host, done);
             if (result.Status == CrmMigrationStatus.RolledBack) done.Add(f.FileName);
             yield return result;
         }
@@ -121,12 +121,12 @@ public static class MigrationRunner
     }
 
     /// <summary>One migration in one direction; a failure names, after its own consequence, what this run already did.</summary>
-    private static CrmMigrationResult RunOne(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host, List<string> done)
+    private static CrmMigrationResult RunOne(CrmConnection connection, MigrationSet set, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host, List<string> done)
     {
         try
         {
             var noTransaction = d == CrmMigrationDirection.Up ? !f.Transactional : f.RollbackDirectives?.NoTransaction == true;
-            return noTransaction ? RunWithoutTransaction(connection, f, d, o, host) : RunTransactional(connection, f, d, o, host);
+            return noTransaction ? RunWithoutTransaction(connection, set, f, d, o, host) : RunTransactional(connection, set, f, d, o, host);
         }
         catch (CrmException ex) when (done.Count > 0)
         {
@@ -136,35 +136,62 @@ public static class MigrationRunner
         }
     }
 
-    /// <summary>Records a migration as applied or rolled back without running it (both history tables, under the lock).</summary>
+
+    /// <summary>
+    /// Records a migration as applied or rolled back without running it, in CrmOps' history (this set's rows) and, for a
+    /// project set, in Supabase's ledger (Applied: the row the CLI would write, as `supabase migration repair --status
+    /// applied` upserts it; RolledBack: the row deleted, as `repair --status reverted`). Settles each disagreement
+    /// between the two in either direction. A version with no file (Missing) can only be marked RolledBack.
+    /// </summary>
     public static CrmMigration SetState(CrmConnection connection, MigrationSet set, string version, CrmMigrationState state, MigrationOptions o, ICrmHost host)
     {
         if (state is not (CrmMigrationState.Applied or CrmMigrationState.RolledBack))
             throw new CrmException("MigrationStateInvalid", CrmErrorKind.InvalidArgument, $"-State takes Applied or RolledBack, not {state}.", state);
-        var f = set.Migrations.FirstOrDefault(m => m.Version == version)
-            ?? throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound, $"No migration with version {version} in '{set.Root}'.", version);
+        var f = set.Migrations.FirstOrDefault(m => m.Version == version);
         var d = state == CrmMigrationState.Applied ? CrmMigrationDirection.Up : CrmMigrationDirection.Down;
-        var label = $"Marking {f.FileName} {state}";
+        var label = $"Marking {f?.FileName ?? version} {state}";
         using var conn = connection.Open();
         NpgsqlTransaction? tx = null;
         try
         {
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-            MigrationHistory.Ensure(conn, tx);
-            var current = MigrationStatus.Join(set, MigrationHistory.Read(conn, tx), MigrationHistory.ReadIncomplete(conn, tx)).First(m => m.Version == version);
-            // Nothing to roll back: a migration never applied (or rolled back already) gets no row.
-            if (state == CrmMigrationState.RolledBack && MigrationStatus.IsPending(current.State))
+            MigrationHistory.Ensure(conn, tx, set, label);
+            var before = MigrationHistory.Read(conn, tx, set);
+            string name;
+            var message = "marked by Set-CrmMigrationState";
+            if (f != null)
             {
-                tx.Rollback();
-                host.WriteWarning($"{f.FileName} is {current.State}: it was never applied{(current.State == CrmMigrationState.RolledBack ? " since its last rollback" : "")}, so there is nothing to mark rolled back; the history was not changed.");
-                return current;
+                name = f.Name;
+                var current = MigrationStatus.Join(set, before, MigrationHistory.ReadIncomplete(conn, tx, set)).First(m => m.Version == version);
+                // Nothing to roll back: a migration never applied (or rolled back already) and absent from the ledger gets no row.
+                if (state == CrmMigrationState.RolledBack && MigrationStatus.IsPending(current.State) && current.Ledger != CrmLedgerState.Present)
+                {
+                    tx.Rollback();
+                    host.WriteWarning($"{f.FileName} is {current.State}: it was never applied{(current.State == CrmMigrationState.RolledBack ? " since its last rollback" : "")}, so there is nothing to mark rolled back; the history was not changed.");
+                    return current;
+                }
+                if (current.State == CrmMigrationState.Incomplete) message = "marked by Set-CrmMigrationState, settling an Incomplete run";
             }
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, true, f.Transactional, true, f.WrittenStatements,
-                current.State == CrmMigrationState.Incomplete ? $"marked by Set-CrmMigrationState, settling an Incomplete run" : "marked by Set-CrmMigrationState");
-            var history = MigrationHistory.Read(conn, tx);
-            var incomplete = MigrationHistory.ReadIncomplete(conn, tx);
+            else if (before.Own.TryGetValue(version, out var h) && h.Direction == CrmMigrationDirection.Up || before.Ledger?.ContainsKey(version) == true)
+            {
+                if (d == CrmMigrationDirection.Up)
+                    throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound,
+                        $"{version} has no file in '{set.Root}', so it cannot be recorded as applied (the ledger stores the file's statements). Restore the file (`supabase migration fetch` rebuilds it from the ledger), or mark it -State RolledBack.", version);
+                name = before.Own.TryGetValue(version, out var h2) && h2.Name != null ? h2.Name : before.Ledger![version].Name;
+            }
+            else throw new CrmException("MigrationNotFound", CrmErrorKind.ObjectNotFound,
+                $"No migration with version {version} in '{set.Root}', in CrmOps' history of this set or in Supabase's ledger.", version);
+            MigrationHistory.Record(conn, tx, set, f, version, name, d, TimeSpan.Zero, true, f?.Transactional ?? true, true, message, upsert: true);
+            if (f != null) Schema.SnapshotStore.RecordAfterMigration(conn, tx, version, d, marked: true, host);
+            var after = MigrationHistory.Read(conn, tx, set);
+            var incomplete = MigrationHistory.ReadIncomplete(conn, tx, set);
             tx.Commit();
-            return MigrationStatus.Join(set, history, incomplete).First(m => m.Version == version);
+            // A version with no file that is now recorded nowhere as applied is no longer listed: say what it is now.
+            return MigrationStatus.Join(set, after, incomplete).FirstOrDefault(m => m.Version == version) ?? new CrmMigration
+            {
+                Version = version, Name = name, State = CrmMigrationState.RolledBack, Set = set.Kind, History = CrmHistoryState.RolledBack,
+                Ledger = after.Ledger == null ? CrmLedgerState.NotUsed : CrmLedgerState.Absent,
+            };
         }
         catch (Exception ex)
         {
@@ -187,23 +214,28 @@ public static class MigrationRunner
         Warnings = warnings ?? [],
     };
 
-    /// <summary>Under the lock: whether this version is already in the wanted state (another run did it), or Incomplete (refused).</summary>
-    private static CrmMigrationResult? AlreadyDoneOrRefuse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationFile f, CrmMigrationDirection d, ICrmHost host)
+    /// <summary>
+    /// Under the lock: whether this version is already in the wanted state (another run did it), or Incomplete (refused),
+    /// or in conflict between the two ledgers (a concurrent CLI or dashboard change since the plan: refused).
+    /// </summary>
+    private static CrmMigrationResult? AlreadyDoneOrRefuse(NpgsqlConnection conn, NpgsqlTransaction tx, MigrationSet set, MigrationFile f, CrmMigrationDirection d, ICrmHost host)
     {
-        var incomplete = MigrationHistory.ReadIncomplete(conn, tx);
+        var incomplete = MigrationHistory.ReadIncomplete(conn, tx, set);
         if (incomplete.TryGetValue(f.Version, out var run))
             throw new CrmException("MigrationIncomplete", CrmErrorKind.InvalidOperation,
                 $"Refused: {MigrationStatus.IncompleteMessage(f.FileName, run)} Nothing was changed.", f.FileName)
-            { RecommendedAction = $"Set-CrmMigrationState -Version {f.Version} -State Applied (or RolledBack) once the database is settled." };
-        var history = MigrationHistory.Read(conn, tx);
-        history.TryGetValue(f.Version, out var h);
-        var applied = h is { Direction: CrmMigrationDirection.Up };
+            { RecommendedAction = $"{MigrationStatus.SetState(set, f.Version, "Applied")} (or RolledBack) once the database is settled." };
+        var view = MigrationHistory.Read(conn, tx, set);
+        var m = MigrationStatus.Join(set, view).First(x => x.Version == f.Version);
+        if (m.State == CrmMigrationState.Conflict)
+            MigrationPlanner.ThrowIfConflict(set, [m], "run");
+        var applied = m.State is CrmMigrationState.Applied or CrmMigrationState.Modified or CrmMigrationState.Adopted;
         if (d == CrmMigrationDirection.Up != applied) return null;
         host.WriteVerbose($"{f.FileName} was already {(applied ? "applied" : "rolled back")} by another run; skipped.");
         return Result(f, d, CrmMigrationStatus.Skipped, TimeSpan.Zero, $"Already {(applied ? "applied" : "rolled back")} by another run.");
     }
 
-    private static CrmMigrationResult RunTransactional(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
+    private static CrmMigrationResult RunTransactional(CrmConnection connection, MigrationSet set, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
         var label = $"{(d == CrmMigrationDirection.Up ? "Applying" : "Rolling back")} {f.FileName}";
@@ -213,9 +245,9 @@ public static class MigrationRunner
         try
         {
             tx = MigrationCommands.BeginLocked(conn, connection, o, host, label);
-            MigrationHistory.Ensure(conn, tx);
+            MigrationHistory.Ensure(conn, tx, set, label);
             // Re-check the history inside the locked transaction: a concurrent run may have done this one already.
-            if (AlreadyDoneOrRefuse(conn, tx, f, d, host) is { } skipped)
+            if (AlreadyDoneOrRefuse(conn, tx, set, f, d, host) is { } skipped)
             {
                 tx.Rollback();
                 return skipped;
@@ -240,7 +272,8 @@ public static class MigrationRunner
             MigrationCommands.RestoreSession(conn, tx, role, o.LockTimeout);
             if (d == CrmMigrationDirection.Up) Verify(conn, tx, f, host);
             sw.Stop();
-            MigrationHistory.Record(conn, tx, f.Version, f.Name, f.Checksum, d, sw.Elapsed, true, true, false, f.WrittenStatements, null);
+            MigrationHistory.Record(conn, tx, set, f, f.Version, f.Name, d, sw.Elapsed, true, true, false, null);
+            Schema.SnapshotStore.RecordAfterMigration(conn, tx, f.Version, d, marked: false, host);
             tx.Commit();
             host.WriteVerbose($"{f.FileName}: {(d == CrmMigrationDirection.Up ? "applied" : "rolled back")} in {sw.Elapsed.TotalSeconds:0.###} s.");
             return Done(f, d, statements, sw.Elapsed);
@@ -302,7 +335,7 @@ public static class MigrationRunner
         return b ? null : "returned false.";
     }
 
-    private static CrmMigrationResult RunWithoutTransaction(CrmConnection connection, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
+    private static CrmMigrationResult RunWithoutTransaction(CrmConnection connection, MigrationSet set, MigrationFile f, CrmMigrationDirection d, MigrationOptions o, ICrmHost host)
     {
         var statements = d == CrmMigrationDirection.Up ? f.Statements : f.RollbackStatements!;
         var what = d == CrmMigrationDirection.Up ? "up script" : "rollback";
@@ -322,8 +355,8 @@ public static class MigrationRunner
             {
                 MigrationCommands.SetLockTimeout(lockConn, tx, o.LockTimeout);
                 MigrationCommands.ExcludeOwnSchema(lockConn, tx);
-                MigrationHistory.Ensure(lockConn, tx);
-                if (AlreadyDoneOrRefuse(lockConn, tx, f, d, host) is { } skipped)
+                MigrationHistory.Ensure(lockConn, tx, set, label);
+                if (AlreadyDoneOrRefuse(lockConn, tx, set, f, d, host) is { } skipped)
                 {
                     tx.Rollback();
                     return skipped;
@@ -333,7 +366,7 @@ public static class MigrationRunner
                 if (failures.Count > 0)
                     throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), f.FileName);
                 // The start row, committed before the first statement: if this process dies, the state is Incomplete, not Pending.
-                startRow = MigrationHistory.Record(lockConn, tx, f.Version, f.Name, f.Checksum, d, TimeSpan.Zero, false, false, false, f.WrittenStatements,
+                startRow = MigrationHistory.Record(lockConn, tx, set, f, f.Version, f.Name, d, TimeSpan.Zero, false, false, false,
                     $"started by {Environment.UserName}@{Environment.MachineName} (process {Environment.ProcessId}) and never recorded its end: the process was killed or lost its connection");
                 tx.Commit();
                 started = true;
@@ -358,7 +391,8 @@ public static class MigrationRunner
             sw.Stop();
             using (var tx = MigrationCommands.BeginLocked(lockConn, connection, o, host, label))
             {
-                MigrationHistory.Finish(lockConn, tx, startRow, f.Version, f.Name, d, sw.Elapsed, true, f.WrittenStatements, null);
+                MigrationHistory.Finish(lockConn, tx, set, f, startRow, f.Version, d, sw.Elapsed, true, null);
+                Schema.SnapshotStore.RecordAfterMigration(lockConn, tx, f.Version, d, marked: false, host);
                 tx.Commit();
             }
             return Done(f, d, statements, sw.Elapsed, ["Ran without a transaction (crmops:no-transaction)."]);
@@ -388,7 +422,7 @@ public static class MigrationRunner
             {
                 if (lockConn.State != System.Data.ConnectionState.Open) throw new InvalidOperationException("the lock connection is closed");
                 using var t2 = lockConn.BeginTransaction();
-                MigrationHistory.Finish(lockConn, t2, startRow, f.Version, f.Name, d, sw.Elapsed, false, f.WrittenStatements, $"{Strip(cause.Message).TrimEnd('.')} ({ran})");
+                MigrationHistory.Finish(lockConn, t2, set, f, startRow, f.Version, d, sw.Elapsed, false, $"{Strip(cause.Message).TrimEnd('.')} ({ran})");
                 t2.Commit();
             }
             catch (Exception logEx) when (logEx is NpgsqlException or CrmException or InvalidOperationException or IOException)

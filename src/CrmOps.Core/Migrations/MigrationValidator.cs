@@ -14,17 +14,36 @@ public static class MigrationValidator
         if (set.Problems.Count == 0)
             results.Add(Pass("MigrationFiles", set.Root, $"{set.Migrations.Count} migration(s): names, versions and scripts are valid."));
 
-        var (history, incomplete) = Db.ReadOnly(connection, (c, tx) => (MigrationHistory.Read(c, tx), MigrationHistory.ReadIncomplete(c, tx)), "Reading the migration history");
-        var status = MigrationStatus.Join(set, history, incomplete);
+        // Supabase's CLI applies files in file-name order and compares versions as text: the two orders must agree.
+        var byName = set.Migrations.Select(f => f.Version).ToList();
+        var byVersion = byName.OrderBy(v => v, StringComparer.Ordinal).ToList();
+        if (!byName.SequenceEqual(byVersion))
+            results.Add(Fail("MigrationVersionOrder", set.Root,
+                $"File-name order ({string.Join(", ", byName)}) differs from version order ({string.Join(", ", byVersion)}): versions of different lengths sort differently, and Supabase's CLI then reports versions as missing. Give every version the same number of digits (14: yyyyMMddHHmmss, as New-CrmMigration and `supabase migration new` do)."));
+
+        var (view, incomplete) = Db.ReadOnly(connection,
+            (c, tx) => (MigrationHistory.Read(c, tx, set), MigrationHistory.ReadIncomplete(c, tx, set)), "Reading the migration history");
+        var status = MigrationStatus.Join(set, view, incomplete);
         foreach (var m in status.Where(m => m.State == CrmMigrationState.Incomplete))
             results.Add(Fail("MigrationIncomplete", m.Path ?? m.FileName, m.Message ?? $"{m.FileName} is Incomplete."));
         foreach (var m in status.Where(m => m.State == CrmMigrationState.Modified))
-            results.Add(Fail("MigrationModified", m.Path ?? m.FileName, $"{m.FileName} was changed after it was applied (checksum differs from the history).",
-                history[m.Version].Checksum, m.Checksum));
+            results.Add(Fail("MigrationModified", m.Path ?? m.FileName,
+                view.Own.TryGetValue(m.Version, out var own) && own.Direction == CrmMigrationDirection.Up
+                    ? $"{m.FileName} was changed after it was applied (checksum differs from CrmOps' history)."
+                    : $"{m.FileName} was changed after Supabase's CLI applied it (its statements differ from the ledger's).",
+                view.Own.TryGetValue(m.Version, out var o) ? o.Checksum : "(ledger)", m.Checksum));
         foreach (var m in status.Where(m => m.State == CrmMigrationState.Missing))
-            results.Add(Fail("MigrationMissing", m.FileName, $"{m.FileName} is applied in the database but has no file in '{set.Root}'."));
-        if (!status.Any(m => m.State is CrmMigrationState.Modified or CrmMigrationState.Missing))
-            results.Add(Pass("MigrationChecksums", set.Root, "Every applied migration matches its file."));
+            results.Add(Fail("MigrationMissing", m.FileName, m.Disagreement is { } d
+                ? $"{d} Settle it with: {string.Join("  or  ", m.Resolution.Select(r => r.Split("   #")[0]))}."
+                : $"{m.FileName} is applied in the database (CrmOps' history of this set) but has no file in '{set.Root}'."));
+        foreach (var m in status.Where(m => m.State == CrmMigrationState.Conflict))
+            results.Add(Fail("MigrationConflict", m.FileName,
+                $"{m.FileName}: {m.Disagreement} Settle it with: {string.Join("  or  ", m.Resolution.Select(r => r.Split("   #")[0]))}.",
+                $"history: {m.History}", $"ledger: {m.Ledger}"));
+        if (!status.Any(m => m.State is CrmMigrationState.Modified or CrmMigrationState.Missing or CrmMigrationState.Conflict))
+            results.Add(Pass("MigrationChecksums", set.Root, view.Ledger != null
+                ? "Every applied migration matches its file, and CrmOps' history and Supabase's ledger agree."
+                : "Every applied migration matches its file."));
 
         var noRollback = set.Migrations.Where(f => !f.HasRollbackStatements).ToList();
         foreach (var f in noRollback)

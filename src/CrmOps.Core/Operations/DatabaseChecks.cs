@@ -34,6 +34,9 @@ public static class DatabaseChecks
                 scoringOnTestTable = r.StringOrNull(7);
                 exportPopulated = r.GetBoolean(8);
             }
+            var book = Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading CrmOps' refresh log and scoring runs");
+            hasRefreshLog = book.RefreshLogTable != null;
+            hasRuns = book.ScoringRunsTable != null;
 
             results.Add(Check("NoMigrationOnTestTable", "public.customers", "no scoring columns", scoringOnTestTable ?? "none",
                 scoringOnTestTable is null,
@@ -75,13 +78,13 @@ public static class DatabaseChecks
                         : $"The timeline holds {rows:N0} activities of {customers:N0} customers, but {linked:N0} orders of {linkedCustomers:N0} customers link today: refresh it (Invoke-CrmTimelineRefresh)."));
                 DateTimeOffset? lastRefresh = null;
                 if (hasRefreshLog)
-                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-refresh.sql"), conn, tx))
+                    using (var c2 = new NpgsqlCommand(SqlText.Fill("Operations/checks-last-refresh.sql", ("refresh_log", book.RefreshLogTable!)), conn, tx))
                         lastRefresh = c2.ExecuteScalar() is DateTime dt ? new DateTimeOffset(DateTime.SpecifyKind(dt, DateTimeKind.Utc)) : null;
                 var fresh = lastRefresh is { } lr && now - lr <= options.MaxRefreshAge;
                 results.Add(Check("TimelineFresh", "public.customer_activity_timeline", $"refreshed within {options.MaxRefreshAge}",
                     lastRefresh?.ToString("u") ?? "never (by CrmOps)", fresh,
                     fresh ? $"Last refreshed {lastRefresh:u}." : lastRefresh is null
-                        ? "No refresh is recorded in crmops.refresh_log: schedule Invoke-CrmTimelineRefresh."
+                        ? "No refresh is recorded in CrmOps' refresh log: schedule Invoke-CrmTimelineRefresh."
                         : $"Last refreshed {lastRefresh:u}, more than {options.MaxRefreshAge} ago."));
             }
 
@@ -94,14 +97,14 @@ public static class DatabaseChecks
                     unscored == 0 ? $"All {profiles:N0} profiles have a lead score." : $"{unscored:N0} of {profiles:N0} profiles have no lead score: run Update-CrmLeadScore."));
                 DateTimeOffset? asOf = null, scoredAt = null;
                 if (hasRuns)
-                    using (var c2 = new NpgsqlCommand(SqlText.Get("Operations/checks-last-scoring.sql"), conn, tx))
+                    using (var c2 = new NpgsqlCommand(SqlText.Fill("Operations/checks-last-scoring.sql", ("scoring_runs", book.ScoringRunsTable!)), conn, tx))
                     using (var r = c2.ExecuteReader())
                         if (r.Read()) { asOf = r.GetFieldValue<DateTimeOffset>(0); scoredAt = r.GetFieldValue<DateTimeOffset>(1); }
                 var current = scoredAt is { } s && now - s <= options.MaxScoreAge;
                 results.Add(Check("ScoresCurrent", "public.customer_profiles", $"scored within {options.MaxScoreAge}",
                     scoredAt?.ToString("u") ?? "never (by CrmOps)", current,
                     current ? $"Last scoring run at {scoredAt:u} (as of {asOf:u})." : scoredAt is null
-                        ? "No scoring run is recorded in crmops.scoring_runs: run Update-CrmLeadScore."
+                        ? "No scoring run is recorded in CrmOps' scoring runs: run Update-CrmLeadScore."
                         : $"The last scoring run was at {scoredAt:u}, more than {options.MaxScoreAge} ago: scores decay with time."));
                 if (asOf is { } at)
                 {
@@ -123,6 +126,7 @@ public static class DatabaseChecks
                 results.Add(Check("MarketingExportFresh", "public.customer_marketing_export", $"{profiles} rows", $"{exportRows} rows", exportRows == profiles,
                     exportRows == profiles ? "The marketing export covers every profile." : $"The marketing export holds {exportRows:N0} rows for {profiles:N0} profiles: refresh it (Invoke-CrmTimelineRefresh customer_marketing_export)."));
             }
+            results.Add(Schema.SchemaDriftCheck.Run(connection, conn, tx));
             return (IReadOnlyList<CrmCheckResult>)results;
         }, "Checking the database");
 

@@ -10,8 +10,8 @@ namespace CrmOps.Operations;
 public sealed record MovementBaseline(DateTimeOffset Since, DateTimeOffset? RunStarted = null);
 
 /// <summary>
-/// Who moved between segments (from crmops.score_changes, written by every scoring run) and how the
-/// segments' sizes moved over time (from crmops.scoring_runs).
+/// Who moved between segments (from the score change log, written by every scoring run) and how the segments' sizes
+/// moved over time (from the scoring runs): the tables <see cref="Bookkeeping.Bookkeeping.Locate"/> finds.
 /// </summary>
 public static class LeadMovements
 {
@@ -109,9 +109,11 @@ public static class LeadMovements
         };
 
     /// <summary>The change log and the scoring runs to read (null where there is none yet).</summary>
-    private static (string? ScoreChanges, string? ScoringRuns) LogTables(NpgsqlConnection conn, NpgsqlTransaction tx) =>
-        (OpsSchema.Exists(conn, tx, "score_changes") ? "crmops.score_changes" : null,
-         OpsSchema.Exists(conn, tx, "scoring_runs") ? "crmops.scoring_runs" : null);
+    private static (string? ScoreChanges, string? ScoringRuns) LogTables(NpgsqlConnection conn, NpgsqlTransaction tx)
+    {
+        var s = Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading the scoring log");
+        return (s.ScoreChangesTable, s.ScoringRunsTable);
+    }
 
     private static (string ScoreChanges, string ScoringRuns) RequireLog(NpgsqlConnection conn, NpgsqlTransaction tx, CrmConnection connection)
     {

@@ -52,26 +52,60 @@ public static class LeadReports
     {
         if (top is <= 0) throw new CrmException("TopOutOfRange", CrmErrorKind.InvalidArgument, "-Top must be a positive number.");
         if (minScore is < 0 or > 30) throw new CrmException("MinScoreOutOfRange", CrmErrorKind.InvalidArgument, "-MinScore must be from 0 to 30.");
-        return Stream(connection, "Reading leads", (conn, tx) =>
+        var scores = Scores(segments, minScore);
+        IEnumerable<CrmLead> Rows(CancellationToken token) =>
+            Stream(connection, "Reading leads", (conn, tx) => LeadPages(conn, tx, connection, scores, top), MapLead, token);
+        // Rows are read and turned into CrmLead objects on a thread of their own, a few hundred ahead of the pipeline.
+        return ReadAhead.Of(Rows, cancel);
+    }
+
+    /// <summary>
+    /// The first rows of the ordered lead list come from a query of their own, LIMIT <see cref="LeadsFirstPage"/>:
+    /// PostgreSQL answers it in milliseconds by walking the lead_score index (an incremental sort of the first score
+    /// groups), while the whole list must be joined and sorted before its first row comes out. The rest is the same
+    /// query with OFFSET, which the planner runs as one hash join and sort; both see the transaction's one snapshot,
+    /// so together they are exactly the one ordered result. A consumer that stops within the first page
+    /// (Select-Object -First 10) never starts the big query.
+    /// </summary>
+    public const int LeadsFirstPage = 1000;
+
+    private static IEnumerable<NpgsqlCommand> LeadPages(NpgsqlConnection conn, NpgsqlTransaction tx, CrmConnection connection, int[] scores, int? top)
+    {
+        RequireScoring(conn, tx, connection);
+        const int first = LeadsFirstPage;
+        if (top <= first)
         {
-            RequireScoring(conn, tx, connection);
-            var cmd = new NpgsqlCommand(SqlText.Get("Operations/leads.sql"), conn, tx) { CommandTimeout = 0 };
-            cmd.Parameters.Add(new NpgsqlParameter("scores", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = Scores(segments, minScore) });
-            cmd.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Bigint) { Value = top is null ? DBNull.Value : (long)top });
-            return cmd;
-        }, r =>
+            Db.Exec(conn, tx, SqlText.Get("Operations/leads-first-page.sql")); // -Top: one short query
+            yield return LeadQuery(conn, tx, scores, top, 0);
+            yield break;
+        }
+        Db.Exec(conn, tx, SqlText.Get("Operations/leads-first-page.sql"));
+        yield return LeadQuery(conn, tx, scores, first, 0);
+        Db.Exec(conn, tx, SqlText.Get("Operations/leads-rest.sql"));
+        yield return LeadQuery(conn, tx, scores, top - first, first);
+    }
+
+    private static NpgsqlCommand LeadQuery(NpgsqlConnection conn, NpgsqlTransaction tx, int[] scores, long? limit, long offset)
+    {
+        var cmd = new NpgsqlCommand(SqlText.Get("Operations/leads.sql"), conn, tx) { CommandTimeout = 0 };
+        cmd.Parameters.Add(new NpgsqlParameter("scores", NpgsqlDbType.Array | NpgsqlDbType.Integer) { Value = scores });
+        cmd.Parameters.Add(new NpgsqlParameter("top", NpgsqlDbType.Bigint) { Value = limit is null ? DBNull.Value : limit.Value });
+        cmd.Parameters.Add(new NpgsqlParameter("skip", NpgsqlDbType.Bigint) { Value = offset });
+        return cmd;
+    }
+
+    private static CrmLead MapLead(NpgsqlDataReader r)
+    {
+        var score = r.GetInt32(3);
+        return new CrmLead
         {
-            var score = r.GetInt32(3);
-            return new CrmLead
-            {
-                CustomerId = r.GetGuid(0), FullName = r.GetString(1), Email = r.StringOrNull(2),
-                LeadScore = score, Segment = SegmentOf(score),
-                Recency = r.GetInt32(4), Frequency = r.GetInt32(5), Monetary = r.GetInt32(6),
-                LifetimeOrders = r.GetInt32(7), LifetimeNet = r.GetDecimal(8),
-                LastOrderAt = r.ValueOrNull<DateTimeOffset>(9) is { } t9 ? new Timestamp(t9) : null,
-                LastScoredAt = r.ValueOrNull<DateTimeOffset>(10) is { } t10 ? new Timestamp(t10) : null,
-            };
-        }, cancel);
+            CustomerId = r.GetGuid(0), FullName = r.GetString(1), Email = r.StringOrNull(2),
+            LeadScore = score, Segment = SegmentOf(score),
+            Recency = r.GetInt32(4), Frequency = r.GetInt32(5), Monetary = r.GetInt32(6),
+            LifetimeOrders = r.GetInt32(7), LifetimeNet = r.GetDecimal(8),
+            LastOrderAt = r.ValueOrNull<DateTimeOffset>(9) is { } t9 ? new Timestamp(t9) : null,
+            LastScoredAt = r.ValueOrNull<DateTimeOffset>(10) is { } t10 ? new Timestamp(t10) : null,
+        };
     }
 
     /// <summary>Writes the leads straight to a CSV file with COPY (header, ISO dates), the fast path for big exports.</summary>
@@ -138,15 +172,23 @@ public static class LeadReports
         }, cancel);
     }
 
-    /// <summary>
-    /// Streams a query's rows inside a READ ONLY transaction. When the consumer stops early, the
-    /// command is cancelled on the server before the reader is disposed (disposing alone would drain it).
-    /// </summary>
+    /// <summary>One query's rows, streamed (see the overload for several).</summary>
     internal static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
-        Func<NpgsqlConnection, NpgsqlTransaction, NpgsqlCommand> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel)
+        Func<NpgsqlConnection, NpgsqlTransaction, NpgsqlCommand> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel) =>
+        Stream(connection, what, (conn, tx) => [prepare(conn, tx)], map, cancel);
+
+    /// <summary>
+    /// Streams the rows of one or more queries, in order, inside one READ ONLY, REPEATABLE READ transaction (so that
+    /// pages of one ordered result see one snapshot). A query is prepared only when the one before it is done, so a
+    /// consumer that stops early never starts the next. When the consumer stops early, the running command is
+    /// cancelled on the server before its reader is disposed (disposing alone would drain it).
+    /// </summary>
+    private static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
+        Func<NpgsqlConnection, NpgsqlTransaction, IEnumerable<NpgsqlCommand>> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel)
     {
         NpgsqlConnection? conn = null;
         NpgsqlTransaction? tx = null;
+        IEnumerator<NpgsqlCommand>? commands = null;
         NpgsqlCommand? cmd = null;
         NpgsqlDataReader? reader = null;
         var completed = false;
@@ -155,43 +197,70 @@ public static class LeadReports
             try
             {
                 conn = connection.Open();
-                tx = conn.BeginTransaction();
+                tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
                 Db.MakeReadOnly(conn, tx);
-                cmd = prepare(conn, tx);
-                reader = cmd.ExecuteReader();
+                commands = prepare(conn, tx).GetEnumerator();
             }
             catch (Exception ex) when (ex is not CrmException) { throw Db.Translate(ex, connection, what); }
 
-            using var registration = cancel.Register(() => { try { cmd.Cancel(); } catch { } });
+            using var registration = cancel.Register(() => { try { Volatile.Read(ref cmd)?.Cancel(); } catch { } });
             while (true)
             {
-                T item;
                 try
                 {
-                    if (!reader.Read()) break;
-                    item = map(reader);
+                    reader?.Dispose();
+                    cmd?.Dispose();
+                    reader = null;
+                    cmd = null;
+                    if (!commands.MoveNext()) break;
+                    Volatile.Write(ref cmd, commands.Current);
+                    cancel.ThrowIfCancellationRequested();
+                    reader = cmd.ExecuteReader();
                 }
                 catch (Exception ex) when (ex is not CrmException)
                 {
                     cancel.ThrowIfCancellationRequested();
                     throw Db.Translate(ex, connection, what);
                 }
-                yield return item;
+                while (true)
+                {
+                    T item;
+                    try
+                    {
+                        if (!reader.Read()) break;
+                        item = map(reader);
+                    }
+                    catch (Exception ex) when (ex is not CrmException)
+                    {
+                        cancel.ThrowIfCancellationRequested();
+                        throw Db.Translate(ex, connection, what);
+                    }
+                    yield return item;
+                }
             }
             completed = true;
         }
         finally
         {
-            if (!completed && cmd != null && reader is { IsClosed: false })
+            // A short query (a page of at most ShortQueryRows rows) is read to its end instead: cheaper than a cancel
+            // request, which costs the server a new connection (a fork) to receive it.
+            if (!completed && cmd != null && reader is { IsClosed: false } && !IsShort(cmd))
             {
                 try { cmd.Cancel(); } catch { /* best effort */ }
             }
             try { reader?.Dispose(); } catch { /* cancelled */ }
             try { if (completed) tx?.Commit(); else tx?.Rollback(); } catch { /* connection may be broken by the cancel */ }
             cmd?.Dispose();
+            commands?.Dispose();
             conn?.Dispose();
         }
     }
+
+    /// <summary>Rows a query may return and still count as short: stopping it early drains it rather than cancel it.</summary>
+    private const long ShortQueryRows = 10_000;
+
+    private static bool IsShort(NpgsqlCommand cmd) =>
+        cmd.Parameters.Contains("top") && cmd.Parameters["top"].Value is long limit && limit <= ShortQueryRows;
 
     internal static void RequireScoring(NpgsqlConnection conn, NpgsqlTransaction? tx, CrmConnection connection)
     {

@@ -18,7 +18,7 @@ public sealed class ScoringOptions
     public bool Full { get; init; }
     /// <summary>Keyset batch size of a full recalculation (each batch is one short transaction).</summary>
     public int BatchSize { get; init; } = 100_000;
-    /// <summary>How many days of recorded score changes (crmops.score_changes) to keep; older ones are pruned by the run.</summary>
+    /// <summary>How many days of recorded score changes (supabase_migrations.crmops_score_changes) to keep; older ones are pruned by the run.</summary>
     public int KeepDays { get; init; } = 400;
 }
 
@@ -29,7 +29,7 @@ public sealed class ScoringOptions
 /// run targets only the customers that can have changed (recency band crossed, engagement row
 /// changed, never scored); the first run, or -Full, walks everyone in keyset batches. Each batch
 /// commits on its own (all old or all new within it) and is retried on a serialization failure or
-/// deadlock with a concurrent writer. Every run is recorded in crmops.scoring_runs.
+/// deadlock with a concurrent writer. Every run is recorded in supabase_migrations.crmops_scoring_runs.
 /// </summary>
 public static class LeadScorer
 {
@@ -87,7 +87,8 @@ public static class LeadScorer
             }
 
             if (!host.ShouldProcess(target, action)) return null;
-            OpsSchema.Ensure(conn);
+            OpsSchema.Ensure(conn, "Scoring leads");
+            WarnIfCannotYield(conn, host);
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
@@ -163,14 +164,14 @@ public static class LeadScorer
         }
     }
 
-    /// <summary>The scoring runs logged in crmops.scoring_runs, newest first (Get-CrmScoringHistory); empty when none is logged.</summary>
+    /// <summary>The scoring runs logged in supabase_migrations.crmops_scoring_runs, newest first (Get-CrmScoringHistory); empty when none is logged.</summary>
     public static IEnumerable<CrmScoringResult> History(CrmConnection connection, int last, CrmRunTrigger? trigger = null)
     {
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             var list = new List<CrmScoringResult>();
-            if (!OpsSchema.Exists(conn, tx, "scoring_runs")) return list;
-            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-log-read.sql"), conn, tx);
+            if (Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading the scoring log").ScoringRunsTable is not { } runs) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Fill("Operations/scoring-log-read.sql", ("scoring_runs", runs)), conn, tx);
             cmd.Parameters.AddWithValue("last", last);
             cmd.Parameters.Add(new NpgsqlParameter("trigger", NpgsqlDbType.Text) { Value = (object?)trigger?.ToString() ?? DBNull.Value });
             using var r = cmd.ExecuteReader();
@@ -201,11 +202,21 @@ public static class LeadScorer
             { RecommendedAction = "Invoke-CrmMigration -BuiltIn" };
     }
 
+    /// <summary>Says so when the batches cannot lower deadlock_timeout to yield to the application (a non-superuser, as on Supabase).</summary>
+    private static void WarnIfCannotYield(NpgsqlConnection conn, ICrmHost host)
+    {
+        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn);
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        if (r.GetBoolean(0)) return;
+        host.WriteWarning($"Scoring runs without its 50 ms deadlock_timeout: role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout (superuser only, or GRANT SET ON PARAMETER deadlock_timeout TO {Identifier.Quote(r.GetString(2))}). " +
+            $"Should a batch deadlock with an application transaction, the server decides after its deadlock_timeout ({r.GetString(1)}) which one to abort; an aborted batch is still retried.");
+    }
+
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
 
     private static PreviousRun? Previous(NpgsqlConnection conn)
     {
-        if (!OpsSchema.Exists(conn, null, "scoring_runs")) return null;
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-previous.sql"), conn);
         using var r = cmd.ExecuteReader();
         return r.Read() ? new PreviousRun(r.GetFieldValue<DateTimeOffset>(0), r.GetFieldValue<DateTimeOffset>(1)) : null;

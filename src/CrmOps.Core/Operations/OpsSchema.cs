@@ -1,27 +1,27 @@
-using CrmOps.Connections;
-using CrmOps.Sql;
+using CrmOps.Errors;
 using Npgsql;
 
 namespace CrmOps.Operations;
 
-/// <summary>Creates CrmOps' operational log tables (schema crmops) on first use.</summary>
+/// <summary>CrmOps' operational log tables (refresh log, scoring runs), created on first use: see <see cref="Bookkeeping.Bookkeeping"/>.</summary>
 internal static class OpsSchema
 {
-    public static void Ensure(NpgsqlConnection conn)
+    public static void Ensure(NpgsqlConnection conn, string what)
     {
-        if (Db.Scalar<bool>(conn, null, SqlText.Get("Operations/ops-schema-exists.sql"))) return;
+        using var tx = conn.BeginTransaction();
         try
         {
-            using var tx = conn.BeginTransaction();
-            using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/ops-schema.sql"), conn, tx)) cmd.ExecuteNonQuery();
+            Bookkeeping.Bookkeeping.Ensure(conn, tx, what);
             tx.Commit();
         }
         catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DuplicateTable or PostgresErrorCodes.DuplicateObject)
         {
-            // Another session created it at the same moment: fine.
+            // Another session created them at the same moment: fine.
+        }
+        catch (CrmException)
+        {
+            tx.Rollback();
+            throw;
         }
     }
-
-    /// <summary>True when the log tables exist (a read-only role may not be able to create them).</summary>
-    public static bool Exists(NpgsqlConnection conn, NpgsqlTransaction? tx, string table) => Db.RelationExists(conn, tx, "crmops." + table);
 }

@@ -18,7 +18,7 @@ public sealed class RefreshOptions
 /// <summary>
 /// Refreshes materialized views the way a scheduled job should: concurrently when a unique index
 /// allows (readers are never blocked), skipped with a warning when another refresh is running
-/// (never queued), and logged in crmops.refresh_log with rows before and after, since PostgreSQL
+/// (never queued), and logged in supabase_migrations.crmops_refresh_log with rows before and after, since PostgreSQL
 /// itself records no refresh time.
 /// </summary>
 public static class TimelineRefresher
@@ -41,7 +41,7 @@ public static class TimelineRefresher
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         using var conn = connection.Open();
-        OpsSchema.Ensure(conn);
+        OpsSchema.Ensure(conn, $"Refreshing {display}");
 
         var info = Inspect(conn, schema, name) ?? throw new CrmException("ObjectNotFound", CrmErrorKind.ObjectNotFound,
             $"Materialized view '{display}' does not exist on {connection.Host}:{connection.Port}.", display);
@@ -119,8 +119,9 @@ public static class TimelineRefresher
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             var list = new List<CrmRefreshResult>();
-            if (!OpsSchema.Exists(conn, tx, "refresh_log")) return list;
-            using var cmd = new NpgsqlCommand(SqlText.Get("Operations/refresh-log-read.sql"), conn, tx);
+            var table = Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading the refresh log").RefreshLogTable;
+            if (table == null) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Fill("Operations/refresh-log-read.sql", ("refresh_log", table)), conn, tx);
             var filter = view is null ? null : Identifier.ParseLenient(view) is var (s, n) && s != null ? $"{s}.{n}" : n;
             cmd.Parameters.Add(new NpgsqlParameter("view", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter ?? DBNull.Value });
             cmd.Parameters.AddWithValue("last", last);

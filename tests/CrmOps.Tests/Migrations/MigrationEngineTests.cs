@@ -131,9 +131,16 @@ public sealed class MigrationEngineTests : IDisposable
         Assert.Equal("a|2", Scalar(Db, "select name || '|' || cardinality(statements) from supabase_migrations.schema_migrations where version = '20250101000000'"));
         _ = MigrationRunner.Undo(Db, set, new MigrationOptions(), new NullHost()).ToList();
         Assert.Equal(0L, Scalar(Db, "select count(*) from supabase_migrations.schema_migrations"));
-        // A version that only Supabase's CLI recorded counts as applied.
+        // The ledger says applied again after CrmOps rolled it back: the two disagree, and nothing guesses.
         Exec(Db, "insert into supabase_migrations.schema_migrations (version, name) values ('20250101000000', 'a')");
-        Assert.Equal(CrmMigrationState.Applied, MigrationStatus.Get(Db, set).Single().State);
+        var m = MigrationStatus.Get(Db, set).Single();
+        Assert.Equal(CrmMigrationState.Conflict, m.State);
+        Assert.Equal((CrmHistoryState.RolledBack, CrmLedgerState.Present), (m.History, m.Ledger));
+        Assert.Equal(2, m.Resolution.Length);
+        // A version that only Supabase's CLI recorded (CrmOps never ran it) counts as applied.
+        Write("migrations", "20250101000001_b.sql", "create table b (id int);");
+        Exec(Db, "insert into supabase_migrations.schema_migrations (version, name) values ('20250101000001', 'b')");
+        Assert.Equal(CrmMigrationState.Applied, MigrationStatus.Get(Db, MigrationSet.Load(_root)).Single(x => x.Version == "20250101000001").State);
     }
 
     [PostgresFact]

@@ -64,13 +64,15 @@ public sealed class MigrationSetTests : IDisposable
     [Fact]
     public void MalformedNamesDuplicatesAndOrphansAreReportedWithPath()
     {
-        Write("migrations", "2025_bad.sql", "select 1;");
+        Write("migrations", "bad-name.sql", "select 1;");
+        Write("migrations", "2025_short_version.sql", "select 1;"); // the CLI's pattern: any digits
         Write("migrations", "20250101000000_a.sql", "select 1;");
         Write("migrations", "20250101000000_b.sql", "select 2;");
         Write("rollbacks", "20250101000009_orphan.sql", "select 1;");
         Write("migrations", "20250101000001_meta.sql", "select 1;\n\\i x.sql\n");
         var set = MigrationSet.Load(_root);
-        Assert.Contains(set.Problems, p => p.ErrorId == "MigrationFileInvalid" && p.Path.EndsWith("2025_bad.sql"));
+        Assert.Contains(set.Problems, p => p.ErrorId == "MigrationFileInvalid" && p.Path.EndsWith("bad-name.sql") && p.Message.Contains("Supabase's CLI"));
+        Assert.Contains(set.Migrations, m => m.Version == "2025" && m.Name == "short_version");
         Assert.Contains(set.Problems, p => p.ErrorId == "MigrationDuplicateVersion" && p.Path.EndsWith("20250101000000_b.sql") && p.Message.Contains("20250101000000_a.sql"));
         Assert.Contains(set.Problems, p => p.ErrorId == "MigrationFileInvalid" && p.Path.EndsWith("20250101000009_orphan.sql"));
         Assert.Contains(set.Problems, p => p.ErrorId == "SplitterPsqlMetaCommand" && p.Message.Contains("line 2"));

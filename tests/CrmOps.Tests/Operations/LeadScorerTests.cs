@@ -25,7 +25,7 @@ public sealed class LeadScorerTests(OperationsDatabase db) : IClassFixture<Opera
         Assert.Equal(r.Customers, r.Hot + r.Warm + r.Cool + r.Cold);
         Assert.Equal(db.Count("SELECT count(*) FROM customer_profiles WHERE lead_score >= 24"), r.Hot);
         Assert.Equal(db.Count("SELECT count(*) FROM customer_profiles WHERE lead_score < 12"), r.Cold);
-        Assert.True(db.Count("SELECT count(*) FROM crmops.scoring_runs WHERE as_of = @a AND mode = 'Full'", ("a", AsOf)) >= 1, "the run is recorded in crmops.scoring_runs");
+        Assert.True(db.Count("SELECT count(*) FROM supabase_migrations.crmops_scoring_runs WHERE as_of = @a AND mode = 'Full'", ("a", AsOf)) >= 1, "the run is recorded in supabase_migrations.crmops_scoring_runs");
         // A second full run as of the same instant changes nothing.
         Assert.Equal(0, Score(AsOf, full: true).Changed);
     }
@@ -49,14 +49,14 @@ public sealed class LeadScorerTests(OperationsDatabase db) : IClassFixture<Opera
     {
         Score(AsOf, full: true);
         var before = db.ScoreDigest();
-        var runs = db.Count("SELECT count(*) FROM crmops.scoring_runs");
+        var runs = db.Count("SELECT count(*) FROM supabase_migrations.crmops_scoring_runs");
         var later = AsOf.AddDays(90);
         var plan = LeadScorer.Update(db.Connection, new ScoringOptions { AsOf = later }, new NullHost(whatIf: true));
         Assert.NotNull(plan);
         Assert.True(plan.WhatIf);
         Assert.Equal(db.ScoreChangesBetween(AsOf, later), plan.Changed);
         Assert.Equal(before, db.ScoreDigest());
-        Assert.Equal(runs, db.Count("SELECT count(*) FROM crmops.scoring_runs"));
+        Assert.Equal(runs, db.Count("SELECT count(*) FROM supabase_migrations.crmops_scoring_runs"));
     }
 
     [PostgresFact]

@@ -15,7 +15,7 @@ public sealed class TimelineRefresherTests(OperationsDatabase db) : IClassFixtur
     private CrmRefreshResult Refresh(RefreshOptions? options = null, ICrmHost? host = null, string view = TimelineRefresher.DefaultView) =>
         TimelineRefresher.Refresh(db.Connection, view, options ?? new RefreshOptions(), host ?? new NullHost()) ?? throw new InvalidOperationException("declined");
 
-    private long Logged(string status) => db.Count("SELECT count(*) FROM crmops.refresh_log WHERE status = @s", ("s", status));
+    private long Logged(string status) => db.Count("SELECT count(*) FROM supabase_migrations.crmops_refresh_log WHERE status = @s", ("s", status));
 
     [PostgresFact]
     public void RefreshesConcurrentlyAndLogsRowsBeforeAndAfter()
@@ -30,7 +30,7 @@ public sealed class TimelineRefresherTests(OperationsDatabase db) : IClassFixtur
         Assert.Equal(db.Count("SELECT count(*) FROM customer_activity_timeline"), r.RowsAfter);
         Assert.Equal(r.RowsAfter, r.RowsBefore);
         Assert.Equal(succeeded + 1, Logged("Succeeded"));
-        Assert.Equal($"{r.RowsBefore}|{r.RowsAfter}", db.Rows("SELECT rows_before, rows_after FROM crmops.refresh_log ORDER BY id DESC LIMIT 1").Single());
+        Assert.Equal($"{r.RowsBefore}|{r.RowsAfter}", db.Rows("SELECT rows_before, rows_after FROM supabase_migrations.crmops_refresh_log ORDER BY id DESC LIMIT 1").Single());
         var newest = TimelineRefresher.History(db.Connection, TimelineRefresher.DefaultView, 1).Single();
         Assert.Equal((r.Status, r.RowsAfter), (newest.Status, newest.RowsAfter));
     }
@@ -58,13 +58,13 @@ public sealed class TimelineRefresherTests(OperationsDatabase db) : IClassFixtur
     public void WhatIfAndDeclinedRunsRefreshNothingAndLogNothing()
     {
         Refresh();
-        var logged = db.Count("SELECT count(*) FROM crmops.refresh_log");
+        var logged = db.Count("SELECT count(*) FROM supabase_migrations.crmops_refresh_log");
         var version = db.Scalar("SELECT xmin::text FROM pg_class WHERE oid = 'public.customer_activity_timeline'::regclass");
         Assert.Null(TimelineRefresher.Refresh(db.Connection, TimelineRefresher.DefaultView, new RefreshOptions(), new NullHost(whatIf: true)));
         var host = new DecliningHost();
         Assert.Null(TimelineRefresher.Refresh(db.Connection, TimelineRefresher.DefaultView, new RefreshOptions(), host));
         Assert.Contains(host.Asked, a => a.StartsWith("Refresh materialized view concurrently", StringComparison.Ordinal));
-        Assert.Equal(logged, db.Count("SELECT count(*) FROM crmops.refresh_log"));
+        Assert.Equal(logged, db.Count("SELECT count(*) FROM supabase_migrations.crmops_refresh_log"));
         Assert.Equal(version, db.Scalar("SELECT xmin::text FROM pg_class WHERE oid = 'public.customer_activity_timeline'::regclass"));
     }
 

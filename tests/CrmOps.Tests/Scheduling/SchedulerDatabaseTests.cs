@@ -62,8 +62,8 @@ public class SchedulerDatabaseTests
             {
                 var command = (string)Scalar(cron, $"select command from cron.job where jobname = '{name}'")!;
                 using (var cmd = new NpgsqlCommand(command, conn)) cmd.ExecuteNonQuery();
-                Assert.Equal("Succeeded,Scheduled," + name, Scalar(conn, "select concat_ws(',', status, trigger, schedule) from crmops.refresh_log"));
-                Assert.Equal("Full,Succeeded,9369", Scalar(conn, "select concat_ws(',', mode, status, changed) from crmops.scoring_runs"));
+                Assert.Equal("Succeeded,Scheduled," + name, Scalar(conn, "select concat_ws(',', status, trigger, schedule) from supabase_migrations.crmops_refresh_log"));
+                Assert.Equal("Full,Succeeded,9369", Scalar(conn, "select concat_ws(',', mode, status, changed) from supabase_migrations.crmops_scoring_runs"));
             }
 
             Assert.NotNull(Scheduler.Unregister(crm, name, new NullHost()));

@@ -5,8 +5,8 @@ SELECT to_regclass('public.customer_activity_timeline') IS NOT NULL             
                   AND attname = 'lead_score' AND NOT attisdropped)                        AS has_scoring,
        to_regprocedure('public.lead_score_components(timestamptz, integer, numeric, timestamptz)') IS NOT NULL AS has_rules,
        to_regclass('public.customer_marketing_export') IS NOT NULL                       AS has_marketing_export,
-       to_regclass('crmops.refresh_log') IS NOT NULL                                     AS has_refresh_log,
-       to_regclass('crmops.scoring_runs') IS NOT NULL                                    AS has_scoring_runs,
+       false                                                                             AS has_refresh_log,  -- (Bookkeeping.Locate knows)
+       false                                                                             AS has_scoring_runs,
        (SELECT string_agg(attname, ', ' ORDER BY attnum) FROM pg_attribute
          WHERE attrelid = to_regclass('public.customers') AND NOT attisdropped
            AND attname IN ('lead_score', 'rfm_recency', 'rfm_frequency', 'rfm_monetary', 'last_scored_at')) AS scoring_on_test_table,

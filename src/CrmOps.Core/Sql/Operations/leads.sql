@@ -8,4 +8,4 @@ SELECT p.id, p.canonical_full_name, e.email, p.lead_score, p.rfm_recency, p.rfm_
  WHERE p.lead_score IS NOT NULL
    AND p.lead_score = ANY (@scores)
  ORDER BY p.lead_score DESC, (m.lifetime_net * 100)::bigint DESC NULLS LAST, p.id
- LIMIT @top;
+ LIMIT @top OFFSET @skip;

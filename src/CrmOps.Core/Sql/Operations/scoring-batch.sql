@@ -3,7 +3,7 @@
 -- (= ANY of the batch's ids), scored as of @as_of by lead_score_components(). Writes only the rows
 -- whose score or components change; updated_at is left alone, and this score-column-only UPDATE
 -- does not fire the profile trigger. Each changed customer's old and new score go to
--- crmops.score_changes in the same statement (the run is @run_started, @as_of); the statement's row
+-- supabase_migrations.crmops_score_changes in the same statement (the run is @run_started, @as_of); the statement's row
 -- count is the rows changed. Profiles without an engagement row: scoring-no-metrics.sql.
 WITH scored AS (
     SELECT b.ctid AS row_id, b.id, b.lead_score AS old_lead_score,
@@ -28,5 +28,5 @@ WITH scored AS (
        AND p.ctid <  format('(%s,0)', @to_page)::tid
     RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
 )
-INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
 SELECT @run_started, @as_of, x.id, x.old_lead_score, x.new_lead_score FROM changed x;

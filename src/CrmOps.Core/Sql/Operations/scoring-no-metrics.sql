@@ -1,6 +1,6 @@
 -- The last step of a full recalculation: profiles with no engagement row (never ordered) get the
 -- rules' score for no orders, as of @as_of. Writes only rows whose score changes, and records each
--- change in crmops.score_changes in the same statement (its row count is the rows changed).
+-- change in supabase_migrations.crmops_score_changes in the same statement (its row count is the rows changed).
 WITH scored AS (
     SELECT b.ctid AS row_id, b.id, b.lead_score AS old_lead_score,
            c.recency, c.frequency, c.monetary, c.lead_score
@@ -17,5 +17,5 @@ WITH scored AS (
      WHERE p.ctid = s.row_id AND p.id = s.id
     RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
 )
-INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
 SELECT @run_started, @as_of, x.id, x.old_lead_score, x.new_lead_score FROM changed x;

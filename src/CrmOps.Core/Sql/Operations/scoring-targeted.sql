@@ -2,7 +2,7 @@
 -- started @prev_started): those whose last order crossed a 30/60/90/180-day boundary between the
 -- two instants, those whose engagement row changed since, those never scored, and (when given)
 -- the customers in @ids. Writes only rows whose score or components change, and records each change
--- (old and new score) in crmops.score_changes in the same statement.
+-- (old and new score) in supabase_migrations.crmops_score_changes in the same statement.
 WITH candidates AS MATERIALIZED (
     SELECT customer_id AS id FROM public.customer_engagement_metrics
      WHERE @targeted
@@ -32,7 +32,7 @@ WITH candidates AS MATERIALIZED (
            IS DISTINCT FROM (s.lead_score, s.recency, s.frequency, s.monetary)
     RETURNING s.id, s.old_lead_score, s.lead_score AS new_lead_score
 ), logged AS (
-    INSERT INTO crmops.score_changes (run_started, as_of, customer_id, old_score, new_score)
+    INSERT INTO supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
     SELECT @run_started, @as_of, x.id, x.old_lead_score, x.new_lead_score FROM changed x
 )
 SELECT (SELECT count(*) FROM scored) AS seen, (SELECT count(*) FROM changed) AS changed;

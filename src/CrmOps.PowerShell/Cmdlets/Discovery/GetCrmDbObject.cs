@@ -5,6 +5,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Discovery;
 
 /// <summary>Lists tables, views, materialized views, functions, triggers, indexes and sequences.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmDbObject")]
 [OutputType(typeof(CrmDbObject))]
 public sealed class GetCrmDbObject : CrmCmdlet

@@ -5,6 +5,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Discovery;
 
 /// <summary>What an object is built from (Upstream) or what is built on it (Downstream), transitively.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmDependency")]
 [OutputType(typeof(CrmDependency))]
 public sealed class GetCrmDependency : CrmCmdlet

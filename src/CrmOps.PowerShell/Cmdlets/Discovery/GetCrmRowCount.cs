@@ -8,6 +8,7 @@ namespace CrmOps.PowerShell.Cmdlets.Discovery;
 /// Row counts: catalog estimates by default (one round trip, IsExact false, Rows null when never
 /// analyzed), count(*) per table with -Exact. Piped names are collected and resolved together.
 /// </summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmRowCount")]
 [OutputType(typeof(CrmRowCount))]
 public sealed class GetCrmRowCount : CrmCmdlet

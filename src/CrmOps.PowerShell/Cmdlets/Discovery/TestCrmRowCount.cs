@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using CrmOps.Catalog;
 using CrmOps.Errors;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Discovery;
 
 /// <summary>Checks a table's exact row count; a CrmCheckResult, or only $true/$false with -Quiet.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsDiagnostic.Test, "CrmRowCount")]
 [OutputType(typeof(CrmCheckResult))]
 [OutputType(typeof(bool))]

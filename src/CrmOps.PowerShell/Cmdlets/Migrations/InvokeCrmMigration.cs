@@ -10,7 +10,7 @@ public sealed class InvokeCrmMigration : LockingMigrationCmdlet
 {
     /// <summary>Apply up to and including this version.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9]{14}$")]
+    [ValidatePattern("^[0-9]+$")] // the versions Supabase's CLI accepts: the digits before the first _ of the file name
     public string? Target { get; set; }
 
     [Parameter]

@@ -21,12 +21,30 @@ public abstract class MigrationCmdlet : CrmCmdlet
     [Parameter(Mandatory = true, ParameterSetName = BuiltInSet)]
     public SwitchParameter BuiltIn { get; set; }
 
-    protected MigrationSet LoadSet()
+    /// <summary>
+    /// Supabase's migration ledger (supabase_migrations.schema_migrations) for a -Path folder: Auto (used when it exists;
+    /// created as the CLI does when the folder is a Supabase project, with config.toml beside migrations/), Supabase
+    /// (created when missing), None (CrmOps' history only: for a folder the CLI does not manage). Never for -BuiltIn.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateSet("Auto", "Supabase", "None")]
+    public string Ledger { get; set; } = "Auto";
+
+    protected MigrationSet LoadSet() => LoadSet(this, Path, BuiltIn, Ledger);
+
+    /// <summary>A project folder or the built-in set, with the built-in set's names (they classify older history rows).</summary>
+    internal static MigrationSet LoadSet(PSCmdlet cmdlet, string? path, bool builtIn, string ledger = "Auto")
     {
-        var root = MigrationPaths.Resolve(this, Path, BuiltIn);
-        if (BuiltIn && !Directory.Exists(System.IO.Path.Combine(root, "migrations")))
+        var root = MigrationPaths.Resolve(cmdlet, path, builtIn);
+        var builtInRoot = MigrationPaths.BuiltInRoot;
+        if (builtIn && !Directory.Exists(System.IO.Path.Combine(root, "migrations")))
             throw new CrmException("MigrationBuiltInMissing", CrmErrorKind.ObjectNotFound,
                 $"The module's built-in migration set at '{root}' has no migrations/ folder (this build ships without built-in migrations).", root);
-        return MigrationSet.Load(root);
+        if (builtIn) return MigrationSet.Load(root, CrmMigrationSetKind.BuiltIn);
+        var names = Directory.Exists(System.IO.Path.Combine(builtInRoot, "migrations"))
+            ? MigrationSet.Load(builtInRoot, CrmMigrationSetKind.BuiltIn).Migrations.Select(f => (f.Version, f.Name)).ToList()
+            : [];
+        LedgerUse? use = ledger switch { "Supabase" => LedgerUse.Create, "None" => LedgerUse.None, _ => null };
+        return MigrationSet.Load(root, CrmMigrationSetKind.Project, names, use);
     }
 }

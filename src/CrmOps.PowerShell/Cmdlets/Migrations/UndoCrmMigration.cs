@@ -14,7 +14,7 @@ public sealed class UndoCrmMigration : LockingMigrationCmdlet
 
     /// <summary>Roll back every applied version newer than this one.</summary>
     [Parameter]
-    [ValidatePattern("^[0-9]{14}$")]
+    [ValidatePattern("^[0-9]+$")] // the versions Supabase's CLI accepts: the digits before the first _ of the file name
     public string? Target { get; set; }
 
     protected override void ProcessCrmRecord()

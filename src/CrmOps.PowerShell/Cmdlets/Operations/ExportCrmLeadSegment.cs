@@ -1,10 +1,12 @@
 using System.Management.Automation;
 using CrmOps.Errors;
 using CrmOps.Operations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>Get-CrmLeadSegment | Export-Csv, done by the server with COPY: same columns, ISO dates, several times faster.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsData.Export, "CrmLeadSegment", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportCrmLeadSegment : LeadFilterCmdlet
@@ -23,6 +25,10 @@ public sealed class ExportCrmLeadSegment : LeadFilterCmdlet
     protected override void ProcessCrmRecord()
     {
         var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        // Several databases: one file each, the database named before the extension (leads.prod.csv).
+        if (DatabaseFileLabel is { } label)
+            full = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? "",
+                $"{System.IO.Path.GetFileNameWithoutExtension(full)}.{label}{System.IO.Path.GetExtension(full)}");
         if (File.Exists(full) && !Force)
             throw new CrmException("ExportFileExists", CrmErrorKind.ResourceUnavailable,
                 $"'{full}' already exists. Use -Force to overwrite it.", full);

@@ -4,6 +4,7 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmCustomerTimeline")]
 [OutputType(typeof(CrmActivity))]
 public sealed class GetCrmCustomerTimeline : CrmCmdlet

@@ -4,6 +4,7 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmLeadScoreDistribution")]
 [OutputType(typeof(CrmSegmentSummary))]
 public sealed class GetCrmLeadScoreDistribution : CrmCmdlet

@@ -1,9 +1,11 @@
 using System.Management.Automation;
 using CrmOps.Operations;
+using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>Customers in the segments, best first, streamed.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmLeadSegment")]
 [OutputType(typeof(CrmLead))]
 public sealed class GetCrmLeadSegment : LeadFilterCmdlet

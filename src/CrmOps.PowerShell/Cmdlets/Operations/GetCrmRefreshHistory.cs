@@ -4,6 +4,7 @@ using CrmOps.PowerShell.Infrastructure;
 
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmRefreshHistory")]
 [OutputType(typeof(CrmRefreshResult))]
 public sealed class GetCrmRefreshHistory : CrmCmdlet

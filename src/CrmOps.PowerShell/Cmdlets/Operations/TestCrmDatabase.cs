@@ -5,6 +5,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>The seed's verification queries as checks.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsDiagnostic.Test, "CrmDatabase")]
 [OutputType(typeof(CrmCheckResult), typeof(bool))]
 public sealed class TestCrmDatabase : CrmCmdlet

@@ -27,7 +27,7 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
     [ValidateRange(100, 10_000_000)]
     public int BatchSize { get; set; } = 100_000;
 
-    /// <summary>Days of recorded score changes to keep (crmops.score_changes); older ones are pruned by the run.</summary>
+    /// <summary>Days of recorded score changes to keep (supabase_migrations.crmops_score_changes); older ones are pruned by the run.</summary>
     [Parameter]
     [ValidateRange(1, 36_500)]
     public int KeepDays { get; set; } = 400;

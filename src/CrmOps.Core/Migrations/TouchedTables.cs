@@ -1,48 +1,7 @@
 using System.Text.RegularExpressions;
 using CrmOps.Sql;
-using Npgsql;
 
 namespace CrmOps.Migrations;
-
-/// <summary>One object that differs between two fingerprints.</summary>
-public sealed record SchemaDifference(string Kind, string Name, string? Before, string? After)
-{
-    public string Change => Before == null ? "Added" : After == null ? "Removed" : "Changed";
-}
-
-/// <summary>
-/// The schema as a set of (kind, name) → definition: tables, columns (type, null, default), constraints, indexes,
-/// views and their definitions, functions and their bodies, triggers, policies, types and comments.
-/// </summary>
-public sealed class SchemaFingerprint
-{
-    public IReadOnlyDictionary<(string Kind, string Name), string> Objects { get; }
-
-    private SchemaFingerprint(Dictionary<(string, string), string> objects) => Objects = objects;
-
-    internal static SchemaFingerprint Take(NpgsqlConnection conn, NpgsqlTransaction? tx)
-    {
-        var objects = new Dictionary<(string, string), string>();
-        using var cmd = new NpgsqlCommand(SqlText.Get("Migrations/fingerprint.sql"), conn, tx);
-        using var r = cmd.ExecuteReader();
-        while (r.Read())
-            objects[(r.GetString(0), r.GetString(1))] = r.IsDBNull(2) ? "" : r.GetString(2);
-        return new SchemaFingerprint(objects);
-    }
-
-    public IReadOnlyList<SchemaDifference> Compare(SchemaFingerprint after)
-    {
-        var diffs = new List<SchemaDifference>();
-        foreach (var (key, def) in Objects)
-        {
-            if (!after.Objects.TryGetValue(key, out var afterDef)) diffs.Add(new(key.Kind, key.Name, def, null));
-            else if (!string.Equals(def, afterDef, StringComparison.Ordinal)) diffs.Add(new(key.Kind, key.Name, def, afterDef));
-        }
-        foreach (var (key, def) in after.Objects)
-            if (!Objects.ContainsKey(key)) diffs.Add(new(key.Kind, key.Name, null, def));
-        return diffs.OrderBy(d => d.Kind, StringComparer.Ordinal).ThenBy(d => d.Name, StringComparer.Ordinal).ToList();
-    }
-}
 
 /// <summary>Finds the existing tables a statement touches (ALTER TABLE, CREATE INDEX/TRIGGER ... ON, UPDATE, DELETE FROM,
 /// INSERT INTO, DROP TABLE, TRUNCATE), searching the statement's code only (never strings, comments or bodies).</summary>

@@ -1,1 +1,0 @@
-delete from supabase_migrations.schema_migrations where version = $1;

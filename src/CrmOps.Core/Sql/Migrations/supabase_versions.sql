@@ -1,1 +1,0 @@
-select version::text from supabase_migrations.schema_migrations;

@@ -1,0 +1,1 @@
+release savepoint crmops_schema_snapshot;

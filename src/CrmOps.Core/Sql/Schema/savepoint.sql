@@ -1,0 +1,1 @@
+savepoint crmops_schema_snapshot;
