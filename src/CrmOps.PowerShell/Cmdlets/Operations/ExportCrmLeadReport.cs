@@ -6,6 +6,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>One self-contained HTML report (inline SVG charts and tables) for the people who act on lead scores.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsData.Export, "CrmLeadReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(FileInfo))]
 public sealed class ExportCrmLeadReport : CrmCmdlet

@@ -6,6 +6,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>Customers whose segment now differs from their segment after a baseline run, streamed.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmLeadMovement")]
 [OutputType(typeof(CrmLeadMovement))]
 public sealed class GetCrmLeadMovement : CrmCmdlet

@@ -5,6 +5,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>Segment sizes per day, week or month, from the scoring runs' log.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmLeadScoreTrend")]
 [OutputType(typeof(CrmSegmentTrend))]
 public sealed class GetCrmLeadScoreTrend : CrmCmdlet

@@ -5,6 +5,7 @@ using CrmOps.PowerShell.Infrastructure;
 namespace CrmOps.PowerShell.Cmdlets.Operations;
 
 /// <summary>Reads the log of scoring runs (Update-CrmLeadScore and scheduled runs), newest first.</summary>
+[ReadsOnly]
 [Cmdlet(VerbsCommon.Get, "CrmScoringHistory")]
 [OutputType(typeof(CrmScoringResult))]
 public sealed class GetCrmScoringHistory : CrmCmdlet
