@@ -71,7 +71,8 @@ else {
         if ($l -and $s.median -gt 0) {
             $growth = if ($key -eq $flat) { $l.median / $s.median } else { ($l.median / $factor) / $s.median }
         }
-        $growthText = if ($null -eq $growth) { '-' } else { '{0:+0;-0}%' -f (($growth - 1) * 100) }
+        # Rounded to a whole percent first: a growth just below 1 must print +0%, not -+0% (.NET's sign of a rounded-away negative).
+        $growthText = if ($null -eq $growth) { '-' } else { '{0:+0;-0;+0}%' -f [int][math]::Round(($growth - 1) * 100) }
         $result = @($(if ($s.pass) { "$a pass" } else { "$a **miss**" }))
         if ($null -ne $growth) { $result += $(if ($growth -le 1.2) { 'growth pass' } else { 'growth **miss**' }) }
         $note = (@($s.reference, $s.note, $(if ($l -and $l.note -and $l.note -ne $s.note) { "${b}: $($l.note)" })) | Where-Object { $_ }) -join '; '

@@ -72,5 +72,7 @@ public sealed class CrmMigrationResult
     public string? Message { get; init; }
     public string[] StatementText { get; init; } = [];
     public string[] Warnings { get; init; } = [];
+    /// <summary>The lint findings of the migration's statements on this database (with -WhatIf, and when a run refuses one).</summary>
+    public CrmLintFinding[] Findings { get; init; } = [];
     public override string ToString() => $"{Version}_{Name} {Direction} {Status}";
 }

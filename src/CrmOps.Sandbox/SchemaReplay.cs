@@ -23,14 +23,16 @@ public enum ReplayBase
 /// </summary>
 public static class SchemaReplay
 {
-    public static CrmSchemaSnapshot Take(MigrationSet set, string? target, ReplayBase from, ICrmHost host)
+    public static CrmSchemaSnapshot Take(MigrationSet set, string? target, ReplayBase from, ICrmHost host, bool supabase = false)
     {
         var clock = Stopwatch.StartNew();
-        var onto = from == ReplayBase.SampleCrm ? "the sample CRM's schema" : "an empty database";
+        var onto = (from == ReplayBase.SampleCrm ? "the sample CRM's schema" : "an empty database") + (supabase ? " in a Supabase-shaped sandbox" : "");
         host.WriteProgress("Replaying migrations into a throwaway sandbox", "Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, pgCron: false);
+        // Supabase-shaped when the database compared with is: its default privileges grant the API roles what the set creates.
+        var cluster = SandboxCluster.Start(host.WriteVerbose, pgCron: false, supabase: supabase);
         try
         {
+            if (!supabase) // the Supabase shape keeps the CRM in database postgres, which exists
             using (var admin = new NpgsqlConnection(cluster.ConnectionString("postgres") + ";Pooling=false"))
             {
                 admin.Open();

@@ -469,6 +469,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Compare-CrmSchema'            = { param($c) Compare-CrmSchema -BuiltIn -IncludePlatform -Connection $c.Connection }
             'Connect-CrmDatabase'          = { param($c) Connect-CrmDatabase $c.ConnectionString -NoDefault }
             'Disconnect-CrmDatabase'       = { param($c) Disconnect-CrmDatabase }
+            'Get-CrmAdvisory'              = { param($c) Get-CrmAdvisory -Connection $c.Connection 3> $null }
             'Get-CrmColumn'                = { param($c) Get-CrmColumn customer_profiles -Connection $c.Connection }
             'Get-CrmConnection'            = { param($c) Connect-CrmDatabase -Name conventions $c.ConnectionString -NoDefault | Out-Null; Get-CrmConnection conventions; Disconnect-CrmDatabase -Name conventions }
             'Get-CrmCustomerTimeline'      = { param($c) Get-CrmCustomerTimeline -CustomerId (Invoke-TestSql $sb 'select customer_id from customer_activity_timeline limit 3' -Database $c.Database) -Connection $c.Connection }

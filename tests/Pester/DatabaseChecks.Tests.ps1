@@ -10,7 +10,7 @@ BeforeAll {
     Invoke-CrmMigration -BuiltIn -Confirm:$false | Out-Null
     Invoke-CrmTimelineRefresh | Out-Null
     Update-CrmLeadScore -AsOf ([DateTimeOffset]'2025-10-15T00:00:00Z') -Confirm:$false | Out-Null
-    $script:AllChecks = 'EveryProfileScored', 'MarketingExportFresh', 'NoMigrationOnTestTable', 'SchemaMatchesMigrations', 'ScoresConsistent', 'ScoresCurrent',
+    $script:AllChecks = 'AdvisoryError', 'AdvisoryInfo', 'AdvisoryWarn', 'EveryProfileScored', 'MarketingExportFresh', 'NoMigrationOnTestTable', 'SchemaMatchesMigrations', 'ScoresConsistent', 'ScoresCurrent',
         'TimelineCoverage', 'TimelineExists', 'TimelineFresh', 'UnlinkedOrders'
 
     # Runs Test-CrmDatabase; asserts that exactly $Failing fail and every other check present passes; returns the results by check name.
@@ -30,7 +30,7 @@ AfterAll {
 }
 
 Describe 'Test-CrmDatabase on a healthy CRM' -Tag Operations {
-    It 'runs all ten checks and passes them' {
+    It 'runs all thirteen checks and passes them' {
         $checks = Assert-Checks @()
         @($checks.Keys | Sort-Object) | Should -Be $AllChecks
         Test-CrmDatabase -Quiet | Should -BeTrue
@@ -212,6 +212,32 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
             $c.MarketingExportFresh.Message | Should -Match 'holds 9,369 rows for 9,370 profiles: refresh it'
         }
         finally { Invoke-TestSql $sb "delete from customer_profiles where id = '00000000-0000-4000-8000-00000000c4ec'" | Out-Null }
+    }
+
+    It 'AdvisoryError: a policy on a table whose row level security is off (splinter 0007)' {
+        Invoke-TestSql $sb 'create policy checks_policy on public.customers for select using (true)' | Out-Null
+        try {
+            $c = Assert-Checks 'AdvisoryError'
+            $c.AdvisoryError.Actual | Should -Be '1: policy_exists_rls_disabled public.customers'
+            $c.AdvisoryError.Message | Should -Match 'Get-CrmAdvisory -Level Error \| Format-List'
+        }
+        finally { Invoke-TestSql $sb 'drop policy checks_policy on public.customers' | Out-Null }
+    }
+
+    It 'AdvisoryWarn: a function without a fixed search_path (splinter 0011); -AdvisoryLevel Error only reports it' {
+        Invoke-TestSql $sb "create function public.checks_mutable() returns int language sql as 'select 1'" | Out-Null
+        try {
+            $c = Assert-Checks 'AdvisoryWarn'
+            $c.AdvisoryWarn.Actual | Should -Be '1: function_search_path_mutable public.checks_mutable'
+            $c = Assert-Checks @() @{ AdvisoryLevel = 'Error' }
+            $c.AdvisoryWarn.Message | Should -Match 'reported, not failing: -AdvisoryLevel Error'
+        }
+        finally { Invoke-TestSql $sb 'drop function public.checks_mutable()' | Out-Null }
+    }
+
+    It 'AdvisoryInfo: the sample CRM''s INFO advisories fail with -AdvisoryLevel Info' {
+        $c = Assert-Checks 'AdvisoryInfo' @{ AdvisoryLevel = 'Info' }
+        $c.AdvisoryInfo.Actual | Should -Match 'unindexed_foreign_keys public\.orders'
     }
 }
 

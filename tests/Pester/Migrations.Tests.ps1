@@ -688,12 +688,12 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
     It '-BuiltIn resolves to module/migrations under the module root' {
         $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
         $onDisk = @(Get-ChildItem $folder -Filter *.sql | Sort-Object Name)
-        $onDisk.Count | Should -Be 4
+        $onDisk.Count | Should -Be 5
         $m = @(Get-CrmMigration -BuiltIn -ErrorAction Stop)
         $m.FileName | Should -Be $onDisk.Name
         $m.Path | Should -Be $onDisk.FullName
-        $m.Name | Should -Be @('create_customer_activity_timeline_correct', 'create_lead_scoring_correct', 'crmops_refresh_and_scoring_in_sql', 'crmops_score_changes')
-        $m.HasRollback | Should -Be @($true, $true, $true, $true)
+        $m.Name | Should -Be @('create_customer_activity_timeline_correct', 'create_lead_scoring_correct', 'secure_builtin_objects', 'crmops_refresh_and_scoring_in_sql', 'crmops_score_changes')
+        $m.HasRollback | Should -Be @($true, $true, $true, $true, $true)
     }
 
     It 'New-CrmMigration -BuiltIn -WhatIf names the module''s own folder and creates nothing there' {

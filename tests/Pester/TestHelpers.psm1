@@ -294,4 +294,34 @@ select 'L|' || case when to_regclass('supabase_migrations.schema_migrations') is
     }
 }
 
+# Supabase's API roles and default privileges on a vanilla sandbox (what Supabase's init scripts do; the same three
+# 'alter default privileges in schema public' lines as supabase/realtime dev/postgres/00-setup.sql): anon and
+# authenticated (nologin noinherit), service_role (bypassrls), authenticator (login, member of the three), USAGE on
+# public, and ALL on new tables, functions and sequences in public for the three API roles when the sandbox's
+# owner (postgres) creates them. -GrantExisting also grants ALL on the tables that exist now (as on a Supabase
+# project whose tables were created through the dashboard). Roles are cluster-wide; the default privileges belong to
+# the database given. Idempotent.
+function Add-TestSupabaseRoles {
+    param([Parameter(Mandatory)] $Sandbox, [string] $Database, [switch] $GrantExisting)
+    $sql = @"
+do `$`$
+begin
+    if not exists (select 1 from pg_roles where rolname = 'anon') then create role anon nologin noinherit; end if;
+    if not exists (select 1 from pg_roles where rolname = 'authenticated') then create role authenticated nologin noinherit; end if;
+    if not exists (select 1 from pg_roles where rolname = 'service_role') then create role service_role nologin noinherit bypassrls; end if;
+    if not exists (select 1 from pg_roles where rolname = 'authenticator') then create role authenticator login noinherit; end if;
+end
+`$`$;
+grant anon, authenticated, service_role to authenticator;
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
+"@
+    if ($GrantExisting) { $sql += "`ngrant all on all tables in schema public to anon, authenticated, service_role;" }
+    $arguments = @{ Sandbox = $Sandbox; Sql = $sql }
+    if ($Database) { $arguments.Database = $Database }
+    Invoke-TestSql @arguments | Out-Null
+}
+
 Export-ModuleMember -Function *

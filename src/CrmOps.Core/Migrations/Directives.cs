@@ -23,6 +23,9 @@ public sealed record RowRequirement(string? Schema, string Table, string Operato
     };
 }
 
+/// <summary>A <c>-- crmops:allow &lt;rule&gt; &lt;reason&gt;</c> directive: the file accepts every finding of that lint rule, for the reason given.</summary>
+public sealed record LintAllow(string Rule, string Reason, int Line);
+
 /// <summary>
 /// The directives in a script's header (the comment lines before the first statement). A guard that silently does
 /// nothing is worse than none, so a comment anywhere in the file that looks like a directive (starts with "crmops",
@@ -33,7 +36,8 @@ public sealed class Directives
 {
     public bool NoTransaction { get; init; }
     public IReadOnlyList<RowRequirement> Requirements { get; init; } = [];
-    public bool IsEmpty => !NoTransaction && Requirements.Count == 0;
+    public IReadOnlyList<LintAllow> Allows { get; init; } = [];
+    public bool IsEmpty => !NoTransaction && Requirements.Count == 0 && Allows.Count == 0;
 
     private static readonly Regex Exact = new(@"^\s*crmops:(?<name>[a-z]+(?:-[a-z]+)*)(?:\s+(?<args>.*?))?\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     private static readonly Regex LooksLike = new(@"^\s*(?:-?\s*crm[-_]?ops\b|@?(?:no[-_ ]?transaction|require[-_ ]?rows)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
@@ -47,6 +51,7 @@ public sealed class Directives
         StatementSplitter.Split(content, path, comments);
         var noTx = false;
         var reqs = new List<RowRequirement>();
+        var allows = new List<LintAllow>();
         foreach (var c in comments)
         {
             if (!c.IsLineComment)
@@ -62,7 +67,7 @@ public sealed class Directives
             var shown = "--" + c.Text.TrimEnd();
             var m = Exact.Match(c.Text);
             if (!m.Success)
-                throw Invalid(path, c.Line, $"'{shown.Trim()}' looks like a directive but is not one. Write it exactly '-- crmops:require-rows <table> >= <n>' or '-- crmops:no-transaction' (no space around the colon), or reword the comment.");
+                throw Invalid(path, c.Line, $"'{shown.Trim()}' looks like a directive but is not one. Write it exactly '-- crmops:require-rows <table> >= <n>', '-- crmops:no-transaction' or '-- crmops:allow <lint rule> <reason>' (no space around the colon), or reword the comment.");
             if (!c.InHeader)
                 throw Invalid(path, c.Line, $"the directive '{shown.Trim()}' comes after the first statement; directives belong in the comment lines at the top of the file.");
             var name = m.Groups["name"].Value.ToLowerInvariant();
@@ -83,11 +88,29 @@ public sealed class Directives
                         throw Invalid(path, c.Line, $"the row count {r.Groups["n"].Value} in '{shown.Trim()}' is too large: at most {long.MaxValue:N0}.");
                     reqs.Add(new RowRequirement(schema, table, r.Groups["op"].Value, count, c.Line));
                     break;
+                case "allow":
+                    allows.Add(ParseAllow(args, path, c.Line));
+                    break;
                 default:
-                    throw Invalid(path, c.Line, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction).");
+                    throw Invalid(path, c.Line, $"unknown directive 'crmops:{name}' (known: crmops:require-rows, crmops:no-transaction, crmops:allow).");
             }
         }
-        return new Directives { NoTransaction = noTx, Requirements = reqs };
+        return new Directives { NoTransaction = noTx, Requirements = reqs, Allows = allows };
+    }
+
+    /// <summary>crmops:allow &lt;rule&gt; &lt;reason&gt;: a known rule name and a reason of at least a few words' worth.</summary>
+    private static LintAllow ParseAllow(string args, string path, int line)
+    {
+        var space = args.IndexOfAny([' ', '\t']);
+        var rule = (space < 0 ? args : args[..space]).Trim().ToLowerInvariant();
+        var reason = space < 0 ? "" : args[space..].Trim();
+        if (rule.Length == 0)
+            throw Invalid(path, line, "crmops:allow needs a rule and a reason: -- crmops:allow <rule> <reason>.");
+        if (!Lint.LintRules.Names.Contains(rule, StringComparer.Ordinal))
+            throw Invalid(path, line, $"crmops:allow names an unknown lint rule '{rule}' (known: {string.Join(", ", Lint.LintRules.Names)}).");
+        if (reason.Length < 3)
+            throw Invalid(path, line, $"crmops:allow {rule} needs a reason after the rule name (it is shown in the plan): -- crmops:allow {rule} <why this is safe here>.");
+        return new LintAllow(rule, reason, line);
     }
 
     private static CrmException Invalid(string path, int line, string message) =>

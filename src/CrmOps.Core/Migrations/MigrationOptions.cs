@@ -43,4 +43,8 @@ public sealed class MigrationOptions
     public string? TargetVersion { get; init; }
     /// <summary>Undo: how many applied migrations to roll back, newest first (default 1).</summary>
     public int Count { get; init; } = 1;
+    /// <summary>Thresholds and exposed schemas of the lint that runs before an apply (and in its -WhatIf plan).</summary>
+    public Lint.LintOptions Lint { get; init; } = new();
+    /// <summary>Apply even when the lint finds an Error that the file does not allow (-Force); each is written as a warning.</summary>
+    public bool IgnoreLintErrors { get; init; }
 }

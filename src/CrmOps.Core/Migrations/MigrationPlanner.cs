@@ -1,6 +1,7 @@
 using System.Globalization;
 using CrmOps.Connections;
 using CrmOps.Errors;
+using CrmOps.Lint;
 using Npgsql;
 
 namespace CrmOps.Migrations;
@@ -112,7 +113,7 @@ public static class MigrationPlanner
         { RecommendedAction = conflicts[0].Resolution.FirstOrDefault()?.Split("   #")[0] };
     }
 
-    /// <summary>What an apply run would do: each pending migration, its statements, the existing tables it touches with exact row counts.</summary>
+    /// <summary>What an apply run would do: each pending migration, its statements, the existing tables it touches with exact row counts, and its lint findings.</summary>
     public static IReadOnlyList<CrmMigrationResult> PlanApply(CrmConnection connection, MigrationSet set, MigrationOptions o)
     {
         var pending = Pending(set, o, MigrationStatus.Get(connection, set));
@@ -120,7 +121,9 @@ public static class MigrationPlanner
         return Db.ReadOnly(connection, (conn, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(conn, tx);
-            return pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up)).ToList();
+            var findings = MigrationLinter.Run(conn, tx, pending, o.Lint);
+            return pending.Select(f => PlanOne(conn, tx, f, f.Statements, CrmMigrationDirection.Up,
+                findings.Where(x => x.Version == f.Version).ToArray(), o.IgnoreLintErrors)).ToList();
         }, "Planning migrations");
     }
 
@@ -136,7 +139,8 @@ public static class MigrationPlanner
         }, "Planning rollbacks");
     }
 
-    private static CrmMigrationResult PlanOne(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, IReadOnlyList<SqlStatement> statements, CrmMigrationDirection direction)
+    private static CrmMigrationResult PlanOne(NpgsqlConnection conn, NpgsqlTransaction? tx, MigrationFile f, IReadOnlyList<SqlStatement> statements, CrmMigrationDirection direction,
+        CrmLintFinding[]? findings = null, bool ignoreLintErrors = false)
     {
         var tables = new List<string>();
         var warnings = new List<string>();
@@ -156,12 +160,17 @@ public static class MigrationPlanner
         foreach (var r in directives?.Requirements ?? [])
             if (MigrationGuards.ExactCount(conn, tx, r.QuotedName, out _) == null)
                 warnings.Add($"{f.FileName}{(script == null ? "" : $" ({script})")} requires {r}, but {r.DisplayName} does not exist yet: the guard is checked again just before it runs, and refuses it if the table is still missing.");
+        findings ??= [];
+        foreach (var x in findings.Where(x => x.Allowed))
+            warnings.Add($"{f.FileName} line {x.Line}: {x.Rule} ({x.Severity}) allowed by the file: {x.AllowReason}");
+        if (!ignoreLintErrors && MigrationLinter.Refusal(findings) is { } refusal) failures.Add(refusal);
         return new CrmMigrationResult
         {
             Version = f.Version,
             Name = f.Name,
             Direction = direction,
             Status = failures.Count == 0 ? CrmMigrationStatus.Planned : CrmMigrationStatus.Refused,
+            Findings = findings,
             Statements = statements.Count,
             StatementText = statements.Select(s => s.Text).ToArray(),
             Tables = tables.ToArray(),

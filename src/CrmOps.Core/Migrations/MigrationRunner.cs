@@ -2,6 +2,7 @@ using System.Diagnostics;
 using CrmOps.Connections;
 using CrmOps.Errors;
 using CrmOps.Hosting;
+using CrmOps.Lint;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -37,8 +38,13 @@ public static class MigrationRunner
             var touches = r.Tables.Length > 0 ? ", touches " + string.Join(", ", r.Tables) : "";
             host.ShouldProcess($"{r.Version}_{r.Name} on {connection}: {r.Statements} statement(s){touches}", action);
             foreach (var w in r.Warnings) host.WriteWarning(w);
+            // Warnings, and Errors that -Force lets through (a refused plan names its Error in the refusal; allowed ones are in r.Warnings).
+            foreach (var x in r.Findings.Where(x => !x.Allowed && (x.Severity == CrmLintSeverity.Warning || (x.Severity == CrmLintSeverity.Error && r.Status != CrmMigrationStatus.Refused))))
+                host.WriteWarning($"{r.Version}_{r.Name}.sql line {x.Line}: {x.Rule} ({x.Severity}): {x.Message}");
             if (r.Status == CrmMigrationStatus.Refused)
-                host.WriteError(new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, r.Message ?? "", r.Version));
+                host.WriteError(new CrmException(
+                    r.Message?.StartsWith("Refused:", StringComparison.Ordinal) == true ? "MigrationLintRefused" : "MigrationRequirementFailed",
+                    CrmErrorKind.InvalidData, r.Message ?? "", r.Version));
             yield return r;
         }
     }
@@ -52,14 +58,27 @@ public static class MigrationRunner
             && !Db.ReadOnly(connection, MigrationCommands.RunLockFree, "Checking the migration lock");
         var pending = MigrationPlanner.Pending(set, o, status, incompleteMayBeRunning);
         MigrationPlanner.RefuseOverPooler(connection, pending, CrmMigrationDirection.Up);
-        // Every guard of every pending migration is checked before anything runs.
-        var failures = Db.ReadOnly(connection, (c, tx) =>
+        // Every guard of every pending migration, and the lint of all of them, before anything runs.
+        var (failures, findings) = Db.ReadOnly(connection, (c, tx) =>
         {
             MigrationCommands.ExcludeOwnSchema(c, tx);
-            return pending.SelectMany(f => MigrationGuards.Check(c, tx, f.FileName, f.Directives, missingFails: false)).ToList();
+            return (pending.SelectMany(f => MigrationGuards.Check(c, tx, f.FileName, f.Directives, missingFails: false)).ToList(),
+                    MigrationLinter.Run(c, tx, pending, o.Lint));
         }, "Checking migration requirements");
         if (failures.Count > 0)
             throw new CrmException("MigrationRequirementFailed", CrmErrorKind.InvalidData, string.Join(" ", failures), pending[0].FileName);
+        if (!o.IgnoreLintErrors && MigrationLinter.Refusal(findings) is { } refusal)
+        {
+            var first = findings.First(x => x.Severity == CrmLintSeverity.Error && !x.Allowed);
+            throw new CrmException("MigrationLintRefused", CrmErrorKind.InvalidOperation, refusal, first.File)
+            { RecommendedAction = $"Make the statement safe (Test-CrmMigration -Lint shows the recipe), or add '-- crmops:allow {first.Rule} <reason>' to {first.File}'s header, or run with -Force." };
+        }
+        foreach (var x in findings)
+        {
+            var text = $"{x.File} line {x.Line}: {x.Rule} ({x.Severity}{(x.Allowed ? ", allowed: " + x.AllowReason : "")}): {x.Message}";
+            if (x.Severity == CrmLintSeverity.Info || x.Allowed) host.WriteVerbose(text);
+            else host.WriteWarning(x.Severity == CrmLintSeverity.Error ? text + " (-Force: applied anyway)" : text);
+        }
         if (pending.Count == 0)
         {
             host.WriteVerbose($"No pending migrations in '{set.Root}' for {connection}.");

@@ -1,4 +1,6 @@
+using CrmOps.Advisors;
 using CrmOps.Connections;
+using CrmOps.Hosting;
 using CrmOps.Sql;
 using Npgsql;
 
@@ -10,6 +12,10 @@ public sealed class DatabaseCheckOptions
     public TimeSpan MaxRefreshAge { get; init; } = TimeSpan.FromDays(1);
     /// <summary>Orders whose email links to no customer, as a share of all orders, above which the check fails.</summary>
     public decimal MaxUnlinkedPercent { get; init; } = 1.0m;
+    /// <summary>The lowest advisory level whose check fails when an advisory of that level exists (default Warn: ERROR and WARN fail, INFO is reported).</summary>
+    public CrmAdvisoryLevel AdvisoryLevel { get; init; } = CrmAdvisoryLevel.Warn;
+    /// <summary>The schemas Supabase's Data API serves, for the advisors (null: pgrst.db_schemas, else public).</summary>
+    public IReadOnlyList<string>? ExposedSchemas { get; init; }
 }
 
 /// <summary>
@@ -18,7 +24,36 @@ public sealed class DatabaseCheckOptions
 /// </summary>
 public static class DatabaseChecks
 {
-    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection connection, DatabaseCheckOptions options) =>
+    public static IReadOnlyList<CrmCheckResult> Run(CrmConnection connection, DatabaseCheckOptions options, ICrmHost host)
+    {
+        var results = Seed(connection, options).ToList();
+        results.AddRange(Advisories(connection, options, host));
+        return results;
+    }
+
+    /// <summary>
+    /// One check per advisory level (Get-CrmAdvisory's findings): AdvisoryError, AdvisoryWarn, AdvisoryInfo. A level at
+    /// or above options.AdvisoryLevel fails when it has advisories; below, the check passes and reports them.
+    /// </summary>
+    private static IEnumerable<CrmCheckResult> Advisories(CrmConnection connection, DatabaseCheckOptions options, ICrmHost host)
+    {
+        var run = DatabaseAdvisor.Run(connection, new AdvisoryOptions { ExposedSchemas = options.ExposedSchemas }, host);
+        if (run.SkipReason != null) host.WriteVerbose(run.SkipReason);
+        foreach (var level in new[] { CrmAdvisoryLevel.Error, CrmAdvisoryLevel.Warn, CrmAdvisoryLevel.Info })
+        {
+            var found = run.Advisories.Where(a => a.Level == level).ToList();
+            var label = level.ToString().ToUpperInvariant();
+            var fails = level <= options.AdvisoryLevel;
+            var list = string.Join("; ", found.Take(5).Select(a => $"{a.Name} {a.Schema}.{a.Object}")) + (found.Count > 5 ? $"; {found.Count - 5} more" : "");
+            yield return Check("Advisory" + level, connection.ToString(), $"no {label} advisory", found.Count == 0 ? "none" : $"{found.Count}: {list}",
+                found.Count == 0 || !fails,
+                found.Count == 0 ? $"No {label} advisory (Supabase's advisors, Get-CrmAdvisory)."
+                : fails ? $"{found.Count} {label} advisor{(found.Count == 1 ? "y" : "ies")}: {list}. Get-CrmAdvisory -Level {level} | Format-List shows each with its remediation."
+                : $"{found.Count} {label} advisor{(found.Count == 1 ? "y" : "ies")} (reported, not failing: -AdvisoryLevel {options.AdvisoryLevel}): {list}.");
+        }
+    }
+
+    private static IReadOnlyList<CrmCheckResult> Seed(CrmConnection connection, DatabaseCheckOptions options) =>
         Db.ReadOnly(connection, (conn, tx) =>
         {
             var results = new List<CrmCheckResult>();

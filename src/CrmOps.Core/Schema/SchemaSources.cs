@@ -16,6 +16,14 @@ public static class SchemaSources
         SnapshotStore.Describe(Db.ReadOnly(connection, SchemaSnapshot.Take, $"Reading the schema of {connection}"),
             CrmSchemaSnapshotSource.Live, connection.ToString());
 
+    /// <summary>Whether the database has Supabase's API roles (see Sql/Schema/supabase-shaped.sql).</summary>
+    public static bool IsSupabaseShaped(CrmConnection connection) =>
+        Db.ReadOnly(connection, (conn, tx) =>
+        {
+            using var cmd = new NpgsqlCommand(SqlText.Get("Schema/supabase-shaped.sql"), conn, tx);
+            return cmd.ExecuteScalar() is true;
+        }, $"Reading the roles of {connection}");
+
     /// <summary>A snapshot file written by Export-CrmSchemaSnapshot (JSON, gzip-compressed when it ends in .gz).</summary>
     public static CrmSchemaSnapshot FromFile(string path)
     {

@@ -20,17 +20,17 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
     }
 
     private Dictionary<string, CrmCheckResult> Run(DatabaseCheckOptions? options = null) =>
-        DatabaseChecks.Run(_db.Connection, options ?? new DatabaseCheckOptions()).ToDictionary(c => c.Check);
+        DatabaseChecks.Run(_db.Connection, options ?? new DatabaseCheckOptions(), new NullHost()).ToDictionary(c => c.Check);
 
     private static void AssertFailing(Dictionary<string, CrmCheckResult> checks, params string[] failing) =>
         Assert.Equal(failing.Order(), checks.Values.Where(c => !c.Passed).Select(c => c.Check).Order());
 
     [PostgresFact]
-    public void AHealthyCrmPassesAllTenChecks()
+    public void AHealthyCrmPassesAllThirteenChecks()
     {
         var checks = Run();
         Assert.Equal(
-            ["EveryProfileScored", "MarketingExportFresh", "NoMigrationOnTestTable", "SchemaMatchesMigrations", "ScoresConsistent", "ScoresCurrent", "TimelineCoverage", "TimelineExists", "TimelineFresh", "UnlinkedOrders"],
+            ["AdvisoryError", "AdvisoryInfo", "AdvisoryWarn", "EveryProfileScored", "MarketingExportFresh", "NoMigrationOnTestTable", "SchemaMatchesMigrations", "ScoresConsistent", "ScoresCurrent", "TimelineCoverage", "TimelineExists", "TimelineFresh", "UnlinkedOrders"],
             checks.Keys.Order());
         AssertFailing(checks);
         Assert.Equal($"{OperationsDatabase.Customers} rows", checks["MarketingExportFresh"].Actual);
@@ -98,5 +98,33 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
             Assert.Equal("lead_score", checks["NoMigrationOnTestTable"].Actual);
         }
         finally { _db.Exec("ALTER TABLE customers DROP COLUMN lead_score"); }
+    }
+
+    [PostgresFact]
+    public void AdvisoryChecksFailAtOrAboveTheirLevel()
+    {
+        // The healthy CRM has INFO advisories only (splinter's unindexed_foreign_keys on orders): reported, failing from AdvisoryLevel Info.
+        var info = Run()["AdvisoryInfo"];
+        Assert.True(info.Passed);
+        Assert.Contains("unindexed_foreign_keys public.orders", info.Actual, StringComparison.Ordinal);
+        AssertFailing(Run(new DatabaseCheckOptions { AdvisoryLevel = CrmAdvisoryLevel.Info }), "AdvisoryInfo");
+
+        // splinter 0011 (WARN): a function without a fixed search_path; 0007 (ERROR): a policy on a table whose RLS is off.
+        _db.Exec("CREATE FUNCTION public.xunit_mutable() RETURNS int LANGUAGE sql AS 'SELECT 1'");
+        _db.Exec("CREATE POLICY xunit_policy ON public.customers FOR SELECT USING (true)");
+        try
+        {
+            var checks = Run();
+            AssertFailing(checks, "AdvisoryError", "AdvisoryWarn");
+            Assert.Contains("policy_exists_rls_disabled public.customers", checks["AdvisoryError"].Actual, StringComparison.Ordinal);
+            Assert.Contains("function_search_path_mutable public.xunit_mutable", checks["AdvisoryWarn"].Actual, StringComparison.Ordinal);
+            AssertFailing(Run(new DatabaseCheckOptions { AdvisoryLevel = CrmAdvisoryLevel.Error }), "AdvisoryError");
+        }
+        finally
+        {
+            _db.Exec("DROP POLICY xunit_policy ON public.customers");
+            _db.Exec("DROP FUNCTION public.xunit_mutable()");
+        }
+        AssertFailing(Run());
     }
 }

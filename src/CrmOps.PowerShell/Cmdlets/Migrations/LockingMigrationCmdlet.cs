@@ -17,7 +17,7 @@ public abstract class LockingMigrationCmdlet : MigrationCmdlet
     [Seconds(0, 3600)]
     public TimeSpan LockWait { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Do not ask for confirmation (-WhatIf still changes nothing).</summary>
+    /// <summary>Do not ask for confirmation (-WhatIf still changes nothing); Invoke-CrmMigration: apply despite lint Errors.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -27,5 +27,6 @@ public abstract class LockingMigrationCmdlet : MigrationCmdlet
     protected MigrationOptions Options(string? targetVersion = null, int count = 1, bool allowOutOfOrder = false) => new()
     {
         LockTimeout = LockTimeout, LockWait = LockWait, TargetVersion = targetVersion, Count = count, AllowOutOfOrder = allowOutOfOrder,
+        IgnoreLintErrors = Force,
     };
 }

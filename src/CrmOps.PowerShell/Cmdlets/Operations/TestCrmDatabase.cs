@@ -24,6 +24,15 @@ public sealed class TestCrmDatabase : CrmCmdlet
     [ValidateRange(0.0, 100.0)]
     public double MaxUnlinkedPercent { get; set; } = 1.0;
 
+    /// <summary>The lowest advisory level that fails its check (default Warn: ERROR and WARN advisories fail, INFO ones are reported).</summary>
+    [Parameter]
+    public CrmAdvisoryLevel AdvisoryLevel { get; set; } = CrmAdvisoryLevel.Warn;
+
+    /// <summary>The schemas Supabase's Data API serves, for the advisory checks.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? ExposedSchema { get; set; }
+
     /// <summary>Return only $true when every check passes, else $false.</summary>
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -33,7 +42,8 @@ public sealed class TestCrmDatabase : CrmCmdlet
         var results = DatabaseChecks.Run(Database, new DatabaseCheckOptions
         {
             MaxScoreAge = MaxScoreAge, MaxRefreshAge = MaxRefreshAge, MaxUnlinkedPercent = (decimal)MaxUnlinkedPercent,
-        });
+            AdvisoryLevel = AdvisoryLevel, ExposedSchemas = ExposedSchema,
+        }, CrmHost);
         if (Quiet) WriteObject(results.All(r => r.Passed));
         else WriteObject(results, enumerateCollection: true);
     }

@@ -128,6 +128,9 @@ public sealed class CompareCrmSchema : CrmCmdlet
     {
         var set = MigrationSet.Load(root);
         var from = ReplayOnto is null ? defaultBase : Enum.Parse<ReplayBase>(ReplayOnto, ignoreCase: true);
-        return SchemaReplay.Take(set, Target, from, CrmHost);
+        // Replayed where the database compared with lives: a Supabase project's default privileges are part of what the set builds.
+        var compared = ConnectionOf(Difference) ?? (Difference is null ? Database : null);
+        var supabase = compared != null && SchemaSources.IsSupabaseShaped(compared);
+        return SchemaReplay.Take(set, Target, from, CrmHost, supabase);
     }
 }
