@@ -101,8 +101,8 @@ Describe 'Every command' {
         $needsPrimary = @{
             'Compare-CrmSchema'     = 'drift compares the live schema with the snapshot a migration just recorded: a replica could lag behind it'
             'Get-CrmSchemaSnapshot' = 'a snapshot is taken to be recorded or compared with the latest migrations: it must be the primary''s'
+            'Get-CrmAdvisory'   = 'unused_index and the other statistics-based lints read pg_stat_* counters, which a replica keeps for its own queries only'
             'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
-            'Get-CrmAdvisory'   = 'advisors read the server''s own statistics (pg_stat_*, unused indexes), which a standby keeps apart from the primary''s'
             'Get-CrmSchedule'   = 'pg_cron''s jobs are read where pg_cron runs them (cron.database_name on the primary), and a job just registered must show'
             'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
         }

@@ -185,7 +185,7 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
         try {
             $c = Assert-Checks 'SchemaMatchesMigrations'
             $c.SchemaMatchesMigrations.Actual | Should -Be '2 difference(s)'
-            $c.SchemaMatchesMigrations.Message | Should -Match 'from the snapshot recorded after 20250115100001'
+            $c.SchemaMatchesMigrations.Message | Should -Match "from the snapshot recorded after $((Get-BuiltInMigrations)[-1].Version)"
             $c.SchemaMatchesMigrations.Message | Should -Match 'Column public\.customer_profiles\.vip Added'
             $c.SchemaMatchesMigrations.Message | Should -Match 'Index public\.idx_customer_profiles_lead_score Removed'
             Test-CrmDatabase -Quiet | Should -BeFalse
@@ -217,7 +217,8 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     It 'AdvisoryError: a policy on a table whose row level security is off (splinter 0007)' {
         Invoke-TestSql $sb 'create policy checks_policy on public.customers for select using (true)' | Out-Null
         try {
-            $c = Assert-Checks 'AdvisoryError'
+            # A policy made by hand is drift too (SchemaMatchesMigrations).
+            $c = Assert-Checks 'AdvisoryError', 'SchemaMatchesMigrations'
             $c.AdvisoryError.Actual | Should -Be '1: policy_exists_rls_disabled public.customers'
             $c.AdvisoryError.Message | Should -Match 'Get-CrmAdvisory -Level Error \| Format-List'
         }
@@ -227,9 +228,10 @@ select count(*) filter (where not exists (select 1 from customer_emails ce where
     It 'AdvisoryWarn: a function without a fixed search_path (splinter 0011); -AdvisoryLevel Error only reports it' {
         Invoke-TestSql $sb "create function public.checks_mutable() returns int language sql as 'select 1'" | Out-Null
         try {
-            $c = Assert-Checks 'AdvisoryWarn'
+            # A function made by hand is drift too (SchemaMatchesMigrations).
+            $c = Assert-Checks 'AdvisoryWarn', 'SchemaMatchesMigrations'
             $c.AdvisoryWarn.Actual | Should -Be '1: function_search_path_mutable public.checks_mutable'
-            $c = Assert-Checks @() @{ AdvisoryLevel = 'Error' }
+            $c = Assert-Checks 'SchemaMatchesMigrations' @{ AdvisoryLevel = 'Error' }
             $c.AdvisoryWarn.Message | Should -Match 'reported, not failing: -AdvisoryLevel Error'
         }
         finally { Invoke-TestSql $sb 'drop function public.checks_mutable()' | Out-Null }

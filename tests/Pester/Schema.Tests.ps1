@@ -42,11 +42,12 @@ Describe 'Compare-CrmSchema: drift against the snapshot of the last migration' -
 
     It 'records a snapshot in the migration''s transaction, one per migration, and finds no drift right after' {
         $recorded = @(Get-CrmSchemaSnapshot -Connection $sb)
-        $recorded.Count | Should -Be 2
-        $recorded[0].Version | Should -Be '20250115100001'
+        $builtIn = Get-BuiltInMigrations
+        $recorded.Count | Should -Be $builtIn.Count
+        $recorded[0].Version | Should -Be $builtIn[-1].Version
         $recorded[0].Source | Should -Be 'Migration'
         # Same transaction: the snapshot's time is the history row's (now() of the transaction).
-        Invoke-TestSql $sb "select count(*) from supabase_migrations.crmops_schema_snapshots s join supabase_migrations.crmops_migration_history h on h.version = s.version and h.applied_at = s.taken_at" | Should -Be 2
+        Invoke-TestSql $sb "select count(*) from supabase_migrations.crmops_schema_snapshots s join supabase_migrations.crmops_migration_history h on h.version = s.version and h.applied_at = s.taken_at" | Should -Be $builtIn.Count
         @(Compare-CrmSchema -Connection $sb) | Should -BeNullOrEmpty
         (Test-CrmDatabase -Connection $sb | Where-Object Check -eq 'SchemaMatchesMigrations').Passed | Should -BeTrue
     }
@@ -93,10 +94,10 @@ SELECT p.id AS customer_id, p.canonical_full_name, e.email AS primary_email,
 
     It 'reports nothing once both are undone by hand, and ignores cosmetic differences in a function body' {
         Invoke-TestSql $sb "ALTER TABLE customer_profiles DROP COLUMN notes; $flatSql" | Out-Null
-        # The scoring rules again, in another layout, case and with comments: the same function.
-        $body = (Get-Content "$PSScriptRoot/../../module/migrations/migrations/20250115100001_create_lead_scoring_correct.sql" -Raw)
-        $create = [regex]::Match($body, '(?s)CREATE FUNCTION public\.lead_score_components\(.*?\n\$\$;').Value
-        $cosmetic = ($create -replace 'CREATE FUNCTION', "create or replace function" -replace 'SELECT r, f, m', "select   r,f,m -- the rules`n" -replace '\bTHEN\b', 'then' -replace '\n\s+', "`n  ")
+        # The scoring rules again (as the built-in migrations left them), in another layout, case and with a comment: the same function.
+        $create = (Invoke-TestSql $sb "select pg_get_functiondef(p.oid) from pg_proc p where p.proname = 'lead_score_components' and p.pronamespace = 'public'::regnamespace") -join "`n"
+        $create | Should -Match 'CREATE OR REPLACE FUNCTION'
+        $cosmetic = ($create -replace 'CREATE OR REPLACE FUNCTION', 'create or replace function' -replace '(?m)^AS \$function\$', "AS `$function`$`n-- the rules, another layout" -replace '\bTHEN\b', 'then' -replace '\n\s+', "`n  ") + ';'
         Invoke-TestSql $sb $cosmetic | Out-Null
         @(Compare-CrmSchema -Connection $sb) | Should -BeNullOrEmpty
         (Test-CrmDatabase -Connection $sb | Where-Object Check -eq 'SchemaMatchesMigrations').Passed | Should -BeTrue
@@ -388,7 +389,7 @@ Describe 'Compare-CrmSchema: migration sets replayed into a throwaway sandbox' -
         $env:TMPDIR = $tmp
         try {
             $out = @(Compare-CrmSchema -BuiltIn -Connection $m -Verbose 4>&1)
-            @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "Replayed '*' up to 20250115100001 onto the sample CRM's schema*" }).Count | Should -Be 1
+            @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] -and $_.Message -like "Replayed '*' up to $((Get-BuiltInMigrations)[-1].Version) onto the sample CRM's schema*" }).Count | Should -Be 1
             @($out | Where-Object { $_ -is [CrmOps.CrmSchemaDifference] }) | Should -BeNullOrEmpty
         }
         finally { $env:TMPDIR = $old }
@@ -402,12 +403,13 @@ Describe 'Compare-CrmSchema: migration sets replayed into a throwaway sandbox' -
         $added | Should -Contain 'Trigger public.customer_profiles.calculate_customer_profile_lead_score'
         $added | Should -Contain 'Index public.idx_customer_profiles_lead_score'
         @($d | Where-Object Change -ne 'Added') | Should -BeNullOrEmpty
-        # What the second migration creates: 5 columns with 4 check constraints, 3 functions, 2 triggers, 4 indexes.
+        # What the later migrations leave: 5 columns with 4 check constraints, 3 functions, 2 triggers, and 3 indexes
+        # (the second creates 4; 20250115100010 drops the one that duplicated another).
         @($d | Where-Object ObjectType -eq 'Column').Count | Should -Be 5
         @($d | Where-Object ObjectType -eq 'Function').Count | Should -Be 3
         @($d | Where-Object ObjectType -eq 'Constraint').Count | Should -Be 4
         @($d | Where-Object ObjectType -eq 'Trigger').Count | Should -Be 2
-        @($d | Where-Object ObjectType -eq 'Index').Count | Should -Be 4
+        @($d | Where-Object ObjectType -eq 'Index').Count | Should -Be 3
     }
 
     It 'replays a folder onto an empty database and says where a script fails' {

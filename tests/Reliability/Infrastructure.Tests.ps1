@@ -29,7 +29,7 @@ Describe 'Every command through PgBouncer in transaction mode' -Tag Reliability,
         @{ Command = 'Undo-CrmMigration -BuiltIn -Confirm:$false'; Check = { $args[0].Status -eq 'RolledBack' } }
         @{ Command = 'Invoke-CrmMigration -BuiltIn -Confirm:$false'; Check = { $args[0].Status -eq 'Applied' } }
         @{ Command = 'Set-CrmMigrationState -BuiltIn -Version 20250115100001 -State Applied -Confirm:$false'; Check = { "$($args[0].State)" -eq 'Applied' } }
-        @{ Command = 'Get-CrmMigration -BuiltIn'; Check = { ($args[0].State -join ',') -eq 'Applied,Applied,Applied' } }
+        @{ Command = 'Get-CrmMigration -BuiltIn'; Check = { ($args[0].State -join ',') -eq 'Applied,Applied,Applied,Applied,Applied' } }
         @{ Command = 'Invoke-CrmTimelineRefresh'; Check = { $args[0].Status -eq 'Succeeded' -and $args[0].RowsAfter -eq 11825 } }
         @{ Command = 'Invoke-CrmTimelineRefresh -Concurrently'; Check = { $args[0].Status -eq 'Succeeded' -and $args[0].Mode -eq 'Concurrent' } }
         @{ Command = 'Get-CrmRefreshHistory'; Check = { @($args[0]).Count -ge 2 } }

@@ -9,6 +9,18 @@ public sealed class LintOptions
     public long ErrorRows { get; init; } = 1_000_000;
     /// <summary>The schemas PostgREST serves. Null: the database's pgrst.db_schemas setting when it has one, else public.</summary>
     public IReadOnlyList<string>? ExposedSchemas { get; init; }
+    /// <summary>
+    /// Rules a project turns off for every migration, as squawk's excluded_rules: by default the comma-separated names in
+    /// the environment variable CRMOPS_LINT_EXCLUDE. Their findings are not reported, so they never refuse a run. Prefer
+    /// '-- crmops:allow &lt;rule&gt; &lt;reason&gt;' in the one file that needs it; an unknown name is refused.
+    /// </summary>
+    public IReadOnlyCollection<string> ExcludedRules { get; init; } = FromEnvironment();
+
+    /// <summary>The environment variable that names rules excluded for every migration.</summary>
+    public const string ExcludeVariable = "CRMOPS_LINT_EXCLUDE";
+
+    private static string[] FromEnvironment() =>
+        (Environment.GetEnvironmentVariable(ExcludeVariable) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 /// <summary>The rules' names (squawk's names where squawk has the rule), for the allow directive and the docs.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using CrmOps.Connections;
+using CrmOps.Errors;
 using CrmOps.Migrations;
 using Npgsql;
 
@@ -30,6 +31,10 @@ public static class MigrationLinter
     /// <summary>Lints files in order, inside the caller's (read-only) transaction.</summary>
     internal static List<CrmLintFinding> Run(NpgsqlConnection conn, NpgsqlTransaction tx, IReadOnlyList<MigrationFile> files, LintOptions options, Hosting.ICrmHost? host = null)
     {
+        var unknown = options.ExcludedRules.Where(r => !LintRules.Names.Contains(r)).ToList();
+        if (unknown.Count > 0)
+            throw new CrmException("LintRuleUnknown", CrmErrorKind.InvalidArgument,
+                $"{LintOptions.ExcludeVariable} names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which is no lint rule. The rules: {string.Join(", ", LintRules.Names)}.", unknown[0]);
         var run = new LintRun(new LintCatalog(conn, tx), options);
         for (var i = 0; i < files.Count; i++)
         {
@@ -38,7 +43,7 @@ public static class MigrationLinter
             run.File(files[i]);
         }
         if (files.Count > 1) host?.WriteProgress("Linting migrations", "Done", 100);
-        return run.Finish(files);
+        return run.Finish(files).Where(f => !options.ExcludedRules.Contains(f.Rule)).ToList();
     }
 
     /// <summary>The one-line refusal for Error findings that the files do not allow (null when there are none).</summary>
