@@ -689,7 +689,7 @@ Describe 'New-CrmMigration and -BuiltIn' -Tag Migrations {
         $folder = Join-Path (Split-Path $script:psd1) 'module/migrations/migrations'
         $onDisk = @(Get-ChildItem $folder -Filter *.sql | Sort-Object Name)
         $onDisk.Count | Should -BeGreaterOrEqual 2
-        $onDisk.FileName | Should -Be (Get-BuiltInMigrations).FileName
+        $onDisk.Name | Should -Be (Get-BuiltInMigrations).FileName
         $m = @(Get-CrmMigration -BuiltIn -ErrorAction Stop)
         $m.FileName | Should -Be $onDisk.Name
         $m.Path | Should -Be $onDisk.FullName
