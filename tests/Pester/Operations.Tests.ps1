@@ -45,13 +45,15 @@ AfterAll {
 }
 
 Describe 'The seed''s figures, end to end' {
-    It 'refuses nothing and applies the three built-in migrations' {
+    It 'refuses nothing and applies the built-in migrations: the seed''s two, their hardening, then the SQL tasks of the schedules and the change log' {
         $r = Invoke-CrmMigration -BuiltIn -Confirm:$false
-        $r | Should -HaveCount 3
-        $r.Status | Should -Be @('Applied', 'Applied', 'Applied')
+        $r | Should -HaveCount 5
+        $r.Status | Should -Be @('Applied', 'Applied', 'Applied', 'Applied', 'Applied')
         $r[0].Name | Should -Be 'create_customer_activity_timeline_correct'
         $r[1].Name | Should -Be 'create_lead_scoring_correct'
         $r[2].Name | Should -Be 'secure_builtin_objects'
+        $r[3].Name | Should -Be 'crmops_refresh_and_scoring_in_sql'
+        $r[4].Name | Should -Be 'crmops_score_changes'
     }
 
     It 'holds 11,825 activities of 9,369 customers, April 2021 to October 2025, after a refresh' {

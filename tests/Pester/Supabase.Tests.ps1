@@ -491,7 +491,7 @@ Describe 'The ledger: creation, file names, privileges, concurrent writers' -Tag
         Add-ProjectMigration $root '20250801000000_a.sql' "create table public.a (id int);`n" "drop table public.a;`n"
         $null = Invoke-CrmMigration -Path $root -Connection $db.Conn -Confirm:$false -ErrorAction Stop
         $tables = Invoke-TestSql $script:sb -Database $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'supabase_migrations'::regnamespace and relkind = 'r'"
-        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_schema_snapshots,crmops_scoring_runs,schema_migrations'
+        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_schema_snapshots,crmops_score_changes,crmops_scoring_runs,schema_migrations'
         # pkg/migration/queries/list.sql with drop.go:19 ManagedSchemas: the schemas db diff and db pull look at.
         $listed = Invoke-TestSql $script:sb -Database $db.Name @'
 select string_agg(pn.nspname, ',' order by pn.nspname)

@@ -115,10 +115,11 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
         try
         {
             var checks = Run();
-            AssertFailing(checks, "AdvisoryError", "AdvisoryWarn");
+            // The function and the policy, made by hand, are also drift from the snapshot the built-in migrations recorded.
+            AssertFailing(checks, "AdvisoryError", "AdvisoryWarn", "SchemaMatchesMigrations");
             Assert.Contains("policy_exists_rls_disabled public.customers", checks["AdvisoryError"].Actual, StringComparison.Ordinal);
             Assert.Contains("function_search_path_mutable public.xunit_mutable", checks["AdvisoryWarn"].Actual, StringComparison.Ordinal);
-            AssertFailing(Run(new DatabaseCheckOptions { AdvisoryLevel = CrmAdvisoryLevel.Error }), "AdvisoryError");
+            AssertFailing(Run(new DatabaseCheckOptions { AdvisoryLevel = CrmAdvisoryLevel.Error }), "AdvisoryError", "SchemaMatchesMigrations");
         }
         finally
         {

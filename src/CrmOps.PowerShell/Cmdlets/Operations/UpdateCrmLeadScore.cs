@@ -27,6 +27,11 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
     [ValidateRange(100, 10_000_000)]
     public int BatchSize { get; set; } = 100_000;
 
+    /// <summary>Days of recorded score changes to keep (supabase_migrations.crmops_score_changes); older ones are pruned by the run.</summary>
+    [Parameter]
+    [ValidateRange(1, 36_500)]
+    public int KeepDays { get; set; } = 400;
+
     protected override void ProcessCrmRecord()
     {
         if (CustomerId != null) _ids.AddRange(CustomerId);
@@ -39,7 +44,7 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
             CrmHost.WriteVerbose("No customer ids came down the pipeline: nothing to score.");
             return; // an empty pipeline must never mean "everyone"
         }
-        var options = new ScoringOptions { AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize };
+        var options = new ScoringOptions { AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize, KeepDays = KeepDays };
         if (LeadScorer.Update(Database, options, CrmHost) is { } result) WriteObject(result);
     }
 }
