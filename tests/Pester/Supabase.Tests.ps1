@@ -132,6 +132,10 @@ select string_agg(n::text, ',' order by o) from (
         $recipe = [regex]::Match($doc, '(?s)<!-- least-privilege -->\s*```sql\s*(.+?)```').Groups[1].Value
         $recipe | Should -Match 'create role crm_ops'
         Invoke-TestSql $script:sb ($recipe -replace "'change-me'", "'Crm-Ops-Pa55'") | Out-Null
+        # The grants are a change by hand: accepted as the schema's baseline, as the page says next.
+        $docBaseline = [regex]::Match($doc, '(?m)^Set-CrmMigrationState -Baseline.*$').Value
+        $docBaseline | Should -Not -BeNullOrEmpty
+        Set-CrmMigrationState -Baseline -Connection $script:sb.ConnectionString -Confirm:$false | Out-Null
         $ops = Connect-CrmDatabase "Host=127.0.0.1;Port=$($script:sb.Port);Username=crm_ops;Password=Crm-Ops-Pa55;Database=postgres" -NoDefault
         (Invoke-CrmTimelineRefresh -Connection $ops -ErrorAction Stop).Status | Should -Be 'Succeeded'
         (Update-CrmLeadScore -AsOf 2025-10-15 -Connection $ops -Confirm:$false -ErrorAction Stop 3>$null).Hot | Should -Be 20
