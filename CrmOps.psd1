@@ -11,7 +11,7 @@
     Description          = 'Safe, fast, scriptable operations for DBAs of PostgreSQL and Supabase CRMs: schema discovery, row-count checks, guarded migrations, materialized view refresh, RFM lead scoring and reports. Binary module on Npgsql, which ships inside (isolated, so it never clashes with other modules); PowerShell 7.4 or later, nothing else to install.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml', 'module/formats/Lint.Format.ps1xml', 'module/formats/Schema.Format.ps1xml', 'module/formats/Timestamp.Format.ps1xml', 'module/formats/Databases.Format.ps1xml')
+    FormatsToProcess     = @('module/formats/Connection.Format.ps1xml', 'module/formats/Sandbox.Format.ps1xml', 'module/formats/Discovery.Format.ps1xml', 'module/formats/Migrations.Format.ps1xml', 'module/formats/Operations.Format.ps1xml', 'module/formats/Lint.Format.ps1xml', 'module/formats/Schema.Format.ps1xml', 'module/formats/Timestamp.Format.ps1xml', 'module/formats/Databases.Format.ps1xml', 'module/formats/Scheduling.Format.ps1xml')
     TypesToProcess       = @('module/CrmOps.Types.ps1xml')
     CmdletsToExport      = @(
         'Connect-CrmDatabase', 'Disconnect-CrmDatabase', 'Get-CrmConnection',
@@ -19,7 +19,9 @@
         'Get-CrmDbObject', 'Get-CrmColumn', 'Get-CrmDependency', 'Get-CrmRowCount', 'Test-CrmRowCount',
         'Get-CrmMigration', 'New-CrmMigration', 'Invoke-CrmMigration', 'Undo-CrmMigration', 'Test-CrmMigration', 'Set-CrmMigrationState',
         'Invoke-CrmTimelineRefresh', 'Get-CrmRefreshHistory', 'Update-CrmLeadScore', 'Get-CrmLeadScoreDistribution',
-        'Get-CrmLeadSegment', 'Export-CrmLeadSegment', 'Get-CrmCustomerTimeline', 'Test-CrmDatabase',
+        'Get-CrmLeadSegment', 'Export-CrmLeadSegment', 'Get-CrmCustomerTimeline', 'Test-CrmDatabase', 'Get-CrmScoringHistory',
+        'Get-CrmLeadMovement', 'Get-CrmLeadScoreTrend', 'Export-CrmLeadReport',
+        'Register-CrmSchedule', 'Get-CrmSchedule', 'Unregister-CrmSchedule',
         'Compare-CrmSchema', 'Get-CrmSchemaSnapshot', 'Export-CrmSchemaSnapshot', 'Get-CrmAdvisory'
     )
     FunctionsToExport    = @()

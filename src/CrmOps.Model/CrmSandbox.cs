@@ -22,6 +22,8 @@ public sealed class CrmSandbox
     public CrmConnection? Connection { get; internal set; }
     /// <summary>With -Tls: the CA certificate (PEM) to trust, e.g. 'SSL Mode=VerifyFull;Root Certificate=&lt;this&gt;'.</summary>
     public string? CertificateAuthorityPath { get; init; }
+    /// <summary>The pg_cron version the server runs (jobs kept in database postgres); null when it runs without it (not installed, or -NoCron).</summary>
+    public string? PgCron { get; init; }
     /// <summary>With -Standby: the streaming standby's port (its replay can be paused with pg_wal_replay_pause()).</summary>
     public int? StandbyPort { get; init; }
     /// <summary>With -Standby: connects to the standby (read-only). Connection already uses it as its read replica.</summary>

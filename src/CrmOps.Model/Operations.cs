@@ -8,6 +8,12 @@ public enum CrmRefreshMode { Concurrent, Blocking }
 /// <summary>What became of a refresh.</summary>
 public enum CrmRefreshStatus { Succeeded, Skipped, Failed }
 
+/// <summary>What started a refresh or scoring run: a command (or the SQL functions called by hand), or a pg_cron job of Register-CrmSchedule.</summary>
+public enum CrmRunTrigger { Manual, Scheduled }
+
+/// <summary>What became of a scoring run.</summary>
+public enum CrmScoringStatus { Succeeded, Failed }
+
 /// <summary>Which customers a scoring run recomputed.</summary>
 public enum CrmScoringMode
 {
@@ -31,6 +37,10 @@ public sealed class CrmRefreshResult
     public TimeSpan Duration { get; init; }
     public string? Message { get; init; }
     public string? RunBy { get; init; }
+    /// <summary>Manual (Invoke-CrmTimelineRefresh, crmops.refresh_view called by hand) or Scheduled (a pg_cron job).</summary>
+    public CrmRunTrigger Trigger { get; init; }
+    /// <summary>The name of the schedule (Register-CrmSchedule -Name) that ran it; null for a manual run.</summary>
+    public string? Schedule { get; init; }
     public override string ToString() => $"{View} {Mode} {Status}";
 }
 
@@ -51,6 +61,16 @@ public sealed class CrmScoringResult
     public CrmScoringMode? Mode { get; init; }
     /// <summary>Customers whose score was recomputed.</summary>
     public long Examined { get; init; }
+    /// <summary>Manual (Update-CrmLeadScore) or Scheduled (a pg_cron job of Register-CrmSchedule).</summary>
+    public CrmRunTrigger Trigger { get; init; }
+    /// <summary>The name of the schedule that ran it; null for a manual run.</summary>
+    public string? Schedule { get; init; }
+    /// <summary>Succeeded, or Failed (logged by a scheduled run; Message says why).</summary>
+    public CrmScoringStatus Status { get; init; }
+    public string? Message { get; init; }
+    /// <summary>When the run started (Get-CrmScoringHistory).</summary>
+    public DateTimeOffset? StartedAt { get; init; }
+    public string? RunBy { get; init; }
     public override string ToString() => $"{Changed} of {Customers} changed as of {AsOf:u}";
 }
 
@@ -111,4 +131,50 @@ public sealed class CrmActivity
     public string? PurchaserName { get; init; }
     public string? OrderId { get; init; }
     public override string ToString() => $"{CreatedAt} {ActivityType} {EventName}";
+}
+
+/// <summary>
+/// A customer whose segment now (after the latest scoring run) differs from their segment after a baseline run.
+/// Output of Get-CrmLeadMovement; pipes into Get-CrmCustomerTimeline by CustomerId.
+/// </summary>
+public sealed class CrmLeadMovement
+{
+    public Guid CustomerId { get; init; }
+    public string FullName { get; init; } = "";
+    public string? Email { get; init; }
+    /// <summary>The segment after the baseline run (null: not scored then).</summary>
+    public CrmSegment? FromSegment { get; init; }
+    public CrmSegment ToSegment { get; init; }
+    public int? FromScore { get; init; }
+    public int ToScore { get; init; }
+    /// <summary>Up (a better segment) or Down.</summary>
+    public CrmMovementDirection Direction { get; init; }
+    /// <summary>The as-of instant of the baseline run (null: no run that early; every recorded change counts).</summary>
+    public DateTimeOffset? Since { get; init; }
+    /// <summary>The as-of instant of the latest run that changed this customer's score.</summary>
+    public DateTimeOffset ChangedAsOf { get; init; }
+    public decimal LifetimeNet { get; init; }
+    public Timestamp? LastOrderAt { get; init; }
+    public override string ToString() => $"{FullName}: {FromSegment?.ToString() ?? "-"} -> {ToSegment}";
+}
+
+/// <summary>Which way a customer moved between segments.</summary>
+public enum CrmMovementDirection { Up, Down }
+
+/// <summary>How Get-CrmLeadScoreTrend groups the runs.</summary>
+public enum CrmTrendInterval { Day, Week, Month }
+
+/// <summary>One segment's size at one point of the trend (the last run of the interval). Output of Get-CrmLeadScoreTrend.</summary>
+public sealed class CrmSegmentTrend
+{
+    /// <summary>The start of the interval (UTC date).</summary>
+    public DateTime Date { get; init; }
+    public CrmTrendInterval Interval { get; init; }
+    public CrmSegment Segment { get; init; }
+    public long Customers { get; init; }
+    /// <summary>Customers minus those at the previous point (null at the first point).</summary>
+    public long? Change { get; init; }
+    /// <summary>The as-of instant of the run that gives this point.</summary>
+    public DateTimeOffset AsOf { get; init; }
+    public override string ToString() => $"{Date:yyyy-MM-dd} {Segment}: {Customers}";
 }

@@ -15,6 +15,8 @@ public sealed class SandboxOptions
     public bool Empty { get; init; }
     /// <summary>TLS only (a private CA, server certificate for 127.0.0.1 and localhost).</summary>
     public bool Tls { get; init; }
+    /// <summary>Load and enable pg_cron when it is installed (false: a server without it, as many are). Not in the Supabase shape.</summary>
+    public bool PgCron { get; init; } = true;
     /// <summary>A streaming standby beside it, which the sandbox's connection uses as its read replica.</summary>
     public bool Standby { get; init; }
     /// <summary>Shaped like a hosted Supabase project: non-superuser postgres, API roles, default privileges, a transaction pooler.</summary>
@@ -34,11 +36,12 @@ public static class SandboxBuilder
                 $"-Customers must be from 100 to 10,000,000 (got {options.Customers}).");
         var clock = Stopwatch.StartNew();
         Progress("Starting a private PostgreSQL cluster", 0);
-        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.Supabase);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, options.Tls, options.PgCron, options.Supabase);
         CrmConnection? connection = null;
         try
         {
             if (cluster.PoolerMissing != null) host.WriteWarning(cluster.PoolerMissing);
+            string? pgCron = null;
             // The Supabase shape keeps the CRM in database postgres (owned by postgres), as a Supabase project does.
             if (!options.Supabase)
             {
@@ -46,6 +49,11 @@ public static class SandboxBuilder
                 admin.Open();
                 using var create = new NpgsqlCommand(SandboxSql.Get("Sandbox/create-database.sql"), admin);
                 create.ExecuteNonQuery();
+                if (cluster.PgCron)
+                {
+                    pgCron = SandboxPgCron.Enable(admin);
+                    host.WriteVerbose($"pg_cron {pgCron} keeps its jobs in {SandboxCluster.PgCronDatabase}: Register-CrmSchedule works here.");
+                }
             }
             var startup = clock.Elapsed;
             connection = ConnectionFactory.Connect(ConnectionFactory.Resolve(cluster.ConnectionString()), isSandbox: true);
@@ -93,6 +101,7 @@ public static class SandboxBuilder
                 Cluster = cluster,
                 CertificateAuthorityPath = cluster.CertificateAuthorityPath,
                 ReferenceDate = options.Empty ? null : SampleDataDefaults.AsOf,
+                PgCron = pgCron,
                 StandbyPort = cluster.StandbyPort,
                 StandbyConnectionString = cluster.StandbyConnectionString(),
                 StandbyDataDirectory = cluster.StandbyDataDirectory,

@@ -54,6 +54,9 @@ public sealed partial class SandboxCluster
         var logFile = Path.Combine(RootDirectory, "standby.log");
         log?.Invoke($"Starting the standby on 127.0.0.1:{port} (base backup took {clock.Elapsed.TotalSeconds:0.0} s).");
         var options = ServerOptions(port) + " -c hot_standby=on -c hot_standby_feedback=on";
+        // A hot standby needs max_worker_processes (and the other counted settings) at least as high as the primary's:
+        // with pg_cron the primary runs 16, so the standby gets the same settings (pg_cron's jobs run on the primary only).
+        if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(PgCronDatabase).Select(s => "-c " + s));
         var (code, output) = RunPg("pg_ctl", $"-D \"{standbyData}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 120 start");
         if (code != 0)
             throw new CrmException("SandboxStandbyFailed", CrmErrorKind.ResourceUnavailable,

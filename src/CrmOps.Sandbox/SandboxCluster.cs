@@ -105,7 +105,22 @@ public sealed partial class SandboxCluster : ISandboxCluster
     public string? CertificateAuthorityPath { get; private set; }
     public bool Tls { get; private set; }
 
-    public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool supabase = false)
+    /// <summary>pg_cron is loaded (shared_preload_libraries), its jobs kept in <see cref="PgCronDatabase"/>: see <see cref="SandboxPgCron"/>.</summary>
+    public bool PgCron { get; private set; }
+
+    /// <summary>
+    /// Where pg_cron keeps its jobs: postgres, pg_cron's default, as on a server of one's own. Its launcher stays
+    /// connected there, so the CRM database stays free to be a template (CREATE DATABASE ... TEMPLATE crm); jobs
+    /// for the CRM run in it through cron.schedule_in_database.
+    /// </summary>
+    public const string PgCronDatabase = "postgres";
+
+    /// <summary>
+    /// Starts a cluster. With <paramref name="pgCron"/>, the server loads pg_cron when it is installed (it says why
+    /// not through <paramref name="log"/> otherwise); the database that holds the jobs is <see cref="PgCronDatabase"/>.
+    /// With <paramref name="supabase"/>, the Supabase shape (no pg_cron: its bootstrap superuser is not postgres).
+    /// </summary>
+    public static SandboxCluster Start(Action<string>? log = null, bool tls = false, bool pgCron = true, bool supabase = false)
     {
         var bin = FindBinaries();
         var asRoot = IsRoot();
@@ -115,6 +130,11 @@ public sealed partial class SandboxCluster : ISandboxCluster
         var root = Path.Combine(Path.GetTempPath(), "crmops-sandbox-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(root);
         var cluster = new SandboxCluster(bin, root, asRoot, supabase) { Tls = tls };
+        if (pgCron && !supabase)
+        {
+            cluster.PgCron = SandboxPgCron.IsInstalled(bin, out var why);
+            if (!cluster.PgCron) log?.Invoke(why);
+        }
         try
         {
             cluster.StartCore(log);
@@ -137,6 +157,7 @@ public sealed partial class SandboxCluster : ISandboxCluster
         if (Tls) SetUpTls(log);
         Port = FreePort();
         var options = ServerOptions(Port);
+        if (PgCron) options += " " + string.Join(' ', SandboxPgCron.ServerSettings(PgCronDatabase).Select(s => "-c " + s));
         var logFile = Path.Combine(RootDirectory, "server.log");
         log?.Invoke($"Starting PostgreSQL from {BinDirectory} on 127.0.0.1:{Port}, data in {DataDirectory}.");
         var (code, output) = RunPg("pg_ctl", $"-D \"{DataDirectory}\" -l \"{logFile}\" -o \"{options.Replace("\"", "\\\"")}\" -w -t 30 start");

@@ -29,7 +29,7 @@ public static class SchemaReplay
         var onto = (from == ReplayBase.SampleCrm ? "the sample CRM's schema" : "an empty database") + (supabase ? " in a Supabase-shaped sandbox" : "");
         host.WriteProgress("Replaying migrations into a throwaway sandbox", "Starting a private PostgreSQL cluster", 0);
         // Supabase-shaped when the database compared with is: its default privileges grant the API roles what the set creates.
-        var cluster = SandboxCluster.Start(host.WriteVerbose, supabase: supabase);
+        var cluster = SandboxCluster.Start(host.WriteVerbose, pgCron: false, supabase: supabase);
         try
         {
             if (!supabase) // the Supabase shape keeps the CRM in database postgres, which exists

@@ -103,6 +103,7 @@ Describe 'Every command' {
             'Get-CrmSchemaSnapshot' = 'a snapshot is taken to be recorded or compared with the latest migrations: it must be the primary''s'
             'Get-CrmAdvisory'   = 'unused_index and the other statistics-based lints read pg_stat_* counters, which a replica keeps for its own queries only'
             'Get-CrmMigration'  = 'migration state is read just before migrating: it must be the latest'
+            'Get-CrmSchedule'   = 'pg_cron''s jobs are read where pg_cron runs them (cron.database_name on the primary), and a job just registered must show'
             'Test-CrmMigration' = 'checks files against the latest history, and -RoundTrip changes (and undoes) the schema'
         }
         $readsOnly = [bool]((Get-Command $Name).ImplementingType.GetCustomAttributes($true) | Where-Object { $_.GetType().Name -eq 'ReadsOnlyAttribute' })
@@ -384,7 +385,7 @@ Describe 'Changing nothing' {
             }
         }
 
-        # What a command could change, read independently of CrmOps: the schema and every row (psql),
+        # What a command could change, read independently of CrmOps: the schema and every row (psql), its pg_cron jobs,
         # the case's files, the sandboxes started under its temp folder, the victim sandbox's server.
         $script:SchemaSql = @'
 with s as (select oid, nspname from pg_namespace where nspname not like 'pg\_%' and nspname <> 'information_schema')
@@ -420,6 +421,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
                 Data      = @(Invoke-TestSql $sb $DataSql -Database $Case.Database)
                 Files     = $files
                 Sandboxes = @(Get-ChildItem $Case.TmpDir -Force | ForEach-Object Name | Sort-Object)
+                # pg_cron's jobs for the case's database (kept in postgres, pg_cron's default database).
+                Jobs      = @(Invoke-TestSql $sb "select concat_ws(' ', jobname, schedule, active, md5(command)) from cron.job where database = '$($Case.Database)' order by jobid" -Database postgres)
                 Victim    = @(if ($Case.Victim) { "running=$(Test-ProcessAlive $Case.Victim.ProcessId) folder=$(Test-Path $Case.Victim.RootDirectory)" })
             }
         }
@@ -435,6 +438,7 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         # recipe fails its case: add one here.
         $script:ChangingRecipes = @{
             'Export-CrmLeadSegment'     = @{ Run = { param($c) Export-CrmLeadSegment -Path (Join-Path $c.Folder 'leads.csv') -Connection $c.Connection } }
+            'Export-CrmLeadReport'      = @{ Run = { param($c) Export-CrmLeadReport -Path (Join-Path $c.Folder 'leads.html') -Connection $c.Connection } }
             'Export-CrmSchemaSnapshot'  = @{ Run = { param($c) Export-CrmSchemaSnapshot -Path (Join-Path $c.Folder 'schema.json.gz') -Connection $c.Connection } }
             'Invoke-CrmMigration'       = @{ Run = { param($c) Invoke-CrmMigration -Path $c.Migrations -Connection $c.Connection } }
             'Invoke-CrmTimelineRefresh' = @{ Run = { param($c) Invoke-CrmTimelineRefresh -Connection $c.Connection } }
@@ -447,6 +451,15 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Stop-CrmSandbox'           = @{
                 Setup = { param($c) $c.Victim = Start-CrmSandbox -Empty -NoDefault }
                 Run   = { param($c) Stop-CrmSandbox -Sandbox $c.Victim }
+            }
+            'Register-CrmSchedule'      = @{
+                Run     = { param($c) Register-CrmSchedule -Name "conv-$($c.Database)" -Task RefreshAndScore -Cron '0 2 * * *' -Connection $c.Connection }
+                Cleanup = { param($c, $output) Invoke-TestSql $sb "select count(cron.unschedule(jobid)) from cron.job where database = '$($c.Database)'" -Database postgres | Out-Null }
+            }
+            'Unregister-CrmSchedule'    = @{
+                Setup   = { param($c) Register-CrmSchedule -Name "conv-$($c.Database)" -Task Score -Cron '0 3 * * *' -Connection $c.Connection -Confirm:$false | Out-Null }
+                Run     = { param($c) Unregister-CrmSchedule -Name "conv-$($c.Database)" -Connection $c.Connection }
+                Cleanup = { param($c, $output) Invoke-TestSql $sb "select count(cron.unschedule(jobid)) from cron.job where database = '$($c.Database)'" -Database postgres | Out-Null }
             }
             'Undo-CrmMigration'         = @{ Run = { param($c) Undo-CrmMigration -BuiltIn -Connection $c.Connection } }
             'Update-CrmLeadScore'       = @{ Run = { param($c) Update-CrmLeadScore -AsOf '2030-01-01' -Full -Connection $c.Connection } }
@@ -465,8 +478,15 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
             'Get-CrmDependency'            = { param($c) Get-CrmDependency customer_activity_timeline -Connection $c.Connection }
             'Get-CrmLeadScoreDistribution' = { param($c) Get-CrmLeadScoreDistribution -Connection $c.Connection }
             'Get-CrmLeadSegment'           = { param($c) Get-CrmLeadSegment -Top 20 -Connection $c.Connection }
+            'Get-CrmLeadMovement'          = { param($c) Get-CrmLeadMovement -Since 2020-01-01 -Connection $c.Connection }
+            'Get-CrmLeadScoreTrend'        = { param($c) Get-CrmLeadScoreTrend -Since 2020-01-01 -Interval Week -Connection $c.Connection }
             'Get-CrmMigration'             = { param($c) Get-CrmMigration -Path $c.Migrations -Connection $c.Connection }
             'Get-CrmRefreshHistory'        = { param($c) Get-CrmRefreshHistory -Connection $c.Connection }
+            'Get-CrmSchedule'              = @{
+                Setup = { param($c) Register-CrmSchedule -Name "conv-read-$($c.Database)" -Task Score -Cron '0 4 * * *' -Connection $c.Connection -Confirm:$false | Out-Null }
+                Run   = { param($c) Get-CrmSchedule -Connection $c.Connection }
+            }
+            'Get-CrmScoringHistory'        = { param($c) Get-CrmScoringHistory -Connection $c.Connection }
             'Get-CrmRowCount'              = { param($c) Get-CrmRowCount -Exact -Connection $c.Connection }
             'Get-CrmSchemaSnapshot'        = { param($c) Get-CrmSchemaSnapshot -Connection $c.Connection }
             'Test-CrmDatabase'             = { param($c) Test-CrmDatabase -Connection $c.Connection }
@@ -518,6 +538,8 @@ select format('%I.%I', n.nspname, c.relname) || ' ' ||
         if (-not $recipe) { throw "No recipe for $Name, a command without -WhatIf: add one to `$ReadOnlyRecipes in tests/Pester/Conventions.Tests.ps1 (or give it SupportsShouldProcess if it changes anything)." }
         if (-not $script:readOnlyCase) { $script:readOnlyCase = New-Case }
         $case = $script:readOnlyCase
+        # A recipe is a script block, or Setup (something for the command to read) and Run.
+        if ($recipe -is [hashtable]) { & $recipe.Setup $case; $recipe = $recipe.Run }
         $before = Get-Fingerprint $case
         $output = @(& $recipe $case 3> $null)
         $after = Get-Fingerprint $case

@@ -132,6 +132,10 @@ select string_agg(n::text, ',' order by o) from (
         $recipe = [regex]::Match($doc, '(?s)<!-- least-privilege -->\s*```sql\s*(.+?)```').Groups[1].Value
         $recipe | Should -Match 'create role crm_ops'
         Invoke-TestSql $script:sb ($recipe -replace "'change-me'", "'Crm-Ops-Pa55'") | Out-Null
+        # The grants are a change by hand: accepted as the schema's baseline, as the page says next.
+        $docBaseline = [regex]::Match($doc, '(?m)^Set-CrmMigrationState -Baseline.*$').Value
+        $docBaseline | Should -Not -BeNullOrEmpty
+        Set-CrmMigrationState -Baseline -Connection $script:sb.ConnectionString -Confirm:$false | Out-Null
         $ops = Connect-CrmDatabase "Host=127.0.0.1;Port=$($script:sb.Port);Username=crm_ops;Password=Crm-Ops-Pa55;Database=postgres" -NoDefault
         (Invoke-CrmTimelineRefresh -Connection $ops -ErrorAction Stop).Status | Should -Be 'Succeeded'
         (Update-CrmLeadScore -AsOf 2025-10-15 -Connection $ops -Confirm:$false -ErrorAction Stop 3>$null).Hot | Should -Be 20
@@ -491,7 +495,7 @@ Describe 'The ledger: creation, file names, privileges, concurrent writers' -Tag
         Add-ProjectMigration $root '20250801000000_a.sql' "create table public.a (id int);`n" "drop table public.a;`n"
         $null = Invoke-CrmMigration -Path $root -Connection $db.Conn -Confirm:$false -ErrorAction Stop
         $tables = Invoke-TestSql $script:sb -Database $db.Name "select string_agg(relname, ',' order by relname) from pg_class where relnamespace = 'supabase_migrations'::regnamespace and relkind = 'r'"
-        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_schema_snapshots,crmops_scoring_runs,schema_migrations'
+        $tables | Should -Be 'crmops_migration_history,crmops_refresh_log,crmops_schema_snapshots,crmops_score_changes,crmops_scoring_runs,schema_migrations'
         # pkg/migration/queries/list.sql with drop.go:19 ManagedSchemas: the schemas db diff and db pull look at.
         $listed = Invoke-TestSql $script:sb -Database $db.Name @'
 select string_agg(pn.nspname, ',' order by pn.nspname)

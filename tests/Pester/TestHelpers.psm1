@@ -40,6 +40,19 @@ function Get-BuiltInMigrations {
         })
 }
 
+# Test-CrmDatabase's results that must pass on a test sandbox. On the Supabase shape the sample CRM's own tables in
+# public have no row level security while Supabase's default privileges expose them to the API roles: the advisory
+# checks rightly fail there (rls_disabled_in_public, asserted), so they are left out of "everything passes".
+function Select-ChecksThatMustPass {
+    param([Parameter(Mandatory)] $Sandbox, [Parameter(Mandatory)] [AllowEmptyCollection()] [object[]] $Checks)
+    if (-not $Sandbox.Supabase) { return $Checks }
+    $error1 = @($Checks | Where-Object Check -eq 'AdvisoryError')
+    if ($error1.Count -and -not $error1[0].Passed -and $error1[0].Message -notmatch 'rls_disabled_in_public public\.customer_profiles') {
+        throw "AdvisoryError on the Supabase-shaped sample CRM fails for another reason than its tables without RLS: $($error1[0].Message)"
+    }
+    @($Checks | Where-Object Check -notlike 'Advisory*')
+}
+
 function Get-NuGetPackageRoot {
     if ($env:NUGET_PACKAGES) { return $env:NUGET_PACKAGES }
     Join-Path ([Environment]::GetFolderPath('UserProfile')) '.nuget/packages'

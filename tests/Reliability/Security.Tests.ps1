@@ -54,7 +54,7 @@ Describe 'A read-only role (USAGE + SELECT only)' -Tag Reliability, Security {
         $out = & ([scriptblock]::Create($text)) -ErrorVariable errors -ErrorAction SilentlyContinue 6>$null
         $errors | Should -BeNullOrEmpty -Because "$($errors | Select-Object -First 1)"
         @($out).Count | Should -BeGreaterThan 0
-        if ($Command -like 'Test-*') { @($out | Where-Object Passed -eq $false) | Should -BeNullOrEmpty -Because ($out | Where-Object Passed -eq $false | Out-String) }
+        if ($Command -like 'Test-*') { @(Select-ChecksThatMustPass $script:sb @($out) | Where-Object Passed -eq $false) | Should -BeNullOrEmpty -Because ($out | Where-Object Passed -eq $false | Out-String) }
         (Get-TestDatabaseState $script:sb).Counts | Should -Be $before.Counts
     }
 

@@ -1,8 +1,20 @@
 -- Rollback of 20250115100010_secure_builtin_objects.sql: the functions as 20250115100001 defined them (the
 -- scoring rules in SQL, no search_path of their own) and the scoring index where it was dropped.
 --
--- The API roles' access to the activity timeline is NOT granted back: re-exposing every customer's orders
--- through the public API key must be a deliberate GRANT, never a side effect of an undo.
+-- An undo restores what the migration changed, privileges included: where the API roles exist (Supabase), they get
+-- back the access Supabase's default privileges gave them, so the timeline is readable with the project's public
+-- API key again (Get-CrmAdvisory reports it as materialized_view_in_api). Undo this migration only to re-apply it.
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
+        GRANT ALL ON public.customer_activity_timeline TO anon;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
+        GRANT ALL ON public.customer_activity_timeline TO authenticated;
+    END IF;
+END
+$$;
+
 CREATE INDEX IF NOT EXISTS idx_customer_engagement_metrics_scoring_last_order ON public.customer_engagement_metrics (last_order_at);
 
 ALTER FUNCTION public.recalculate_customer_profile_lead_score() RESET search_path;

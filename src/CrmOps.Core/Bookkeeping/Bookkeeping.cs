@@ -10,17 +10,20 @@ public sealed record BookkeepingState(
     bool SchemaExists, bool SchemaUsage, bool SchemaCreate, bool DatabaseCreate,
     bool History, bool RefreshLog, bool ScoringRuns,
     bool LegacyHistory, bool LegacyRefreshLog, bool LegacyScoringRuns, bool LegacyUsage,
-    bool Ledger, bool LedgerName, bool LedgerStatements, string Role, string Database)
+    bool Ledger, bool LedgerName, bool LedgerStatements, string Role, string Database,
+    bool ScoreChanges = false, bool LegacyScoreChanges = false, bool LogColumns = false)
 {
     /// <summary>The migration history table to read (older CrmOps: crmops.migration_history), or null when there is none.</summary>
     public string? HistoryTable => History ? Bookkeeping.History : LegacyHistory ? "crmops.migration_history" : null;
     public string? RefreshLogTable => RefreshLog ? Bookkeeping.RefreshLog : LegacyRefreshLog ? "crmops.refresh_log" : null;
     public string? ScoringRunsTable => ScoringRuns ? Bookkeeping.ScoringRuns : LegacyScoringRuns ? "crmops.scoring_runs" : null;
+    /// <summary>The score change log to read (Get-CrmLeadMovement), or null when no scoring run has written one yet.</summary>
+    public string? ScoreChangesTable => ScoreChanges ? Bookkeeping.ScoreChanges : LegacyScoreChanges ? "crmops.score_changes" : null;
 }
 
 /// <summary>
-/// Where CrmOps keeps its own bookkeeping: tables crmops_migration_history, crmops_refresh_log and crmops_scoring_runs
-/// in schema supabase_migrations, beside Supabase's ledger (supabase_migrations.schema_migrations). Supabase's CLI
+/// Where CrmOps keeps its own bookkeeping: tables crmops_migration_history, crmops_refresh_log, crmops_scoring_runs and
+/// crmops_score_changes in schema supabase_migrations, beside Supabase's ledger (supabase_migrations.schema_migrations). Supabase's CLI
 /// leaves that schema out of db diff, db pull, db dump and db lint, and its reset paths keep it (they truncate its
 /// tables, as they drop what the history describes): see Sql/Bookkeeping/ensure.sql and docs/supabase.md. Installations
 /// of an older CrmOps (schema crmops) are read in place and moved on the first command that writes.
@@ -31,6 +34,7 @@ public static class Bookkeeping
     public const string History = "supabase_migrations.crmops_migration_history";
     public const string RefreshLog = "supabase_migrations.crmops_refresh_log";
     public const string ScoringRuns = "supabase_migrations.crmops_scoring_runs";
+    public const string ScoreChanges = "supabase_migrations.crmops_score_changes";
     public const string Ledger = "supabase_migrations.schema_migrations";
 
     public static BookkeepingState Locate(NpgsqlConnection conn, NpgsqlTransaction? tx)
@@ -40,7 +44,8 @@ public static class Bookkeeping
         r.Read();
         return new BookkeepingState(r.GetBoolean(0), r.GetBoolean(1), r.GetBoolean(2), r.GetBoolean(3),
             r.GetBoolean(4), r.GetBoolean(5), r.GetBoolean(6), r.GetBoolean(7), r.GetBoolean(8), r.GetBoolean(9), r.GetBoolean(10),
-            r.GetBoolean(11), r.GetBoolean(12), r.GetBoolean(13), r.GetString(14), r.GetString(15));
+            r.GetBoolean(11), r.GetBoolean(12), r.GetBoolean(13), r.GetString(14), r.GetString(15),
+            r.GetBoolean(16), r.GetBoolean(17), r.GetBoolean(18));
     }
 
     /// <summary>Refuses with one clear error when the role cannot read schema supabase_migrations (where CrmOps' bookkeeping and Supabase's ledger are).</summary>
@@ -58,7 +63,8 @@ public static class Bookkeeping
     {
         var s = Locate(conn, tx);
         if (s.SchemaExists && !s.SchemaUsage) throw NoUsage(s, what, write: true);
-        var complete = s.History && s.RefreshLog && s.ScoringRuns && !s.LegacyHistory && !s.LegacyRefreshLog && !s.LegacyScoringRuns;
+        var complete = s.History && s.RefreshLog && s.ScoringRuns && s.ScoreChanges && s.LogColumns
+                       && !s.LegacyHistory && !s.LegacyRefreshLog && !s.LegacyScoringRuns && !s.LegacyScoreChanges;
         if (!complete)
         {
             if (!s.SchemaExists && !s.DatabaseCreate)

@@ -388,4 +388,29 @@ public static class CrmConnectionAccess
 
     /// <summary>An open connection from the pool, checked alive (transient failures retried); a CrmException otherwise.</summary>
     public static NpgsqlConnection Open(this CrmConnection connection) => ConnectionFactory.OpenChecked(connection);
+
+    /// <summary>
+    /// An open, unpooled connection to another database of the same server with the same role and settings
+    /// (pg_cron's own database, when it is not the CRM's); a CrmException naming that database otherwise.
+    /// </summary>
+    public static NpgsqlConnection OpenDatabase(this CrmConnection connection, string database)
+    {
+        if (connection.Handle is ConnectionFactory.FailedHandle failed) throw failed.Error;
+        var builder = new NpgsqlConnectionStringBuilder(connection.DataSource().ConnectionString)
+        {
+            Database = database, Pooling = false,
+        };
+        if (connection.Secret != null) builder.Password = connection.Secret;
+        var conn = new NpgsqlConnection(builder.ConnectionString);
+        try
+        {
+            conn.Open();
+            return conn;
+        }
+        catch (Exception ex)
+        {
+            conn.Dispose();
+            throw ConnectionFactory.Translate(ex, connection.Host, connection.Port, connection.Username, database, connection.Secret);
+        }
+    }
 }

@@ -24,9 +24,9 @@ public static class Advice
     /// <summary>
     /// How to (re)install the objects of a built-in migration (<see cref="BuiltInMigrations"/>), from what the
     /// database's history of the built-in set says of it. Pending: apply it. Recorded as applied (its objects dropped
-    /// since): the later applied built-in migrations that amend earlier ones (every one whose file name does not start
-    /// with create_, such as secure_builtin_objects) are marked rolled back, so that they run again on the restored
-    /// objects; later create_ migrations made objects of their own and stay. Then the migration is rolled back when it
+    /// since): the later applied built-in migrations that amend earlier ones (<see cref="BuiltInMigrations.Amending"/>,
+    /// such as secure_builtin_objects) are marked rolled back, so that they run again on the restored objects; later
+    /// migrations that made objects of their own stay. Then the migration is rolled back when it
     /// is the newest applied (its rollback drops whatever is left of it), else marked rolled back, and the set is
     /// applied again. A restore that reinstalls scoring ends with a scoring run, since the score column starts empty.
     /// </summary>
@@ -52,7 +52,7 @@ public static class Advice
         {
             why = $"its built-in migration {version} is recorded as applied (on {m.AppliedAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown date"}), but its objects are gone since";
             var later = status!.Where(x => Applied(x) && string.CompareOrdinal(x.Version, version) > 0).OrderByDescending(x => x.Version, StringComparer.Ordinal).ToList();
-            var amendments = later.Where(x => !x.Name.StartsWith("create_", StringComparison.Ordinal)).ToList();
+            var amendments = later.Where(x => BuiltInMigrations.Amending.Contains(x.Version)).ToList();
             foreach (var a in amendments)
                 steps.Add($"Set-CrmMigrationState -BuiltIn -Version {a.Version} -State RolledBack -Confirm:$false");
             if (later.Count == amendments.Count)

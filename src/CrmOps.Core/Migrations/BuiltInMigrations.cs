@@ -9,6 +9,15 @@ public static class BuiltInMigrations
     /// <summary>20250115100001_create_lead_scoring_correct: lead scoring (columns, rules function, triggers).</summary>
     public const string Scoring = "20250115100001";
 
+    /// <summary>
+    /// The built-in migrations that change objects of earlier ones rather than create objects of their own
+    /// (20250115100010_secure_builtin_objects: grants and RLS on the timeline and the scoring objects). A restore of a
+    /// dropped built-in marks these rolled back so that they run again on the restored objects; every other later
+    /// migration (its own objects, such as the crmops.* functions) stays applied. A new built-in that amends an earlier
+    /// one's objects is added here; its file must be safe to run again over objects that already carry it.
+    /// </summary>
+    public static readonly IReadOnlySet<string> Amending = new HashSet<string>(StringComparer.Ordinal) { "20250115100010" };
+
     /// <summary>The folder that holds the set's migrations/; the PowerShell module sets it when it is imported.</summary>
     public static string? Root { get; set; }
 

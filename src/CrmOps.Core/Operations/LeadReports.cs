@@ -212,7 +212,7 @@ public static class LeadReports
     }
 
     /// <summary>One query's rows, streamed (see the overload for several).</summary>
-    private static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
+    internal static IEnumerable<T> Stream<T>(CrmConnection connection, string what,
         Func<NpgsqlConnection, NpgsqlTransaction, NpgsqlCommand> prepare, Func<NpgsqlDataReader, T> map, CancellationToken cancel) =>
         Stream(connection, what, (conn, tx) => [prepare(conn, tx)], map, cancel);
 

@@ -22,6 +22,8 @@ public sealed class ScoringOptions
     public int BatchSize { get; init; } = 100_000;
     /// <summary>How long a batch waits for a lock (a row an application holds, a table a migration holds) before the run gives up.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    /// <summary>How many days of recorded score changes (supabase_migrations.crmops_score_changes) to keep; older ones are pruned by the run.</summary>
+    public int KeepDays { get; init; } = 400;
 }
 
 /// <summary>
@@ -50,6 +52,8 @@ public static class LeadScorer
         if (options.LockTimeout <= TimeSpan.Zero || options.LockTimeout > TimeSpan.FromHours(1))
             throw new CrmException("LockTimeoutOutOfRange", CrmErrorKind.InvalidArgument,
                 $"The lock timeout must be more than 0 and at most 1 hour, not {options.LockTimeout}: 0 would mean 'wait forever' to PostgreSQL.");
+        if (options.KeepDays is < 1 or > 36_500)
+            throw new CrmException("ScoringKeepDaysOutOfRange", CrmErrorKind.InvalidArgument, "-KeepDays must be from 1 to 36,500.");
         var ids = options.CustomerIds is { Count: > 0 } list ? list.Distinct().ToArray() : null;
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -100,13 +104,13 @@ public static class LeadScorer
             if (ids != null)
             {
                 mode = CrmScoringMode.Customers;
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, null, ids, options.LockTimeout, watch));
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, started, null, ids, options.LockTimeout, watch));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
                 mode = CrmScoringMode.Targeted;
                 host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, prev, null, options.LockTimeout, watch));
+                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, started, prev, null, options.LockTimeout, watch));
             }
             else
             {
@@ -120,10 +124,10 @@ public static class LeadScorer
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
                     changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", options.LockTimeout, watch,
-                        ("as_of", asOf), ("from_page", from), ("to_page", to)));
+                        ("as_of", asOf), ("run_started", started), ("from_page", from), ("to_page", to)));
                     host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
-                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", options.LockTimeout, watch, ("as_of", asOf)));
+                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", options.LockTimeout, watch, ("as_of", asOf), ("run_started", started)));
             }
 
             var counts = Segments(conn);
@@ -141,14 +145,23 @@ public static class LeadScorer
                 cmd.Parameters.AddWithValue("cool", counts.Cool);
                 cmd.Parameters.AddWithValue("cold", counts.Cold);
                 cmd.Parameters.Add(new NpgsqlParameter("average", NpgsqlDbType.Numeric) { Value = (object?)counts.Average ?? DBNull.Value });
+                cmd.Parameters.AddWithValue("status", nameof(CrmScoringStatus.Succeeded));
+                cmd.Parameters.Add(new NpgsqlParameter("message", NpgsqlDbType.Text) { Value = DBNull.Value });
                 cmd.ExecuteNonQuery();
+            }
+            // Retention of the change log is part of the run.
+            using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-prune.sql"), conn) { CommandTimeout = 0 })
+            {
+                cmd.Parameters.AddWithValue("keep_days", options.KeepDays);
+                var pruned = cmd.ExecuteNonQuery();
+                if (pruned > 0) host.WriteVerbose($"Pruned {pruned:N0} score changes recorded more than {options.KeepDays} days ago.");
             }
             host.WriteProgress(Activity, "Done", 100);
             host.WriteVerbose($"{mode} run as of {asOf:u}: {(mode == CrmScoringMode.Full ? counts.Customers : seenTotal):N0} customers examined, {changedTotal:N0} changed in {duration.TotalSeconds:0.00} s.");
             return new CrmScoringResult
             {
                 AsOf = asOf, Customers = mode == CrmScoringMode.Customers ? seenTotal : counts.Customers, Changed = changedTotal, Duration = duration,
-                Mode = mode, Examined = mode == CrmScoringMode.Full ? counts.Customers : seenTotal,
+                Mode = mode, Examined = mode == CrmScoringMode.Full ? counts.Customers : seenTotal, StartedAt = started, RunBy = connection.Username,
                 Hot = counts.Hot, Warm = counts.Warm, Cool = counts.Cool, Cold = counts.Cold,
             };
         }
@@ -217,6 +230,34 @@ public static class LeadScorer
                 $"{what} {asOf:u} is out of range (1990 to 2200).");
     }
 
+    /// <summary>The scoring runs logged in supabase_migrations.crmops_scoring_runs, newest first (Get-CrmScoringHistory); empty when none is logged.</summary>
+    public static IEnumerable<CrmScoringResult> History(CrmConnection connection, int last, CrmRunTrigger? trigger = null)
+    {
+        return Db.ReadOnly(connection, (conn, tx) =>
+        {
+            var list = new List<CrmScoringResult>();
+            if (Bookkeeping.Bookkeeping.LocateReadable(conn, tx, "Reading the scoring log").ScoringRunsTable is not { } runs) return list;
+            using var cmd = new NpgsqlCommand(SqlText.Fill("Operations/scoring-log-read.sql", ("scoring_runs", runs)), conn, tx);
+            cmd.Parameters.AddWithValue("last", last);
+            cmd.Parameters.Add(new NpgsqlParameter("trigger", NpgsqlDbType.Text) { Value = (object?)trigger?.ToString() ?? DBNull.Value });
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                var mode = Enum.TryParse<CrmScoringMode>(r.GetString(3), out var m) ? m : (CrmScoringMode?)null;
+                list.Add(new CrmScoringResult
+                {
+                    AsOf = r.GetFieldValue<DateTimeOffset>(0), StartedAt = r.GetFieldValue<DateTimeOffset>(1),
+                    Duration = TimeSpan.FromMilliseconds(r.GetInt64(2)), Mode = mode,
+                    Customers = r.GetInt64(4), Changed = r.GetInt64(5), Examined = mode == CrmScoringMode.Full ? r.GetInt64(4) : 0,
+                    Hot = r.GetInt64(6), Warm = r.GetInt64(7), Cool = r.GetInt64(8), Cold = r.GetInt64(9), RunBy = r.GetString(10),
+                    Trigger = Enum.TryParse<CrmRunTrigger>(r.GetString(11), out var t) ? t : CrmRunTrigger.Manual, Schedule = r.StringOrNull(12),
+                    Status = Enum.TryParse<CrmScoringStatus>(r.GetString(13), out var st) ? st : CrmScoringStatus.Succeeded, Message = r.StringOrNull(14),
+                });
+            }
+            return list;
+        }, "Reading the scoring log");
+    }
+
     private static void RequireScoringColumns(NpgsqlConnection conn, CrmConnection connection)
     {
         var ready = Db.Scalar<bool>(conn, null, SqlText.Get("Operations/scoring-installed.sql"));
@@ -271,7 +312,7 @@ public static class LeadScorer
         return changed;
     }
 
-    private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, PreviousRun? prev, Guid[]? ids,
+    private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, DateTimeOffset started, PreviousRun? prev, Guid[]? ids,
         TimeSpan lockTimeout, LockWatch watch)
     {
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
@@ -279,6 +320,7 @@ public static class LeadScorer
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-targeted.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("targeted", prev != null);
         cmd.Parameters.AddWithValue("as_of", asOf);
+        cmd.Parameters.AddWithValue("run_started", started);
         cmd.Parameters.AddWithValue("prev_as_of", prev?.AsOf ?? asOf);
         cmd.Parameters.AddWithValue("prev_started", prev?.Started ?? DateTimeOffset.MaxValue);
         cmd.Parameters.Add(new NpgsqlParameter("ids", NpgsqlDbType.Array | NpgsqlDbType.Uuid) { Value = (object?)ids ?? DBNull.Value });

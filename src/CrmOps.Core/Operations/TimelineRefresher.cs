@@ -119,7 +119,7 @@ public static class TimelineRefresher
         }
     }
 
-    public static IEnumerable<CrmRefreshResult> History(CrmConnection connection, string? view, int last)
+    public static IEnumerable<CrmRefreshResult> History(CrmConnection connection, string? view, int last, CrmRunTrigger? trigger = null)
     {
         return Db.ReadOnly(connection, (conn, tx) =>
         {
@@ -130,6 +130,7 @@ public static class TimelineRefresher
             var filter = view is null ? null : Identifier.ParseLenient(view) is var (s, n) && s != null ? $"{s}.{n}" : n;
             cmd.Parameters.Add(new NpgsqlParameter("view", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)filter ?? DBNull.Value });
             cmd.Parameters.AddWithValue("last", last);
+            cmd.Parameters.Add(new NpgsqlParameter("trigger", NpgsqlTypes.NpgsqlDbType.Text) { Value = (object?)trigger?.ToString() ?? DBNull.Value });
             using var r = cmd.ExecuteReader();
             while (r.Read())
                 list.Add(new CrmRefreshResult
@@ -138,6 +139,7 @@ public static class TimelineRefresher
                     RowsBefore = r.ValueOrNull<long>(3), RowsAfter = r.ValueOrNull<long>(4),
                     StartedAt = r.GetFieldValue<DateTimeOffset>(5), Duration = TimeSpan.FromMilliseconds(r.GetInt64(6)),
                     Message = r.StringOrNull(7), RunBy = r.GetString(8),
+                    Trigger = Enum.TryParse<CrmRunTrigger>(r.GetString(9), out var t) ? t : CrmRunTrigger.Manual, Schedule = r.StringOrNull(10),
                 });
             return list;
         }, "Reading the refresh log");

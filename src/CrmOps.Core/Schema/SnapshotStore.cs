@@ -17,7 +17,7 @@ public static class SnapshotStore
 {
     /// <summary>The schema of CrmOps' own bookkeeping (left out of every comparison as the platform's): Supabase's
     /// supabase_migrations, which the CLI leaves out of db diff, pull, dump and reset (see Bookkeeping).</summary>
-    public const string BookkeepingSchema = "supabase_migrations";
+    public const string BookkeepingSchema = Bookkeeping.Bookkeeping.Schema;
     /// <summary>The snapshot table, beside the migration history (supabase_migrations.crmops_migration_history).</summary>
     public const string TableName = "crmops_schema_snapshots";
     public static string Table => Identifier.Quote(BookkeepingSchema, TableName);

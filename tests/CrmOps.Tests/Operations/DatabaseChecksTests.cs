@@ -116,6 +116,7 @@ public sealed class DatabaseChecksTests : IClassFixture<OperationsDatabase>
         {
             // The function and the policy are also drift from the schema the built-in migrations left.
             var checks = Run();
+            // The function and the policy, made by hand, are also drift from the snapshot the built-in migrations recorded.
             AssertFailing(checks, "AdvisoryError", "AdvisoryWarn", "SchemaMatchesMigrations");
             Assert.Contains("policy_exists_rls_disabled public.customers", checks["AdvisoryError"].Actual, StringComparison.Ordinal);
             Assert.Contains("function_search_path_mutable public.xunit_mutable", checks["AdvisoryWarn"].Actual, StringComparison.Ordinal);

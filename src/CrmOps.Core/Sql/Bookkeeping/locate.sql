@@ -22,4 +22,10 @@ select exists (select 1 from sm)                                                
        exists (select 1 from pg_attribute a join pg_class c on c.oid = a.attrelid join sm on sm.oid = c.relnamespace
                where c.relname = 'schema_migrations' and a.attname = 'statements' and not a.attisdropped)            as ledger_statements,
        current_user::text                                                                         as role_name,
-       current_database()::text                                                                   as database_name;
+       current_database()::text                                                                   as database_name,
+       exists (select 1 from rel where nspname = 'supabase_migrations' and relname = 'crmops_score_changes')     as score_changes,
+       exists (select 1 from rel where nspname = 'crmops' and relname = 'score_changes')                         as legacy_score_changes,
+       -- The columns this version writes (ensure.sql adds them): the logs' trigger, the scoring runs' status.
+       (select count(*) from pg_attribute a join pg_class c on c.oid = a.attrelid join sm on sm.oid = c.relnamespace
+         where not a.attisdropped and ((c.relname = 'crmops_refresh_log' and a.attname = 'trigger')
+                                    or (c.relname = 'crmops_scoring_runs' and a.attname in ('trigger', 'status')))) = 3 as log_columns;

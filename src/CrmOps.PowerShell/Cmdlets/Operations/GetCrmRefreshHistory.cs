@@ -18,6 +18,10 @@ public sealed class GetCrmRefreshHistory : CrmCmdlet
     [ValidateRange(1, 100_000)]
     public int Last { get; set; } = 20;
 
+    /// <summary>Only refreshes started this way (Manual, Scheduled).</summary>
+    [Parameter]
+    public CrmRunTrigger? Trigger { get; set; }
+
     protected override void ProcessCrmRecord() =>
-        WriteObject(TimelineRefresher.History(Database, Name, Last), enumerateCollection: true);
+        WriteObject(TimelineRefresher.History(Database, Name, Last, Trigger), enumerateCollection: true);
 }

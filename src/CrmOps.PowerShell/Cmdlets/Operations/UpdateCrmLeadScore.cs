@@ -32,6 +32,10 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
     [Parameter]
     [Seconds(0, 3600, MinimumExclusive = true)]
     public TimeSpan LockTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>Days of recorded score changes to keep (supabase_migrations.crmops_score_changes); older ones are pruned by the run.</summary>
+    [Parameter]
+    [ValidateRange(1, 36_500)]
+    public int KeepDays { get; set; } = 400;
 
     protected override void ProcessCrmRecord()
     {
@@ -47,7 +51,7 @@ public sealed class UpdateCrmLeadScore : CrmCmdlet
         }
         var options = new ScoringOptions
         {
-            AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize, LockTimeout = LockTimeout,
+            AsOf = AsOf, CustomerIds = _ids.Count > 0 ? _ids : null, Full = Full, BatchSize = BatchSize, LockTimeout = LockTimeout, KeepDays = KeepDays,
         };
         if (LeadScorer.Update(Database, options, CrmHost) is { } result) WriteObject(result);
     }

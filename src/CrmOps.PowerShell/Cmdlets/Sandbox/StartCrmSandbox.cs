@@ -22,6 +22,9 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     [Parameter]
     public SwitchParameter Tls { get; set; }
 
+    /// <summary>Start the server without pg_cron even when it is installed (as many servers are).</summary>
+    [Parameter]
+    public SwitchParameter NoCron { get; set; }
     /// <summary>Start a streaming standby beside it (pg_basebackup -R); the sandbox's connection reads from it.</summary>
     [Parameter]
     public SwitchParameter Standby { get; set; }
@@ -37,7 +40,7 @@ public sealed class StartCrmSandbox : CrmCmdletBase
     {
         var what = (Empty ? "an empty CRM database" : $"a CRM database with {Customers:N0} customers (seed {Seed})") + (Supabase ? ", shaped like a Supabase project" : "") + (Standby ? ", and a streaming standby" : "");
         if (!CrmHost.ShouldProcess("127.0.0.1 (a new private PostgreSQL cluster)", $"Start a sandbox holding {what}")) return;
-        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls, Supabase = Supabase, Standby = Standby }, CrmHost);
+        var sandbox = SandboxBuilder.Start(new SandboxOptions { Customers = Customers, Seed = Seed, Empty = Empty, Tls = Tls, PgCron = !NoCron, Supabase = Supabase, Standby = Standby }, CrmHost);
         CrmSession.Sandboxes.Add(sandbox);
         if (!NoDefault) CrmSession.Default = sandbox.Connection;
         WriteObject(sandbox);
