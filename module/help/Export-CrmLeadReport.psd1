@@ -1,7 +1,7 @@
 @{
     Synopsis    = 'Writes one self-contained HTML lead report with charts: segments, score histogram, trend, newly Hot, slipping, top leads.'
     Description = @'
-Export-CrmLeadReport writes a single HTML file for the people who act on lead scores: the segment distribution as a bar chart, the histogram of scores 6 to 30, the segment sizes over the last 90 days, the customers who became Hot and those who slipped to a lower segment since -Since, and the top leads, with when it was generated and from which database (host, port and database name; never a user name or password).
+Export-CrmLeadReport writes a single HTML file for the people who act on lead scores: the segment distribution as a bar chart, the histogram of scores 6 to 30, the segment sizes over the last 90 days, the customers who became Hot and those who slipped to a lower segment since -Since, and the top leads, with when it was generated and from which database (host, port and database name; never a user name or password). With -Connection naming several databases, each database gets its own report, the database's name (or host-port-database) before the extension: leads.prod.html, leads.staging.html.
 
 The file is self-contained: its styles and its charts (inline SVG, no script) are in the page, and its Content-Security-Policy forbids every request, so it opens offline, reads on a phone and prints. The numbers are those of Get-CrmLeadScoreDistribution, Get-CrmLeadScoreTrend, Get-CrmLeadMovement and Get-CrmLeadSegment. Names and emails are HTML-encoded. The file is written whole or not at all; an existing file is kept unless -Force.
 '@

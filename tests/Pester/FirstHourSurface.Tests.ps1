@@ -4,6 +4,12 @@
 # (9), a connection without a password (10), every default view at 120 and 80 columns (11), names, wording, help and
 # tab completion (12), and the users' Pester file (13). One default sandbox, used in this order.
 
+BeforeDiscovery {
+    Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
+    # Tab completion offers the built-in set's versions, newest first, however many there are.
+    $builtInVersions = @((Get-BuiltInMigrations).Version | Sort-Object -Descending)
+}
+
 BeforeAll {
     Import-Module "$PSScriptRoot/TestHelpers.psm1" -Force
     Import-Module "$PSScriptRoot/../../CrmOps.psd1" -Force
@@ -314,10 +320,10 @@ Describe 'Help, README and tab completion (item 12)' {
     }
 
     It 'completes <Line>' -ForEach @(
-        @{ Line = 'Invoke-CrmMigration -BuiltIn -Target '; Expected = @('20250115100010', '20250115100001', '20250115100000') }
-        @{ Line = 'Undo-CrmMigration -BuiltIn -Target 2025'; Expected = @('20250115100010', '20250115100001', '20250115100000') }
-        @{ Line = 'Set-CrmMigrationState -BuiltIn -Version 20250115'; Expected = @('20250115100010', '20250115100001', '20250115100000') }
-        @{ Line = 'Get-CrmRowCount -Schema '; Expected = @('public', 'supabase_migrations') }
+        @{ Line = 'Invoke-CrmMigration -BuiltIn -Target '; Expected = $builtInVersions }
+        @{ Line = 'Undo-CrmMigration -BuiltIn -Target 2025'; Expected = @($builtInVersions -like '2025*') }
+        @{ Line = 'Set-CrmMigrationState -BuiltIn -Version 20250115'; Expected = @($builtInVersions -like '20250115*') }
+        @{ Line = 'Get-CrmRowCount -Schema '; Expected = @('crmops', 'public', 'supabase_migrations') }
         @{ Line = 'Get-CrmDbObject -Schema pu'; Expected = @('public') }
         @{ Line = 'Get-CrmColumn customer_profiles -Schema P'; Expected = @('public') }
     ) {

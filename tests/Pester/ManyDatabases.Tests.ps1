@@ -37,10 +37,11 @@ Describe 'Three sandboxes, one command' {
 
     It 'shows the Connection column first in the default view, only when several databases are involved' {
         $several = (Get-CrmRowCount -Connection $a, $b -Table customer_profiles | Out-String -Width 200) -split "`n" | Where-Object { $_ -match '\S' }
-        $several[0] | Should -Match '^Connection\s+Schema\s+Table'
-        ($several -join "`n") | Should -Match "postgres@127\.0\.0\.1:$($a.Port)/crm\s+public\s+customer_profiles"
+        # (the default view names a table of public without its schema, any other one schema-qualified)
+        $several[0] | Should -Match '^Connection\s+Table\s+Rows'
+        ($several -join "`n") | Should -Match "postgres@127\.0\.0\.1:$($a.Port)/crm\s+customer_profiles"
         $one = (Get-CrmRowCount -Connection $a -Table customer_profiles | Out-String -Width 200) -split "`n" | Where-Object { $_ -match '\S' }
-        $one[0] | Should -Match '^Schema\s+Table'
+        $one[0] | Should -Match '^Table\s+Rows'
         (Get-CrmRowCount -Connection $a -Table customer_profiles).PSObject.Properties['Connection'] | Should -BeNullOrEmpty -Because 'one database: the output is as it always was'
     }
 
@@ -262,5 +263,19 @@ Describe 'Output that names its database feeds the next command' {
             Test-Path $f | Should -BeTrue
             @(Import-Csv $f).Count | Should -Be $s.Customers
         }
+    }
+
+    It 'Export-CrmSchemaSnapshot and Export-CrmLeadReport write one file per database, the label before a double extension' {
+        $snap = @(Export-CrmSchemaSnapshot (Join-Path $TestDrive 'schema.json.gz') -Connection $a, $c -Confirm:$false)
+        $report = @(Export-CrmLeadReport -Path (Join-Path $TestDrive 'leads.html') -Connection $a, $c -Confirm:$false)
+        $snap | Should -HaveCount 2
+        $report | Should -HaveCount 2
+        foreach ($s in $a, $c) {
+            $f = Join-Path $TestDrive "schema.127.0.0.1-$($s.Port)-crm.json.gz"
+            Test-Path $f | Should -BeTrue
+            (Get-CrmSchemaSnapshot -Path $f).Objects | Should -BeGreaterThan 10 -Because "each file holds a whole schema"
+            Test-Path (Join-Path $TestDrive "leads.127.0.0.1-$($s.Port)-crm.html") | Should -BeTrue
+        }
+        Test-Path (Join-Path $TestDrive 'schema.json.gz') | Should -BeFalse -Because 'no database writes over another''s file'
     }
 }

@@ -133,7 +133,7 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
         $g.Mode | Should -Be 'Full'
         $g.Changed | Should -Be 9369
         $g.Schedule | Should -Be 'nightly'
-        ($g | Format-Table | Out-String -Width 250) | Should -Match 'Scheduled \(nightly\)'
+        ($g | Format-Table | Out-String -Width 250) | Should -Match 'Full\s+9,369[\s\S]*\(nightly\)' -Because 'the view says a run was scheduled, and by which schedule'
     }
 
     It 'a manual refresh logs what the scheduled one logged, with Trigger Manual' {

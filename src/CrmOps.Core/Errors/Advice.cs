@@ -25,10 +25,11 @@ public static class Advice
     /// How to (re)install the objects of a built-in migration (<see cref="BuiltInMigrations"/>), from what the
     /// database's history of the built-in set says of it. Pending: apply it. Recorded as applied (its objects dropped
     /// since): the later applied built-in migrations that amend earlier ones (<see cref="BuiltInMigrations.Amending"/>,
-    /// such as secure_builtin_objects) are marked rolled back, so that they run again on the restored objects; later
-    /// migrations that made objects of their own stay. Then the migration is rolled back when it
-    /// is the newest applied (its rollback drops whatever is left of it), else marked rolled back, and the set is
-    /// applied again. A restore that reinstalls scoring ends with a scoring run, since the score column starts empty.
+    /// such as secure_builtin_objects) are marked rolled back, so that they run again on the restored objects. Then,
+    /// when every other later applied one rolls back without losing data (<see cref="BuiltInMigrations.RollbackKeepsData"/>),
+    /// those and the migration itself are rolled back (its rollback drops whatever is left of it) and the set is
+    /// applied again; otherwise (a later one holds data, such as the scoring columns after the timeline) the migration
+    /// is marked rolled back and applied again out of order. A restore that reinstalls scoring ends with a scoring run, since the score column starts empty.
     /// </summary>
     public static BuiltInFix InstallBuiltIn(CrmConnection connection, string version)
     {
@@ -53,10 +54,12 @@ public static class Advice
             why = $"its built-in migration {version} is recorded as applied (on {m.AppliedAt?.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) ?? "an unknown date"}), but its objects are gone since";
             var later = status!.Where(x => Applied(x) && string.CompareOrdinal(x.Version, version) > 0).OrderByDescending(x => x.Version, StringComparer.Ordinal).ToList();
             var amendments = later.Where(x => BuiltInMigrations.Amending.Contains(x.Version)).ToList();
+            var others = later.Where(x => !BuiltInMigrations.Amending.Contains(x.Version)).ToList();
             foreach (var a in amendments)
                 steps.Add($"Set-CrmMigrationState -BuiltIn -Version {a.Version} -State RolledBack -Confirm:$false");
-            if (later.Count == amendments.Count)
-                steps.AddRange(["Undo-CrmMigration -BuiltIn -Confirm:$false", "Invoke-CrmMigration -BuiltIn -Confirm:$false"]);
+            if (others.All(x => BuiltInMigrations.RollbackKeepsData.Contains(x.Version)))
+                steps.AddRange([others.Count == 0 ? "Undo-CrmMigration -BuiltIn -Confirm:$false" : $"Undo-CrmMigration -BuiltIn -Count {others.Count + 1} -Confirm:$false",
+                                "Invoke-CrmMigration -BuiltIn -Confirm:$false"]);
             else
                 steps.AddRange([$"Set-CrmMigrationState -BuiltIn -Version {version} -State RolledBack -Confirm:$false",
                                 "Invoke-CrmMigration -BuiltIn -AllowOutOfOrder -Confirm:$false"]);

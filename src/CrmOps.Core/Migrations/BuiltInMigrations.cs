@@ -18,6 +18,14 @@ public static class BuiltInMigrations
     /// </summary>
     public static readonly IReadOnlySet<string> Amending = new HashSet<string>(StringComparer.Ordinal) { "20250115100010" };
 
+    /// <summary>
+    /// The built-in migrations whose rollback loses no data (they make functions; their log tables are kept by the
+    /// rollback): 20261126150030 (the crmops.* SQL tasks) and 20261126174000 (score changes). A restore of an earlier
+    /// dropped built-in may roll these back and apply them again, so that the dropped one's own rollback clears what is
+    /// left of it before it runs again. Add a new built-in here only when its rollback drops no table or column.
+    /// </summary>
+    public static readonly IReadOnlySet<string> RollbackKeepsData = new HashSet<string>(StringComparer.Ordinal) { "20261126150030", "20261126174000" };
+
     /// <summary>The folder that holds the set's migrations/; the PowerShell module sets it when it is imported.</summary>
     public static string? Root { get; set; }
 

@@ -88,6 +88,22 @@ public abstract class CrmCmdlet : CrmCmdletBase
         ? string.Concat((t.Name ?? $"{t.Endpoint}-{t.Database}").Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '-'))
         : null;
 
+    /// <summary>
+    /// The file a command that writes one file per database writes for this copy's database: in a multi-database run
+    /// the database's label goes before the extension (leads.csv: leads.prod.csv; schema.json.gz: schema.prod.json.gz),
+    /// so that databases never overwrite each other's file; otherwise the path as given.
+    /// </summary>
+    protected string PathForDatabase(string full)
+    {
+        if (DatabaseFileLabel is not { } label) return full;
+        var name = System.IO.Path.GetFileName(full);
+        var ext = System.IO.Path.GetExtension(name);
+        if (ext.Equals(".gz", StringComparison.OrdinalIgnoreCase) && System.IO.Path.GetExtension(System.IO.Path.GetFileNameWithoutExtension(name)) is { Length: > 0 } inner)
+            ext = inner + ext;
+        var stem = name[..(name.Length - ext.Length)];
+        return System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? "", $"{stem}.{label}{ext}");
+    }
+
     private CrmCmdlet Invocation => (Owner as CrmCmdlet) ?? this;
 
     private CrmConnection Route(CrmConnection connection) =>

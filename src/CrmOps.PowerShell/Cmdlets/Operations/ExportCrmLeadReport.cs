@@ -34,7 +34,8 @@ public sealed class ExportCrmLeadReport : CrmCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
+        // Several databases: one report each, the database named before the extension (leads.prod.html).
+        var full = PathForDatabase(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
         if (File.Exists(full) && !Force)
             throw new CrmException("ReportFileExists", CrmErrorKind.ResourceUnavailable, $"'{full}' already exists. Use -Force to overwrite it.", full);
         if (!CrmHost.ShouldProcess(full, "Write the lead report")) return;

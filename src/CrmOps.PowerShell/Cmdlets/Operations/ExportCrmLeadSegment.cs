@@ -24,11 +24,8 @@ public sealed class ExportCrmLeadSegment : LeadFilterCmdlet
 
     protected override void ProcessCrmRecord()
     {
-        var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
         // Several databases: one file each, the database named before the extension (leads.prod.csv).
-        if (DatabaseFileLabel is { } label)
-            full = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(full) ?? "",
-                $"{System.IO.Path.GetFileNameWithoutExtension(full)}.{label}{System.IO.Path.GetExtension(full)}");
+        var full = PathForDatabase(SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path));
         if (File.Exists(full) && !Force)
             throw new CrmException("ExportFileExists", CrmErrorKind.ResourceUnavailable,
                 $"'{full}' already exists. Use -Force to overwrite it.", full);

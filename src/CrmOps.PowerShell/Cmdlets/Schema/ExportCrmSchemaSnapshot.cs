@@ -9,7 +9,7 @@ namespace CrmOps.PowerShell.Cmdlets.Schema;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportCrmSchemaSnapshot : Infrastructure.CrmCmdlet
 {
-    private int _written;
+    private readonly HashSet<string> _written = new(StringComparer.Ordinal);
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -27,7 +27,9 @@ public sealed class ExportCrmSchemaSnapshot : Infrastructure.CrmCmdlet
     protected override void ProcessCrmRecord()
     {
         var full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path);
-        if (_written > 0)
+        // Several databases (no snapshot piped): one file each, the database named before the extension (schema.prod.json.gz).
+        if (InputObject is null) full = PathForDatabase(full);
+        if (_written.Contains(full))
             throw new CrmException("SchemaSnapshotOnePerFile", CrmErrorKind.InvalidArgument,
                 $"More than one snapshot was piped for '{full}': a file holds one snapshot (pipe one, or export each to its own file).", full);
         if (File.Exists(full) && !Force)
@@ -36,7 +38,7 @@ public sealed class ExportCrmSchemaSnapshot : Infrastructure.CrmCmdlet
         if (!CrmHost.ShouldProcess(full, $"Save {what}")) return;
         var snapshot = InputObject ?? SchemaSources.Live(Database);
         var file = SchemaSources.Save(snapshot, full);
-        _written++;
+        _written.Add(full);
         CrmHost.WriteVerbose($"Saved {snapshot.Objects} objects to {full} ({file.Length:N0} bytes).");
         WriteObject(file);
     }
