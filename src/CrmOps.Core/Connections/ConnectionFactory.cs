@@ -393,13 +393,22 @@ public static class CrmConnectionAccess
     /// An open, unpooled connection to another database of the same server with the same role and settings
     /// (pg_cron's own database, when it is not the CRM's); a CrmException naming that database otherwise.
     /// </summary>
-    public static NpgsqlConnection OpenDatabase(this CrmConnection connection, string database)
+    public static NpgsqlConnection OpenDatabase(this CrmConnection connection, string database) =>
+        OpenUnpooled(connection, database, b => b.Database = database);
+
+    /// <summary>
+    /// An open, unpooled connection without a client-side command timeout, for a COPY export: Npgsql times COPY reads
+    /// by the connection string's Command Timeout (30 s; a stream's ReadTimeout is not honoured), so an export whose
+    /// query sorts for longer than that before its first row (10 million leads) would lose its connection.
+    /// </summary>
+    public static NpgsqlConnection OpenForCopy(this CrmConnection connection) =>
+        OpenUnpooled(connection, connection.Database, b => b.CommandTimeout = 0);
+
+    private static NpgsqlConnection OpenUnpooled(CrmConnection connection, string database, Action<NpgsqlConnectionStringBuilder> change)
     {
         if (connection.Handle is ConnectionFactory.FailedHandle failed) throw failed.Error;
-        var builder = new NpgsqlConnectionStringBuilder(connection.DataSource().ConnectionString)
-        {
-            Database = database, Pooling = false,
-        };
+        var builder = new NpgsqlConnectionStringBuilder(connection.DataSource().ConnectionString) { Pooling = false };
+        change(builder);
         if (connection.Secret != null) builder.Password = connection.Secret;
         var conn = new NpgsqlConnection(builder.ConnectionString);
         try

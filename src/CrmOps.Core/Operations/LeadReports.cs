@@ -148,7 +148,8 @@ public static class LeadReports
             ("limit", top is > 0 ? " LIMIT " + top.Value.ToString(System.Globalization.CultureInfo.InvariantCulture) : ""));
         try
         {
-            using var conn = connection.Open();
+            // No client-side timeout: COPY sends its first row only after the sort (tens of seconds at 10M leads).
+            using var conn = connection.OpenForCopy();
             using var registration = cancel.Register(() => { try { conn.Close(); } catch { } });
             using var tx = conn.BeginTransaction();
             Db.MakeReadOnly(conn, tx);

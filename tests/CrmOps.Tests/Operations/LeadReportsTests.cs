@@ -1,3 +1,4 @@
+using CrmOps.Connections;
 using CrmOps.Hosting;
 using CrmOps.Operations;
 using CrmOps.Tests.Migrations;
@@ -50,6 +51,29 @@ public sealed class LeadReportsTests : IClassFixture<OperationsDatabase>
         Assert.All(leads, l => Assert.Equal(LeadReports.SegmentOf(l.LeadScore), l.Segment));
         var cool = LeadReports.Leads(_db.Connection, [CrmSegment.Cool], null, null).ToList();
         Assert.Equal(_db.Count("SELECT count(*) FROM customer_profiles WHERE lead_score BETWEEN 12 AND 17"), cool.Count);
+    }
+
+    [PostgresFact]
+    public void ExportOutlastsTheConnectionsCommandTimeout()
+    {
+        // COPY's first row comes after its query has waited and sorted; Npgsql times COPY reads by the connection
+        // string's Command Timeout. Here the query waits 2.5 s for a lock, past a Command Timeout of 1 s.
+        var connection = ConnectionFactory.Connect(_db.ConnectionString + ";Command Timeout=1");
+        var path = Path.Combine(Path.GetTempPath(), $"crmops-xunit-{Guid.NewGuid():N}.csv");
+        using var holder = _db.Open();
+        using var tx = holder.BeginTransaction();
+        using (var lockCmd = new Npgsql.NpgsqlCommand("LOCK TABLE customer_profiles IN ACCESS EXCLUSIVE MODE", holder, tx)) lockCmd.ExecuteNonQuery();
+        var release = Task.Run(async () => { await Task.Delay(2500); tx.Commit(); });
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var rows = LeadReports.ExportLeads(connection, null, null, null, path);
+            release.Wait();
+            Assert.True(clock.Elapsed > TimeSpan.FromSeconds(2), $"the export waited for the lock ({clock.Elapsed})");
+            Assert.Equal(_db.Count("SELECT count(*) FROM customer_profiles"), rows);
+            Assert.Equal(rows + 1, File.ReadAllLines(path).Length);
+        }
+        finally { release.Wait(); File.Delete(path); }
     }
 
     [PostgresFact]

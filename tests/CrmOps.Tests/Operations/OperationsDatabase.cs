@@ -31,6 +31,9 @@ public sealed class OperationsDatabase : IDisposable
 
     public CrmConnection Connection { get; }
 
+    /// <summary>The test database's connection string (no password: trust on loopback).</summary>
+    public string ConnectionString => _db.ConnectionString;
+
     /// <summary>module/migrations of this repository (found upward from the test binaries).</summary>
     public static string BuiltInMigrations
     {
