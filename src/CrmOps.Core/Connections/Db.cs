@@ -56,6 +56,10 @@ public static class Db
             return new CrmException(id, kind,
                 Secrets.Redact($"{what} failed on {connection.Endpoint}: {text} (SQLSTATE {pg.SqlState}).{detail}", connection.Secret), connection.ToString());
         }
+        if (ex is NpgsqlException { InnerException: TimeoutException })
+            return new CrmException("CommandTimeout", CrmErrorKind.OperationTimeout,
+                Secrets.Redact($"{what} failed on {connection.Endpoint}: no answer within the connection's Command Timeout " +
+                    $"({CommandTimeoutOf(connection)} s), so the connection was closed. Raise 'Command Timeout' in the connection string (0: no limit).", connection.Secret));
         if (ex is NpgsqlException ne)
             return new CrmException("ConnectionLost", CrmErrorKind.ConnectionError,
                 Secrets.Redact($"{what} failed on {connection.Endpoint}: the connection was lost ({ConnectionFactory.FirstLine(ne.Message)}).", connection.Secret));
@@ -63,6 +67,12 @@ public static class Db
             return new CrmException("OperationStopped", CrmErrorKind.OperationStopped, $"{what} was stopped.");
         return new CrmException("UnexpectedError", CrmErrorKind.NotSpecified,
             Secrets.Redact($"{what} failed: {ConnectionFactory.FirstLine(ex.Message)}", connection.Secret));
+    }
+
+    private static string CommandTimeoutOf(CrmConnection connection)
+    {
+        try { return new NpgsqlConnectionStringBuilder(connection.DataSource().ConnectionString).CommandTimeout.ToString(System.Globalization.CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is InvalidCastException or ArgumentException or NullReferenceException) { return "?"; }
     }
 
     /// <summary>SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, restart).</summary>

@@ -77,6 +77,15 @@ public sealed class LeadReportsTests : IClassFixture<OperationsDatabase>
     }
 
     [PostgresFact]
+    public void AClientTimeoutIsNamedAsSuchNotAsALostConnection()
+    {
+        var connection = ConnectionFactory.Connect(_db.ConnectionString + ";Command Timeout=7");
+        var error = CrmOps.Connections.Db.Translate(new Npgsql.NpgsqlException("Exception while reading from stream", new TimeoutException()), connection, "Exporting leads");
+        Assert.Equal("CommandTimeout", error.ErrorId);
+        Assert.Contains("Command Timeout (7 s)", error.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact]
     public void ExportWritesTheSameLeadsAsACsvFile()
     {
         var path = Path.Combine(Path.GetTempPath(), $"crmops-xunit-{Guid.NewGuid():N}.csv");
