@@ -97,20 +97,20 @@ public static class LeadScorer
 
             if (!host.ShouldProcess(target, action)) return null;
             OpsSchema.Ensure(conn, "Scoring leads");
-            WarnIfCannotYield(conn, host);
+            var locks = new LockPlan(CanYieldByDeadlockTimeout(conn, host), options.LockTimeout);
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
             if (ids != null)
             {
                 mode = CrmScoringMode.Customers;
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, started, null, ids, options.LockTimeout, watch));
+                (seenTotal, changedTotal) = Retry(locks, wait => Targeted(conn, asOf, started, null, ids, wait, watch));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
                 mode = CrmScoringMode.Targeted;
                 host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
-                (seenTotal, changedTotal) = Retry(conn, () => Targeted(conn, asOf, started, prev, null, options.LockTimeout, watch));
+                (seenTotal, changedTotal) = Retry(locks, wait => Targeted(conn, asOf, started, prev, null, wait, watch));
             }
             else
             {
@@ -123,11 +123,11 @@ public static class LeadScorer
                 {
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
-                    changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-batch.sql", options.LockTimeout, watch,
+                    changedTotal += Retry(locks, wait => Write(conn, "Operations/scoring-batch.sql", wait, watch,
                         ("as_of", asOf), ("run_started", started), ("from_page", from), ("to_page", to)));
                     host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
-                changedTotal += Retry(conn, () => Write(conn, "Operations/scoring-no-metrics.sql", options.LockTimeout, watch, ("as_of", asOf), ("run_started", started)));
+                changedTotal += Retry(locks, wait => Write(conn, "Operations/scoring-no-metrics.sql", wait, watch, ("as_of", asOf), ("run_started", started)));
             }
 
             var counts = Segments(conn);
@@ -272,14 +272,40 @@ public static class LeadScorer
     }
 
     /// <summary>Says so when the batches cannot lower deadlock_timeout to yield to the application (a non-superuser, as on Supabase).</summary>
-    private static void WarnIfCannotYield(NpgsqlConnection conn, ICrmHost host)
+    /// <summary>
+    /// Whether scoring can yield to applications in a deadlock by its own 50 ms deadlock_timeout (scoring-yield.sql:
+    /// superuser, or GRANT SET ON PARAMETER). When it cannot (a hosted Supabase project's postgres), it yields by short
+    /// lock waits instead (<see cref="LockPlan"/>); -Verbose says which.
+    /// </summary>
+    private static bool CanYieldByDeadlockTimeout(NpgsqlConnection conn, ICrmHost host)
     {
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn);
         using var r = cmd.ExecuteReader();
         r.Read();
-        if (r.GetBoolean(0)) return;
-        host.WriteWarning($"Scoring runs without its 50 ms deadlock_timeout: role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout (superuser only, or GRANT SET ON PARAMETER deadlock_timeout TO {Identifier.Quote(r.GetString(2))}). " +
-            $"Should a batch deadlock with an application transaction, the server decides after its deadlock_timeout ({r.GetString(1)}) which one to abort; an aborted batch is still retried.");
+        if (r.GetBoolean(0))
+        {
+            host.WriteVerbose("Scoring yields to applications by a 50 ms deadlock_timeout: in a deadlock its batch is the one aborted, and retried.");
+            return true;
+        }
+        host.WriteVerbose($"Role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout, so scoring yields by short lock waits: a batch waits at most " +
+            $"{LockPlan.ShortWait.TotalMilliseconds:0} ms for a lock, long before the server's deadlock check ({r.GetString(1)}) could pick an application " +
+            "transaction as the victim, and is retried until -LockTimeout has passed.");
+        return false;
+    }
+
+    /// <summary>
+    /// How a run's writing transactions wait for locks. With its own deadlock_timeout, each waits up to -LockTimeout.
+    /// Without (<see cref="ShortWaits"/>), each waits <see cref="ShortWait"/> and a batch that times out is rolled back
+    /// and retried, so it never waits long enough to deadlock an application; once -LockTimeout minus the last
+    /// attempt's share has been spent failing, the last attempt waits the rest in one go, so that the lock watch sees
+    /// the wait and the error names what was waited for and who holds it.
+    /// </summary>
+    private sealed record LockPlan(bool CanYield, TimeSpan LockTimeout)
+    {
+        public static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(50);
+        public bool ShortWaits => !CanYield && LockTimeout > LastAttempt;
+        /// <summary>The last attempt's wait: two polls of the lock watch (0.1 to 1 s each), at least a second.</summary>
+        public TimeSpan LastAttempt => TimeSpan.FromMilliseconds(Math.Max(1000, 2 * Math.Clamp(LockTimeout.TotalMilliseconds / 4, 100, 1000)));
     }
 
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
@@ -345,15 +371,31 @@ public static class LeadScorer
         watch.Follow(conn, tx);
     }
 
-    /// <summary>A batch that met a concurrent writer (serialization failure, deadlock) is retried whole.</summary>
-    private static T Retry<T>(NpgsqlConnection conn, Func<T> batch)
+    /// <summary>
+    /// A batch that met a concurrent writer (serialization failure, deadlock) is retried whole; so is one whose short
+    /// lock wait ran out (<see cref="LockPlan.ShortWaits"/>), until -LockTimeout has passed.
+    /// </summary>
+    private static T Retry<T>(LockPlan plan, Func<TimeSpan, T> batch)
     {
-        for (var attempt = 1; ; attempt++)
+        Stopwatch? failing = null;
+        var shortRetries = 0;
+        for (var attempt = 1; ; )
         {
-            try { return batch(); }
+            var remaining = plan.LockTimeout - (failing?.Elapsed ?? TimeSpan.Zero);
+            var wait = !plan.ShortWaits ? plan.LockTimeout
+                : remaining > plan.LastAttempt ? LockPlan.ShortWait
+                : remaining > TimeSpan.FromMilliseconds(100) ? remaining : TimeSpan.FromMilliseconds(100);
+            try { return batch(wait); }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < MaxRetries)
             {
+                attempt++;
                 Thread.Sleep(20 * attempt);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && wait == LockPlan.ShortWait)
+            {
+                failing ??= Stopwatch.StartNew();
+                shortRetries++;
+                Thread.Sleep(Math.Min(10 * shortRetries, 100));
             }
         }
     }
