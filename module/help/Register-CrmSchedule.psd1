@@ -15,6 +15,7 @@ Where pg_cron is missing, the command fails with one error that says which preco
         Cron     = 'When it runs: five cron fields (minute hour day-of-month month day-of-week, e.g. ''0 2 * * *'' for 02:00 every day), a macro (@daily, @hourly, @weekly, @monthly, @yearly), or on pg_cron 1.5+ ''N seconds''. Checked before anything changes; read in pg_cron''s time zone unless -TimeZone is given.'
         TimeZone = 'The time zone -Cron is written in (an IANA name such as ''Australia/Sydney'', or a Windows id). CrmOps rewrites the schedule for pg_cron''s time zone at today''s offset and warns when daylight saving will move it.'
         Force    = 'Replaces a job of the same name that CrmOps did not register, or that runs in another database.'
+        KeepDays = 'Days of recorded score changes (supabase_migrations.crmops_score_changes) that the job''s scoring keeps; older ones are deleted by each run, as Update-CrmLeadScore -KeepDays does. Default 400. Only with -Task Score or RefreshAndScore. Get-CrmSchedule shows it as KeepDays.'
     }
     Examples    = @(
         @{

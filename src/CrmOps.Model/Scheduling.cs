@@ -40,5 +40,7 @@ public sealed class CrmSchedule
     public string Username { get; init; } = "";
     /// <summary>The SQL pg_cron runs: a DO block calling crmops.run_step until the task is done.</summary>
     public string Command { get; init; } = "";
+    /// <summary>Days of score changes the job's scoring keeps (Register-CrmSchedule -KeepDays); null: the default, 400.</summary>
+    public int? KeepDays { get; init; }
     public override string ToString() => $"{Name} ({Task}, {Cron})";
 }

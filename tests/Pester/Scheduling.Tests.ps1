@@ -136,6 +136,27 @@ Describe 'Register-CrmSchedule and the job it creates' -Skip:$noPgCron {
         ($g | Format-Table | Out-String -Width 250) | Should -Match 'Full\s+9,369[\s\S]*\(nightly\)' -Because 'the view says a run was scheduled, and by which schedule'
     }
 
+    It '-KeepDays: the job keeps that many days of score changes, shown by Get-CrmSchedule; refused for a refresh' {
+        $s = Register-CrmSchedule -Name keeper -Task Score -Cron '0 5 * * *' -KeepDays 30 -Confirm:$false
+        try {
+            $s.KeepDays | Should -Be 30
+            (Get-CrmSchedule | Where-Object Name -EQ keeper).KeepDays | Should -Be 30
+            (Get-CrmSchedule | Where-Object Name -EQ nightly).KeepDays | Should -BeNullOrEmpty -Because 'nightly keeps the default'
+            $id = Sql 'select id from public.customer_profiles order by id limit 1'
+            Sql "insert into supabase_migrations.crmops_score_changes (run_started, as_of, customer_id, old_score, new_score)
+                 values (now() - interval '40 days', now() - interval '40 days', '$id', 1, 2), (now() - interval '10 days', now() - interval '10 days', '$id', 2, 3)" | Out-Null
+            $r = Invoke-JobCommand keeper
+            $r.ExitCode | Should -Be 0 -Because $r.Output
+            Sql "select count(*) from supabase_migrations.crmops_score_changes where run_started < now() - interval '35 days'" | Should -Be 0 -Because 'older than 30 days: pruned by the run'
+            Sql "select count(*) from supabase_migrations.crmops_score_changes where run_started between now() - interval '11 days' and now() - interval '9 days'" | Should -Be 1 -Because 'within 30 days: kept'
+        }
+        finally { Unregister-CrmSchedule keeper -Confirm:$false }
+        $jobs = Cron 'select count(*) from cron.job'
+        Register-CrmSchedule -Name x -Task Refresh -Cron '0 5 * * *' -KeepDays 30 -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'CrmOps.ScheduleKeepDaysWithoutScoring,*'
+        Cron 'select count(*) from cron.job' | Should -Be $jobs
+    }
+
     It 'a manual refresh logs what the scheduled one logged, with Trigger Manual' {
         $manual = Invoke-CrmTimelineRefresh
         $scheduled = Get-CrmRefreshHistory -Trigger Scheduled -Last 1

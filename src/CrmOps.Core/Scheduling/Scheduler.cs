@@ -18,6 +18,8 @@ public sealed class ScheduleOptions
     public string? TimeZone { get; init; }
     /// <summary>Take over a job of the same name that CrmOps did not register, or that runs in another database.</summary>
     public bool Force { get; init; }
+    /// <summary>Days of recorded score changes the job's scoring keeps (1 to 36,500); null: the SQL task's default, 400.</summary>
+    public int? KeepDays { get; init; }
 }
 
 /// <summary>
@@ -37,12 +39,23 @@ public static partial class Scheduler
     [GeneratedRegex(@"crmops\.run_step\('(?<task>Refresh|Score|RefreshAndScore)'")]
     private static partial Regex TaskPattern();
 
+    [GeneratedRegex(@"""keep_days"": (?<days>[0-9]+)")]
+    private static partial Regex KeepDaysPattern();
+
     /// <summary>Creates the job, or updates the job of that name. Null when the user declines or for a what-if run.</summary>
     public static CrmSchedule? Register(CrmConnection connection, ScheduleOptions options, ICrmHost host)
     {
         ValidateName(options.Name);
         if (!Enum.IsDefined(options.Task))
             throw new CrmException("ScheduleTaskInvalid", CrmErrorKind.InvalidArgument, $"-Task must be Refresh, Score or RefreshAndScore, not {options.Task}.");
+        if (options.KeepDays is { } keep)
+        {
+            if (keep is < 1 or > 36_500)
+                throw new CrmException("ScheduleKeepDaysOutOfRange", CrmErrorKind.InvalidArgument, $"-KeepDays must be from 1 to 36,500, not {keep}.");
+            if (options.Task == CrmScheduleTask.Refresh)
+                throw new CrmException("ScheduleKeepDaysWithoutScoring", CrmErrorKind.InvalidArgument,
+                    "-KeepDays bounds the score changes a scoring run records: give it with -Task Score or RefreshAndScore, not Refresh.");
+        }
         CronSchedule.Parse(options.Cron); // the syntax, before connecting; the server's pg_cron version decides '$' and seconds below
         var local = options.TimeZone is { } tzName ? FindZone(tzName) : null;
         var where = $"{connection.Host}:{connection.Port}";
@@ -80,7 +93,8 @@ public static partial class Scheduler
                         "Choose another -Name, or add -Force to move the job here.", options.Name);
             }
 
-            var command = Db.Scalar<string>(conn, null, SqlText.Get("Scheduling/job-command.sql"), ("task", options.Task.ToString()), ("name", options.Name));
+            var command = Db.Scalar<string>(conn, null, SqlText.Get("Scheduling/job-command.sql"), ("task", options.Task.ToString()), ("name", options.Name),
+                ("state", options.KeepDays is { } days ? $"{{\"keep_days\": {days.ToString(System.Globalization.CultureInfo.InvariantCulture)}}}" : "{}"));
             var next = cron.NextAfter(DateTimeOffset.UtcNow, cronZone);
             var target = $"pg_cron job '{options.Name}' in database {crm.Database} on {connection}";
             var action = $"Schedule {options.Task} at '{cron.Text}' ({cronZoneName}" + (next is { } n ? $"; next run {n.UtcDateTime:yyyy-MM-dd HH:mm} UTC" : "") + ")" +
@@ -226,6 +240,7 @@ public static partial class Scheduler
                 LastRunAt = start, LastDuration = start != null && end != null ? end - start : null,
                 LastStatus = r.IsDBNull(9) ? null : RunStatus(r.GetString(9)), LastMessage = r.IsDBNull(10) ? null : Trim(r.GetString(10)),
                 NextRunAt = next, TimeZone = zoneName,
+                KeepDays = KeepDaysPattern().Match(command) is { Success: true } kd ? int.Parse(kd.Groups["days"].Value, System.Globalization.CultureInfo.InvariantCulture) : null,
             });
         }
         return list;

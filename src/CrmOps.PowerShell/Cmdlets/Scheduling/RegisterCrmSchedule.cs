@@ -30,9 +30,14 @@ public sealed class RegisterCrmSchedule : CrmCmdlet
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    /// <summary>Days of recorded score changes the job's scoring keeps (default 400), as Update-CrmLeadScore -KeepDays.</summary>
+    [Parameter]
+    [ValidateRange(1, 36_500)]
+    public int? KeepDays { get; set; }
+
     protected override void ProcessCrmRecord()
     {
-        var options = new ScheduleOptions { Name = Name, Task = Task, Cron = Cron, TimeZone = TimeZone, Force = Force };
+        var options = new ScheduleOptions { Name = Name, Task = Task, Cron = Cron, TimeZone = TimeZone, Force = Force, KeepDays = KeepDays };
         if (Scheduler.Register(Database, options, CrmHost) is { } schedule) WriteObject(schedule);
     }
 }
