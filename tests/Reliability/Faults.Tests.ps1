@@ -104,8 +104,10 @@ Describe 'Invoke-CrmTimelineRefresh survives <Fault> mid-refresh' -ForEach $faul
 Describe 'Update-CrmLeadScore survives <Fault> mid-batch' -ForEach $faults -Tag Slow, Reliability, Faults {
     BeforeAll {
         # A statement-level trigger that waits at the test's gate after the batch's UPDATE: rows written, not committed.
+        # It polls the gate instead of waiting for its lock: a role that may not set deadlock_timeout (the Supabase shape)
+        # scores with 50 ms lock waits and retries, so a lock wait would not hold it at the gate.
         Invoke-TestSql $script:sb @'
-create or replace function public.reliability_slow() returns trigger language plpgsql as $$ begin perform pg_advisory_xact_lock_shared(4242); return null; end $$;
+create or replace function public.reliability_slow() returns trigger language plpgsql as $$ begin while not pg_try_advisory_xact_lock_shared(4242) loop perform pg_sleep(0.02); end loop; return null; end $$;
 create or replace trigger zz_reliability_slow after update on public.customer_profiles for each statement execute function public.reliability_slow();
 '@ | Out-Null
     }
@@ -119,7 +121,7 @@ create or replace trigger zz_reliability_slow after update on public.customer_pr
         $runs = [int](Invoke-TestSql $script:sb 'select count(*) from supabase_migrations.crmops_scoring_runs')
         (Get-ExpectedScoreDigest $script:sb $asOf) | Should -Not -Be (Get-ActualScoreDigest $script:sb) -Because 'the run must have something to change'
         $gate = Close-TestGate $script:sb
-        $r = Invoke-WithFault $Fault "Update-CrmLeadScore -Connection '$(Get-Conn $Fault)' -AsOf $asOf -Full | Out-Null" (Get-AtGateCondition) { Open-TestGate $script:sb $gate }
+        $r = Invoke-WithFault $Fault "Update-CrmLeadScore -Connection '$(Get-Conn $Fault)' -AsOf $asOf -Full | Out-Null" "wait_event = 'PgSleep'" { Open-TestGate $script:sb $gate }
         Assert-ChildFailedCleanly $r $Fault
         Get-ScoreDigest $script:sb | Should -Be $old -Because 'all old for the batch'
         [int](Invoke-TestSql $script:sb 'select count(*) from supabase_migrations.crmops_scoring_runs') | Should -Be $runs

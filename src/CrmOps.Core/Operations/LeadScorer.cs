@@ -104,13 +104,13 @@ public static class LeadScorer
             if (ids != null)
             {
                 mode = CrmScoringMode.Customers;
-                (seenTotal, changedTotal) = Retry(locks, wait => Targeted(conn, asOf, started, null, ids, wait, watch));
+                (seenTotal, changedTotal) = Retry(conn, locks, wait => Targeted(conn, asOf, started, null, ids, wait, watch));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
                 mode = CrmScoringMode.Targeted;
                 host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
-                (seenTotal, changedTotal) = Retry(locks, wait => Targeted(conn, asOf, started, prev, null, wait, watch));
+                (seenTotal, changedTotal) = Retry(conn, locks, wait => Targeted(conn, asOf, started, prev, null, wait, watch));
             }
             else
             {
@@ -123,11 +123,11 @@ public static class LeadScorer
                 {
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
-                    changedTotal += Retry(locks, wait => Write(conn, "Operations/scoring-batch.sql", wait, watch,
+                    changedTotal += Retry(conn, locks, wait => Write(conn, "Operations/scoring-batch.sql", wait, watch,
                         ("as_of", asOf), ("run_started", started), ("from_page", from), ("to_page", to)));
                     host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
-                changedTotal += Retry(locks, wait => Write(conn, "Operations/scoring-no-metrics.sql", wait, watch, ("as_of", asOf), ("run_started", started)));
+                changedTotal += Retry(conn, locks, wait => Write(conn, "Operations/scoring-no-metrics.sql", wait, watch, ("as_of", asOf), ("run_started", started)));
             }
 
             var counts = Segments(conn);
@@ -375,12 +375,15 @@ public static class LeadScorer
     /// A batch that met a concurrent writer (serialization failure, deadlock) is retried whole; so is one whose short
     /// lock wait ran out (<see cref="LockPlan.ShortWaits"/>), until -LockTimeout has passed.
     /// </summary>
-    private static T Retry<T>(LockPlan plan, Func<TimeSpan, T> batch)
+    private static T Retry<T>(NpgsqlConnection conn, LockPlan plan, Func<TimeSpan, T> batch)
     {
         Stopwatch? failing = null;
         var shortRetries = 0;
         for (var attempt = 1; ; )
         {
+            // A session ended between attempts (terminated, server restarted) is a lost connection, not a retry.
+            if (conn.FullState != System.Data.ConnectionState.Open)
+                throw new NpgsqlException("the server ended the session between two attempts of a batch");
             var remaining = plan.LockTimeout - (failing?.Elapsed ?? TimeSpan.Zero);
             var wait = !plan.ShortWaits ? plan.LockTimeout
                 : remaining > plan.LastAttempt ? LockPlan.ShortWait
