@@ -72,8 +72,12 @@ public static class SandboxBuilder
                         (activity, percent) => Progress(activity, 5 + percent * 95 / 100), host.Cancellation);
                     customers = loaded.Customers;
                     orders = loaded.HumanitixOrders + loaded.EventbriteOrders;
+                    // A database setting of an extension's prefix may be set by a superuser only (PostgreSQL 15): the
+                    // Supabase shape's postgres is none, so the cluster's superuser records it in either shape.
+                    using var admin = new NpgsqlConnection(cluster.SuperuserConnectionString() + ";Pooling=false");
+                    admin.Open();
                     using var reference = new NpgsqlCommand(SandboxSql.Fill("Sandbox/reference-date.sql",
-                        ("date", SampleDataDefaults.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))), conn);
+                        ("date", SampleDataDefaults.AsOf.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))), admin);
                     reference.ExecuteNonQuery();
                 }
             }
