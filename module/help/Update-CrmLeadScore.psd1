@@ -7,6 +7,8 @@ Recency depends on when you score, so scores are computed as of an instant: -AsO
 
 Each run is recorded in supabase_migrations.crmops_scoring_runs (as-of, customers per segment, rows changed, duration), and every score it changes in supabase_migrations.crmops_score_changes (customer, old and new score and segment), written by the same statement that updates the score: a run that changes nothing records nothing. Get-CrmLeadMovement and Export-CrmLeadReport read those changes. Changes recorded more than -KeepDays days ago are pruned by the run. -WhatIf reports how many customers would change and the segment counts the run would leave (Hot, Warm, Cool, Cold), without writing.
 
+Scoring yields to applications: should a batch and an application transaction deadlock, the batch is the one aborted and retried. A role that may set deadlock_timeout (a superuser, or GRANT SET ON PARAMETER) lowers it to 50 ms in each batch; any other role, such as hosted Supabase's postgres, waits at most 50 ms for each lock and retries the batch until it has been failing for -LockTimeout (-Verbose says which).
+
 Each batch waits at most -LockTimeout for a lock (an application transaction holding a customer's row, a migration holding the table). Then the run stops with an error that names the table or row waited for and the session holding it (pid, user, application, state, how long its transaction has been open, its query); batches already committed keep their new scores, and the next run finishes the work.
 '@
     Parameters  = @{

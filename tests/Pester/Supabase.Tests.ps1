@@ -151,12 +151,13 @@ select string_agg(n::text, ',' order by o) from (
         Invoke-TestSql $script:sb "select to_regclass('public.customer_activity_timeline') is not null" | Should -Be 't'
     }
 
-    It 'says what it skipped: scoring cannot set deadlock_timeout as a non-superuser' {
+    It 'says how scoring yields: a non-superuser cannot set deadlock_timeout, so short lock waits, without a warning' {
         $c = Connect-CrmDatabase $script:sb.ConnectionString -NoDefault
         $w = $null
-        $null = Update-CrmLeadScore -AsOf 2025-10-16 -Connection $c -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue
-        "$w" | Should -Match 'deadlock_timeout'
-        "$w" | Should -Match 'GRANT SET ON PARAMETER deadlock_timeout'
+        $out = Update-CrmLeadScore -AsOf 2025-10-16 -Connection $c -Confirm:$false -WarningVariable w -WarningAction SilentlyContinue -Verbose 4>&1
+        $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })
+        "$verbose" | Should -Match 'yields to applications by short lock waits: role postgres may not set deadlock_timeout'
+        "$w" | Should -Not -Match 'deadlock_timeout' -Because 'the fallback is how scoring works here, not a problem to warn of'
     }
 
     It 'starts in under 3 s once its template exists, as fast as the vanilla sandbox' {
