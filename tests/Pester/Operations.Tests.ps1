@@ -380,3 +380,97 @@ select concat_ws('|', p.id, p.canonical_full_name, coalesce(e.email, ''), p.lead
         Invoke-TestSql $sb 'select count(*) from supabase_migrations.crmops_scoring_runs' | Should -Be $sum
     }
 }
+
+Describe 'Scoring yields to applications on a role that may not set deadlock_timeout' {
+    BeforeAll {
+        # Hosted Supabase's postgres may not set deadlock_timeout: the Supabase shape's own postgres (through the pooler,
+        # as the suite connects); on vanilla PostgreSQL a non-superuser role with the least privileges docs/supabase.md
+        # gives scoring.
+        if ($sb.Supabase) { $script:yc = Connect-CrmDatabase $(if ($sb.PoolerConnectionString) { $sb.PoolerConnectionString } else { $sb.ConnectionString }) -NoDefault }
+        else {
+            Invoke-TestSql $sb @'
+create role crm_yield login password 'Crm-Yield-Pa55';
+grant usage on schema public, supabase_migrations to crm_yield;
+grant select on all tables in schema public to crm_yield;
+grant update (lead_score, rfm_recency, rfm_frequency, rfm_monetary, last_scored_at) on public.customer_profiles to crm_yield;
+grant select, insert on supabase_migrations.crmops_scoring_runs to crm_yield;
+grant select, insert, delete on supabase_migrations.crmops_score_changes to crm_yield;
+'@ | Out-Null
+            $script:yc = Connect-CrmDatabase "Host=127.0.0.1;Port=$($sb.Port);Username=crm_yield;Password=Crm-Yield-Pa55;Database=$($sb.Database)" -NoDefault
+        }
+        $script:yieldId = Invoke-TestSql $sb 'select customer_id from customer_engagement_metrics order by customer_id limit 1'
+        $script:scoredRight = "select p.lead_score is not distinct from c.lead_score from customer_profiles p join customer_engagement_metrics m on m.customer_id = p.id cross join lateral lead_score_components(m.last_order_at, m.lifetime_orders, m.lifetime_net, '2025-10-15') c where p.id = '$yieldId'"
+        # An application holding the profile row (FOR UPDATE) for $Seconds; returns the psql process and its pid.
+        function script:Start-RowHolder([int] $Seconds, [string] $Tag) {
+            $p = Start-TestSql $sb "begin; select id from customer_profiles where id = '$yieldId' for update; select pg_sleep($Seconds) /* $Tag */; commit;"
+            Wait-Until -What 'the row holder' { ($script:found = Invoke-TestSql $sb "select pid from pg_stat_activity where query like '%/* $Tag */%' and state = 'active' and pid <> pg_backend_pid()") -ne $null }
+            [pscustomobject]@{ Process = $p; Pid = [int]$script:found }
+        }
+        function script:Stop-RowHolder([string] $Tag, $Holder) {
+            Invoke-TestSql $sb "select pg_terminate_backend(pid) from pg_stat_activity where query like '%/* $Tag */%' and pid <> pg_backend_pid()" | Out-Null
+            $Holder.Process.WaitForExit(10000) | Out-Null
+        }
+    }
+
+    It 'the role may not set deadlock_timeout, and scoring says it yields by short lock waits' {
+        $verbose = Update-CrmLeadScore -AsOf $AsOf -Connection $yc -Confirm:$false -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$verbose" | Should -Match 'yields to applications by short lock waits: role \S+ may not set deadlock_timeout'
+    }
+
+    It 'waits for a held row in short waits, retrying, and scores it once the application commits' {
+        # The row needs a new score (a score-only write: the trigger leaves it alone), and an application holds it for 4 s.
+        Invoke-TestSql $sb "update customer_profiles set lead_score = null where id = '$yieldId'" | Out-Null
+        $holder = Start-RowHolder 4 'op-yield-hold'
+        try {
+            # Beside the run, how long each wait of a backend blocked by the holder has lasted, sampled every 50 ms for 3 s.
+            $sampler = Start-TestSql $sb @"
+do `$`$
+declare longest float8 := 0; seen int := 0; w float8;
+begin
+  for i in 1..60 loop
+    perform pg_stat_clear_snapshot();
+    select max(extract(epoch from clock_timestamp() - a.state_change)) into w
+      from pg_stat_activity a where a.wait_event_type = 'Lock' and $($holder.Pid) = any(pg_blocking_pids(a.pid));
+    if w is not null then seen := seen + 1; longest := greatest(longest, w); end if;
+    perform pg_sleep(0.05);
+  end loop;
+  raise notice 'yield-sample % %', seen, round(longest::numeric, 3);
+end `$`$;
+"@
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $r = Update-CrmLeadScore -Full -AsOf $AsOf -LockTimeout 10 -Connection $yc -Confirm:$false -ErrorAction Stop
+            $clock.Stop()
+            $sampler.WaitForExit(30000) | Should -BeTrue
+            $holder.Process.WaitForExit(5000) | Should -BeTrue -Because 'the run finished only after the holder committed'
+            $holder.Process.ExitCode | Should -Be 0 -Because "the application is never aborted: $($holder.Process.StandardError.ReadToEnd())"
+        }
+        finally { Stop-RowHolder 'op-yield-hold' $holder }
+        $clock.Elapsed.TotalSeconds | Should -BeGreaterThan 2 -Because 'the run waited for the holder'
+        $r.Changed | Should -BeGreaterOrEqual 1
+        Invoke-TestSql $sb $scoredRight | Should -Be 't' -Because 'the held row is scored'
+        $notice = $sampler.StandardError.ReadToEnd()
+        $notice | Should -Match 'yield-sample (\d+) ([\d.]+)'
+        $null = $notice -match 'yield-sample (\d+) ([\d.]+)'
+        [int]$Matches[1] | Should -BeGreaterThan 0 -Because 'the run was seen waiting for the holder'
+        [double]$Matches[2] | Should -BeLessThan 0.9 -Because "each wait is short (50 ms; a wait of the whole -LockTimeout would last the holder's 4 s): $notice"
+    }
+
+    It 'gives up after -LockTimeout with ScoringLockTimeout naming the holder' {
+        Invoke-TestSql $sb "update customer_profiles set lead_score = null where id = '$yieldId'" | Out-Null
+        $holder = Start-RowHolder 20 'op-yield-long'
+        try {
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            { Update-CrmLeadScore -Full -AsOf $AsOf -LockTimeout 2 -Connection $yc -Confirm:$false -ErrorAction Stop } | Should -Throw -ErrorId 'CrmOps.ScoringLockTimeout,*'
+            $clock.Stop()
+            $m = $Error[0].Exception.Message
+            $m | Should -Match 'gave up after waiting 2 s for a row of (public\.)?customer_profiles'
+            $m | Should -Match "held by pid $($holder.Pid) \(user postgres, application 'psql'"
+            $clock.Elapsed.TotalSeconds | Should -BeGreaterThan 1.8 -Because 'the run retried for its -LockTimeout'
+            $holder.Process.HasExited | Should -BeFalse -Because 'the application keeps its transaction'
+        }
+        finally { Stop-RowHolder 'op-yield-long' $holder }
+        # Once the holder is gone the row is scored.
+        Update-CrmLeadScore -Full -AsOf $AsOf -Connection $yc -Confirm:$false -ErrorAction Stop | Out-Null
+        Invoke-TestSql $sb $scoredRight | Should -Be 't'
+    }
+}

@@ -49,7 +49,7 @@ BeforeAll {
     function Assert-ChildFailedCleanly($Result, [string] $Fault) {
         if ($Fault -eq 'pwsh killed') { $Result.ExitCode | Should -Not -Be 0; return }
         $Result.ExitCode | Should -Be 1 -Because $Result.Output
-        # (warnings, such as scoring's deadlock_timeout one for a non-superuser, may come first)
+        # (warnings may come first)
         $Result.Output | Should -Match '(?m)^ERR CrmOps\.\w+,\S+ (ConnectionError|OperationStopped)\b'
         $Result.Output | Should -Not -Match '   at |Exception:'
     }

@@ -11,7 +11,8 @@ namespace CrmOps.Connections;
 /// the holder, and asking afterwards finds the holder gone or blames the wrong object; refresh, scoring and
 /// migrations start one of these beside their transaction and name the blocker from what it saw.
 /// Polls every quarter of the lock timeout (0.1 to 1 s) on a connection of its own, opened only when the work lasts
-/// longer than one interval; a poll of a backend that is not waiting returns no row.
+/// longer than one interval; a poll of a backend that is not waiting returns no row. Work whose lock waits are too short
+/// for that (scoring's short lock waits) watches its last attempt <see cref="Closely"/>.
 /// </summary>
 public sealed class LockWatch : IDisposable
 {
@@ -28,7 +29,7 @@ public sealed class LockWatch : IDisposable
     {
         _connection = connection;
         var interval = TimeSpan.FromMilliseconds(Math.Clamp(lockTimeout.TotalMilliseconds / 4, 100, 1000));
-        _timer = new Timer(_ => Poll(), null, interval, interval);
+        _timer = new Timer(_ => Poll(wait: false), null, interval, interval);
     }
 
     /// <summary>Starts watching the backend that runs <paramref name="tx"/>.</summary>
@@ -49,12 +50,34 @@ public sealed class LockWatch : IDisposable
     /// </summary>
     public string? LastWait => _last;
 
+    /// <summary>
+    /// Polls every <paramref name="interval"/> from a thread of its own (not the thread pool, which a busy machine can
+    /// starve) until disposed: for a wait of a few hundred milliseconds that the timer could miss.
+    /// </summary>
+    public IDisposable Closely(TimeSpan interval)
+    {
+        var stop = new ManualResetEventSlim();
+        var thread = new Thread(() =>
+        {
+            do { Poll(wait: true); } while (!stop.Wait(interval));
+        }) { IsBackground = true, Name = "CrmOps lock watch" };
+        thread.Start();
+        return new Stopper(() => { stop.Set(); thread.Join(TimeSpan.FromSeconds(10)); stop.Dispose(); });
+    }
+
+    private sealed class Stopper(Action stop) : IDisposable
+    {
+        private Action? _stop = stop;
+        public void Dispose() => Interlocked.Exchange(ref _stop, null)?.Invoke();
+    }
+
     private static int BackendPid(NpgsqlConnection conn, NpgsqlTransaction? tx) =>
         Db.Scalar<int>(conn, tx, SqlText.Get("Locks/backend-pid.sql"));
 
-    private void Poll()
+    private void Poll(bool wait)
     {
-        if (!Monitor.TryEnter(_gate)) return; // the previous poll is still running
+        // The timer skips a poll while the previous one still runs; a close watch waits for it.
+        if (!Monitor.TryEnter(_gate, wait ? 5000 : 0)) return;
         try
         {
             if (_disposed || _pid == 0) return;

@@ -33,11 +33,17 @@ public sealed class ScoringOptions
 /// run targets only the customers that can have changed (recency band crossed, engagement row
 /// changed, never scored); the first run, or -Full, walks everyone in keyset batches. Each batch
 /// commits on its own (all old or all new within it) and is retried on a serialization failure or
-/// deadlock with a concurrent writer. Every run is recorded in supabase_migrations.crmops_scoring_runs.
+/// deadlock with a concurrent writer. Scoring yields to applications: a role that may set
+/// deadlock_timeout lowers it to 50 ms in each batch, so that in a deadlock the batch is the one aborted
+/// (and retried); any other role (hosted Supabase's postgres) waits at most 50 ms for each lock and
+/// retries the batch until -LockTimeout is spent, so that it is never the one an application waits for
+/// when the server's deadlock detector runs. Every run is recorded in supabase_migrations.crmops_scoring_runs.
 /// </summary>
 public static class LeadScorer
 {
     private const int MaxRetries = 10;
+    /// <summary>How long a batch waits for a lock when it yields by short lock waits (far below the server's deadlock_timeout).</summary>
+    internal static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(50);
     private const string Activity = "Scoring leads";
 
     /// <summary>
@@ -97,20 +103,20 @@ public static class LeadScorer
 
             if (!host.ShouldProcess(target, action)) return null;
             OpsSchema.Ensure(conn, "Scoring leads");
-            var locks = new LockPlan(CanYieldByDeadlockTimeout(conn, host), options.LockTimeout);
+            var yielding = HowToYield(conn, host, options.LockTimeout);
             CrmScoringMode mode;
             long seenTotal = 0, changedTotal = 0;
             var previous = ids is null && !options.Full ? Previous(conn) : null;
             if (ids != null)
             {
                 mode = CrmScoringMode.Customers;
-                (seenTotal, changedTotal) = Retry(conn, locks, wait => Targeted(conn, asOf, started, null, ids, wait, watch));
+                (seenTotal, changedTotal) = Retry(yielding, attempt => Targeted(conn, asOf, started, null, ids, yielding, attempt, watch));
             }
             else if (previous is { } prev && prev.AsOf <= asOf)
             {
                 mode = CrmScoringMode.Targeted;
                 host.WriteVerbose($"Targeted run: only customers that can have changed since the run as of {prev.AsOf:u} (started {prev.Started:u}).");
-                (seenTotal, changedTotal) = Retry(conn, locks, wait => Targeted(conn, asOf, started, prev, null, wait, watch));
+                (seenTotal, changedTotal) = Retry(yielding, attempt => Targeted(conn, asOf, started, prev, null, yielding, attempt, watch));
             }
             else
             {
@@ -123,11 +129,11 @@ public static class LeadScorer
                 {
                     cancel.ThrowIfCancellationRequested();
                     var (from, to) = (i * pagesPerBatch, Math.Min(pages, (i + 1) * pagesPerBatch));
-                    changedTotal += Retry(conn, locks, wait => Write(conn, "Operations/scoring-batch.sql", wait, watch,
+                    changedTotal += Retry(yielding, attempt => Write(conn, "Operations/scoring-batch.sql", yielding, attempt, watch,
                         ("as_of", asOf), ("run_started", started), ("from_page", from), ("to_page", to)));
                     host.WriteProgress(Activity, $"Batch {i + 1} of {batches}: {changedTotal:N0} scores changed", (i + 1) * 99 / batches);
                 }
-                changedTotal += Retry(conn, locks, wait => Write(conn, "Operations/scoring-no-metrics.sql", wait, watch, ("as_of", asOf), ("run_started", started)));
+                changedTotal += Retry(yielding, attempt => Write(conn, "Operations/scoring-no-metrics.sql", yielding, attempt, watch, ("as_of", asOf), ("run_started", started)));
             }
 
             var counts = Segments(conn);
@@ -271,41 +277,47 @@ public static class LeadScorer
         }
     }
 
-    /// <summary>Says so when the batches cannot lower deadlock_timeout to yield to the application (a non-superuser, as on Supabase).</summary>
     /// <summary>
-    /// Whether scoring can yield to applications in a deadlock by its own 50 ms deadlock_timeout (scoring-yield.sql:
-    /// superuser, or GRANT SET ON PARAMETER). When it cannot (a hosted Supabase project's postgres), it yields by short
-    /// lock waits instead (<see cref="LockPlan"/>); -Verbose says which.
+    /// How the run's batches yield to applications: by a 50 ms deadlock_timeout when the role may set it (superuser, or
+    /// GRANT SET ON PARAMETER deadlock_timeout), else by short lock waits. Says which, verbosely.
     /// </summary>
-    private static bool CanYieldByDeadlockTimeout(NpgsqlConnection conn, ICrmHost host)
+    private static Yielding HowToYield(NpgsqlConnection conn, ICrmHost host, TimeSpan lockTimeout)
     {
-        using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn);
-        using var r = cmd.ExecuteReader();
-        r.Read();
-        if (r.GetBoolean(0))
+        bool allowed;
+        string setting, role;
+        long deadlockMs;
+        using (var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-yield-allowed.sql"), conn))
+        using (var r = cmd.ExecuteReader())
         {
-            host.WriteVerbose("Scoring yields to applications by a 50 ms deadlock_timeout: in a deadlock its batch is the one aborted, and retried.");
-            return true;
+            r.Read();
+            (allowed, setting, role, deadlockMs) = (r.GetBoolean(0), r.GetString(1), r.GetString(2), r.GetInt64(3));
         }
-        host.WriteVerbose($"Role {Identifier.Quote(r.GetString(2))} may not set deadlock_timeout, so scoring yields by short lock waits: a batch waits at most " +
-            $"{LockPlan.ShortWait.TotalMilliseconds:0} ms for a lock, long before the server's deadlock check ({r.GetString(1)}) could pick an application " +
-            "transaction as the victim, and is retried until -LockTimeout has passed.");
-        return false;
+        var yielding = Yielding.For(allowed, lockTimeout, TimeSpan.FromMilliseconds(deadlockMs));
+        if (allowed)
+            host.WriteVerbose($"Scoring yields to applications by deadlock_timeout: role {Identifier.Quote(role)} may set it, so each batch lowers it to 50 ms " +
+                              "and is the one aborted (and retried) should it deadlock with an application transaction.");
+        else
+            host.WriteVerbose($"Scoring yields to applications by short lock waits: role {Identifier.Quote(role)} may not set deadlock_timeout (the server's is {setting}), " +
+                              $"so each batch waits at most {ShortWait.TotalMilliseconds:0} ms for a lock and is retried until {lockTimeout.TotalSeconds:0.#} s (-LockTimeout) are spent, " +
+                              $"the last attempt waiting {yielding.FinalWait.TotalMilliseconds:0} ms.");
+        return yielding;
     }
 
     /// <summary>
-    /// How a run's writing transactions wait for locks. With its own deadlock_timeout, each waits up to -LockTimeout.
-    /// Without (<see cref="ShortWaits"/>), each waits <see cref="ShortWait"/> and a batch that times out is rolled back
-    /// and retried, so it never waits long enough to deadlock an application; once -LockTimeout minus the last
-    /// attempt's share has been spent failing, the last attempt waits the rest in one go, so that the lock watch sees
-    /// the wait and the error names what was waited for and who holds it.
+    /// How the batches yield (see <see cref="HowToYield"/>). <see cref="FinalWait"/>: the lock wait of a blocked batch's
+    /// last attempt under short waits, long enough for the lock watch to name the holder (polled every
+    /// <see cref="PollInterval"/> from a thread of its own) and still under half the server's deadlock_timeout.
     /// </summary>
-    private sealed record LockPlan(bool CanYield, TimeSpan LockTimeout)
+    internal sealed record Yielding(bool ByDeadlockTimeout, TimeSpan LockTimeout, TimeSpan FinalWait)
     {
-        public static readonly TimeSpan ShortWait = TimeSpan.FromMilliseconds(50);
-        public bool ShortWaits => !CanYield && LockTimeout > LastAttempt;
-        /// <summary>The last attempt's wait: two polls of the lock watch (0.1 to 1 s each), at least a second.</summary>
-        public TimeSpan LastAttempt => TimeSpan.FromMilliseconds(Math.Max(1000, 2 * Math.Clamp(LockTimeout.TotalMilliseconds / 4, 100, 1000)));
+        internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(20);
+
+        internal static Yielding For(bool byDeadlockTimeout, TimeSpan lockTimeout, TimeSpan serverDeadlockTimeout)
+        {
+            var half = serverDeadlockTimeout / 2;
+            var final = TimeSpan.FromMilliseconds(Math.Clamp(half.TotalMilliseconds, ShortWait.TotalMilliseconds, 250));
+            return new Yielding(byDeadlockTimeout, lockTimeout, final < lockTimeout ? final : lockTimeout);
+        }
     }
 
     private sealed record PreviousRun(DateTimeOffset AsOf, DateTimeOffset Started);
@@ -326,11 +338,12 @@ public static class LeadScorer
     }
 
     /// <summary>One batch in its own transaction (all old or all new within it); returns the rows changed.</summary>
-    private static long Write(NpgsqlConnection conn, string sql, TimeSpan lockTimeout, LockWatch watch,
+    private static long Write(NpgsqlConnection conn, string sql, Yielding yielding, Attempt attempt, LockWatch watch,
         params (string Name, object Value)[] args)
     {
+        RequireOpen(conn);
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        Begin(conn, tx, lockTimeout, watch);
+        using var closely = Begin(conn, tx, yielding, attempt, watch);
         using var cmd = new NpgsqlCommand(SqlText.Get(sql), conn, tx) { CommandTimeout = 0 };
         foreach (var (name, value) in args) cmd.Parameters.AddWithValue(name, value);
         var changed = cmd.ExecuteNonQuery();
@@ -339,10 +352,11 @@ public static class LeadScorer
     }
 
     private static (long Seen, long Changed) Targeted(NpgsqlConnection conn, DateTimeOffset asOf, DateTimeOffset started, PreviousRun? prev, Guid[]? ids,
-        TimeSpan lockTimeout, LockWatch watch)
+        Yielding yielding, Attempt attempt, LockWatch watch)
     {
+        RequireOpen(conn);
         using var tx = conn.BeginTransaction(System.Data.IsolationLevel.RepeatableRead);
-        Begin(conn, tx, lockTimeout, watch);
+        using var closely = Begin(conn, tx, yielding, attempt, watch);
         using var cmd = new NpgsqlCommand(SqlText.Get("Operations/scoring-targeted.sql"), conn, tx) { CommandTimeout = 0 };
         cmd.Parameters.AddWithValue("targeted", prev != null);
         cmd.Parameters.AddWithValue("as_of", asOf);
@@ -361,46 +375,61 @@ public static class LeadScorer
     }
 
     /// <summary>
-    /// The start of every writing transaction: yield in a deadlock, wait at most the lock timeout for a lock, and let the
-    /// lock watch follow this transaction's backend (which can change between transactions behind a pooler).
+    /// The start of every writing transaction: yield to applications (a 50 ms deadlock_timeout, or the attempt's short
+    /// lock wait), wait at most the attempt's wait for a lock, and let the lock watch follow this transaction's
+    /// backend (which can change between transactions behind a pooler). On the last attempt under short waits the watch
+    /// polls closely until the returned handle is disposed (before the transaction ends).
     /// </summary>
-    private static void Begin(NpgsqlConnection conn, NpgsqlTransaction tx, TimeSpan lockTimeout, LockWatch watch)
+    private static IDisposable? Begin(NpgsqlConnection conn, NpgsqlTransaction tx, Yielding yielding, Attempt attempt, LockWatch watch)
     {
-        Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
-        Db.SetLockTimeout(conn, tx, lockTimeout);
+        if (yielding.ByDeadlockTimeout) Db.Exec(conn, tx, SqlText.Get("Operations/scoring-yield.sql"));
+        Db.SetLockTimeout(conn, tx, attempt.Wait);
         watch.Follow(conn, tx);
+        return attempt.Closely ? watch.Closely(Yielding.PollInterval) : null;
     }
 
+    /// <summary>One attempt of a batch: how long it waits for a lock, and whether the lock watch polls it closely.</summary>
+    internal readonly record struct Attempt(TimeSpan Wait, bool Closely);
+
     /// <summary>
-    /// A batch that met a concurrent writer (serialization failure, deadlock) is retried whole; so is one whose short
-    /// lock wait ran out (<see cref="LockPlan.ShortWaits"/>), until -LockTimeout has passed.
+    /// Runs one batch until it commits. A batch that met a concurrent writer (serialization failure, deadlock) is retried
+    /// whole, up to <see cref="MaxRetries"/> times. Under short lock waits a batch that could not get a lock within
+    /// <see cref="ShortWait"/> is rolled back and retried after a short sleep (20 to 100 ms) until it has been failing for
+    /// the lock timeout; its last attempt waits <see cref="Yielding.FinalWait"/> with the lock watch polling closely,
+    /// and its lock_not_available ends the run (ScoringLockTimeout, naming the holder the watch saw).
     /// </summary>
-    private static T Retry<T>(NpgsqlConnection conn, LockPlan plan, Func<TimeSpan, T> batch)
+    internal static T Retry<T>(Yielding yielding, Func<Attempt, T> batch)
     {
-        Stopwatch? failing = null;
-        var shortRetries = 0;
-        for (var attempt = 1; ; )
+        Stopwatch? blocked = null; // since the batch first failed to get a lock
+        var conflicts = 0;
+        var lockFailures = 0;
+        while (true)
         {
-            // A session ended between attempts (terminated, server restarted) is a lost connection, not a retry.
-            if (conn.FullState != System.Data.ConnectionState.Open)
-                throw new NpgsqlException("the server ended the session between two attempts of a batch");
-            var remaining = plan.LockTimeout - (failing?.Elapsed ?? TimeSpan.Zero);
-            var wait = !plan.ShortWaits ? plan.LockTimeout
-                : remaining > plan.LastAttempt ? LockPlan.ShortWait
-                : remaining > TimeSpan.FromMilliseconds(100) ? remaining : TimeSpan.FromMilliseconds(100);
-            try { return batch(wait); }
-            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && attempt < MaxRetries)
+            TimeSpan wait;
+            bool last;
+            if (yielding.ByDeadlockTimeout) (wait, last) = (yielding.LockTimeout, true);
+            else if (yielding.LockTimeout <= yielding.FinalWait) (wait, last) = (yielding.LockTimeout, true);
+            else if (blocked is null || ShortWait + blocked.Elapsed + yielding.FinalWait < yielding.LockTimeout) (wait, last) = (ShortWait, false);
+            else (wait, last) = (yielding.FinalWait, true);
+            try { return batch(new Attempt(wait, last && !yielding.ByDeadlockTimeout)); }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.DeadlockDetected && ++conflicts < MaxRetries)
             {
-                attempt++;
-                Thread.Sleep(20 * attempt);
+                Thread.Sleep(20 * conflicts);
             }
-            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.LockNotAvailable && wait == LockPlan.ShortWait)
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.LockNotAvailable && !last)
             {
-                failing ??= Stopwatch.StartNew();
-                shortRetries++;
-                Thread.Sleep(Math.Min(10 * shortRetries, 100));
+                blocked ??= Stopwatch.StartNew();
+                lockFailures++;
+                Thread.Sleep(Math.Min(100, 20 * lockFailures) + Random.Shared.Next(10));
             }
         }
+    }
+
+    /// <summary>A session the server ended between two attempts (terminated, restarted) is a lost connection, not a retry.</summary>
+    private static void RequireOpen(NpgsqlConnection conn)
+    {
+        if (conn.FullState != System.Data.ConnectionState.Open)
+            throw new NpgsqlException("the server ended the session between two attempts of a batch");
     }
 
     internal static (long Customers, long Hot, long Warm, long Cool, long Cold, decimal? Average) Segments(NpgsqlConnection conn)
