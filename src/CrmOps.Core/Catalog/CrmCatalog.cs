@@ -371,20 +371,8 @@ public static class CrmCatalog
         {
             typed ??= "";
             var (s, n) = ResolveName(typed.Trim('\'', '"'), schema);
-            using var cts = new CancellationTokenSource(timeout);
-            var task = Task.Run(() => Db.ReadOnly(connection, (conn, tx) =>
-            {
-                using var cmd = Command(conn, tx, "Catalog/complete.sql", cts.Token);
-                using var cancel = CancelOn(cmd, cts.Token);
-                cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-                cmd.Parameters.AddWithValue("schema", CatalogPattern.Unescape(s));
-                cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
-                var names = new List<string>();
-                using var reader = cmd.ExecuteReader();
-                while (reader.Read()) names.Add(reader.GetString(0));
-                return names;
-            }, "Completing names"), cts.Token);
-            return task.Wait(timeout) ? task.Result : [];
+            return Completions(connection, "Catalog/complete.sql", "Completing names", timeout, n,
+                cmd => cmd.Parameters.AddWithValue("schema", CatalogPattern.Unescape(s)));
         }
         catch
         {
@@ -398,24 +386,35 @@ public static class CrmCatalog
         try
         {
             var n = CatalogPattern.FromIdentifier(string.IsNullOrEmpty(typed) ? "*" : typed.Trim('\'', '"')).Name;
-            using var cts = new CancellationTokenSource(timeout);
-            var task = Task.Run(() => Db.ReadOnly(connection, (conn, tx) =>
-            {
-                using var cmd = Command(conn, tx, "Catalog/complete-schemas.sql", cts.Token);
-                using var cancel = CancelOn(cmd, cts.Token);
-                cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
-                cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(n.EndsWith('*') ? n : n + "*"));
-                var names = new List<string>();
-                using var reader = cmd.ExecuteReader();
-                while (reader.Read()) names.Add(reader.GetString(0));
-                return names;
-            }, "Completing schemas"), cts.Token);
-            return task.Wait(timeout) ? task.Result : [];
+            return Completions(connection, "Catalog/complete-schemas.sql", "Completing schemas", timeout, n, _ => { });
         }
         catch
         {
             return [];
         }
+    }
+
+    /// <summary>
+    /// One completion query (its @name_re from <paramref name="name"/>, a trailing * added), bounded by
+    /// <paramref name="timeout"/> on the server and on the client: no completions rather than a stuck prompt.
+    /// </summary>
+    private static List<string> Completions(CrmConnection connection, string sql, string what, TimeSpan timeout, string name,
+        Action<NpgsqlCommand> bind)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        var task = Task.Run(() => Db.ReadOnly(connection, (conn, tx) =>
+        {
+            using var cmd = Command(conn, tx, sql, cts.Token);
+            using var cancel = CancelOn(cmd, cts.Token);
+            cmd.CommandTimeout = Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds));
+            bind(cmd);
+            cmd.Parameters.AddWithValue("name_re", CatalogPattern.ToRegex(name.EndsWith('*') ? name : name + "*"));
+            var names = new List<string>();
+            using var reader = cmd.ExecuteReader();
+            while (reader.Read()) names.Add(reader.GetString(0));
+            return names;
+        }, what), cts.Token);
+        return task.Wait(timeout) ? task.Result : [];
     }
 
     // ---------------------------------------------------------------- helpers
